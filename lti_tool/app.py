@@ -1,0 +1,110 @@
+"""``create_app()``: settings, database, i18n, the JSON API and every feature blueprint."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from flask import Flask, g, jsonify, request
+from flask_babel import Babel
+from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from lti_tool import db as dbmod
+from lti_tool.config import Settings
+from lti_tool.logging_setup import configure as configure_logging
+
+LOCALES = ("ru", "en")
+log = logging.getLogger("marshrut.app")
+
+
+def select_locale() -> str:
+    asked = request.args.get("lang")
+    if asked in LOCALES:
+        return asked
+    launch = g.get("launch")
+    if launch is not None and launch.locale in LOCALES:
+        return str(launch.locale)
+    return "ru"
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    settings = settings or Settings.from_env(**overrides)
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_path),
+        template_folder="web/templates",
+        static_folder="web/static",
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MARSHRUT=settings,
+        TESTING=settings.testing,
+        BABEL_DEFAULT_LOCALE="ru",
+        BABEL_TRANSLATION_DIRECTORIES="web/translations",
+        SESSION_COOKIE_NAME="marshrut_session",
+        # Inside the LMS iframe the tool is a third party: the cookie must be SameSite=None;
+        # Secure to be sent at all. Over plain HTTP (dev, tests) browsers refuse None without
+        # Secure, so fall back to Lax and rely on the launch token carried by our own links.
+        SESSION_COOKIE_SAMESITE="None" if settings.https else "Lax",
+        SESSION_COOKIE_SECURE=settings.https,
+        SESSION_COOKIE_HTTPONLY=True,
+        PREFERRED_URL_SCHEME="https" if settings.https else "http",
+        API_TITLE="Marshrut API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+    )
+    if settings.proxy_count:
+        n = settings.proxy_count
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n
+        )
+    configure_logging()
+    database = dbmod.Database(settings.database_url)
+    dbmod.init_app(app, database)
+    Babel(app, locale_selector=select_locale)
+
+    from lti_tool import jobs
+    from lti_tool.api import init_api
+    from lti_tool.lti.admin_views import bp as lti_admin_bp
+    from lti_tool.lti.deep_linking import bp as deep_linking_bp
+    from lti_tool.lti.dynamic_registration import bp as dynreg_bp
+    from lti_tool.lti.keys import ensure_at_startup
+    from lti_tool.lti.views import bp as lti_bp
+    from lti_tool.people.views import bp as people_bp
+    from lti_tool.web import errors, security
+
+    ensure_at_startup(database, settings.secret_key)
+    jobs.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(lti_bp)
+    app.register_blueprint(people_bp)
+    app.register_blueprint(lti_admin_bp)
+    app.register_blueprint(deep_linking_bp)
+    app.register_blueprint(dynreg_bp)
+    if settings.demo:
+        from lti_tool.sandbox.demo import mount_demo
+
+        mount_demo(app, settings)
+    init_api(app)
+
+    @app.before_request
+    def _request_id() -> None:
+        g.request_id = request.headers.get("X-Request-Id") or secrets.token_hex(8)
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        try:
+            with dbmod.get_db().engine.connect() as conn:
+                conn.execute(text("select 1"))
+        except Exception as exc:  # pragma: no cover - reported, not raised
+            log.error("healthz database check failed", extra={"error": str(exc)})
+            return jsonify(status="error", database="unreachable"), 503
+        return jsonify(status="ok", database="ok")
+
+    return app

@@ -1,0 +1,76 @@
+"""Settings read from ``MARSHRUT_*`` environment variables (DESIGN.md, public contracts).
+
+One frozen dataclass so the app, the CLI and the job worker agree on the same values and a
+test can build its own without touching the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _default_instance_path() -> Path:
+    return Path(os.environ.get("MARSHRUT_INSTANCE_PATH", Path.cwd() / "instance")).resolve()
+
+
+def _secret_key(instance: Path) -> str:
+    """Use MARSHRUT_SECRET_KEY; otherwise keep a generated one in the instance folder.
+
+    A stable key matters: it signs launch tokens and encrypts private keys at rest, so a
+    restart must not invalidate them.
+    """
+    env = os.environ.get("MARSHRUT_SECRET_KEY")
+    if env:
+        return env
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_path: Path
+    database_url: str
+    secret_key: str
+    base_url: str = "http://127.0.0.1:5000"
+    redis_url: str | None = None
+    proxy_count: int = 0
+    default_locale: str = "ru"
+    #: LTI id_token clock leeway. Moodle's tokens live 60 s, so a few seconds is plenty.
+    clock_leeway: int = 5
+    #: How long a login state (and its nonce) may wait for the launch POST.
+    login_state_ttl: int = 600
+    #: How long a launch token keeps a session alive inside the LMS iframe.
+    launch_ttl: int = 8 * 3600
+    testing: bool = False
+    #: Mount the demo LMS at /demo (``make demo``); never in production.
+    demo: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        instance = Path(str(overrides.pop("instance_path", _default_instance_path())))
+        instance.mkdir(parents=True, exist_ok=True)
+        values: dict[str, object] = {
+            "instance_path": instance,
+            "database_url": os.environ.get(
+                "MARSHRUT_DATABASE_URL", f"sqlite:///{instance / 'marshrut.sqlite'}"
+            ),
+            "secret_key": _secret_key(instance),
+            "base_url": os.environ.get("MARSHRUT_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+            "redis_url": os.environ.get("MARSHRUT_REDIS_URL") or None,
+            "proxy_count": int(os.environ.get("MARSHRUT_PROXY_COUNT", "0")),
+            "demo": os.environ.get("MARSHRUT_DEMO", "") in ("1", "true", "yes"),
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def https(self) -> bool:
+        return self.base_url.startswith("https://")

@@ -1,0 +1,24 @@
+"""Outbox retry policy: exponential backoff, capped; pure so it is tested without a clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+BASE = timedelta(seconds=30)
+CAP = timedelta(hours=1)
+#: A claimed row whose worker died is taken again after this lease.
+LEASE = timedelta(minutes=5)
+#: After this many failures an operator must look (the row stays, marked ``failed``).
+MAX_ATTEMPTS = 20
+
+
+def backoff(attempts: int) -> timedelta:
+    """Delay before the next try after ``attempts`` failures (1 → 30 s, 2 → 60 s, …)."""
+    if attempts < 1:
+        return timedelta(0)
+    return min(BASE * (2 ** (attempts - 1)), CAP)
+
+
+def score_key(deployment_pk: int, resource: str, user_sub: str, timestamp: str) -> str:
+    """One score of one user on one line item at one moment: enqueued at most once."""
+    return f"{deployment_pk}|{resource}|{user_sub}|{timestamp}"

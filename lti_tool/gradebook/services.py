@@ -1,0 +1,131 @@
+"""AGS through the outbox: ``enqueue_score`` stores, ``deliver_due`` sends with retries."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pylti1p3.assignments_grades import AssignmentsGradesService
+from pylti1p3.exception import LtiServiceException
+from pylti1p3.grade import Grade
+from pylti1p3.lineitem import LineItem
+from requests import RequestException
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from lti_tool.db import Database, utcnow
+from lti_tool.gradebook.models import OutboxScore
+from lti_tool.gradebook.rules import LEASE, MAX_ATTEMPTS, backoff, score_key
+from lti_tool.lti.connector import connector_for
+from lti_tool.lti.models import Deployment
+
+log = logging.getLogger("marshrut.gradebook")
+
+
+@dataclass(frozen=True)
+class ScoreRequest:
+    user_sub: str
+    score_given: float
+    score_maximum: float
+    label: str
+    resource_id: str
+    comment: str = ""
+
+
+def enqueue_score(
+    session: Session, *, deployment_pk: int, organisation_id: int, ags: dict[str, Any],
+    score: ScoreRequest, actor_id: int | None, timestamp: datetime | None = None,
+) -> OutboxScore:
+    """Store the score; delivery happens in a job. Enqueuing the same score twice is a no-op."""
+    stamp = (timestamp or utcnow()).isoformat()
+    key = score_key(deployment_pk, score.resource_id, score.user_sub, stamp)
+    existing = session.scalars(
+        select(OutboxScore).where(OutboxScore.idempotency_key == key)).first()
+    if existing:
+        return existing
+    row = OutboxScore(
+        idempotency_key=key, deployment_pk=deployment_pk, organisation_id=organisation_id,
+        lineitems_url=ags.get("lineitems", ""), lineitem_url=ags.get("lineitem"),
+        lineitem={"label": score.label, "resourceId": score.resource_id,
+                  "tag": score.resource_id, "scoreMaximum": score.score_maximum},
+        user_sub=score.user_sub,
+        score={"scoreGiven": score.score_given, "scoreMaximum": score.score_maximum,
+               "timestamp": stamp, "comment": score.comment, "scope": ags.get("scope", [])},
+        created_by=actor_id)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _claim(session: Session, row_id: int) -> bool:
+    now = utcnow()
+    res = session.execute(
+        update(OutboxScore)
+        .where(OutboxScore.id == row_id, OutboxScore.next_attempt_at <= now,
+               OutboxScore.status.in_(("pending", "sending")))
+        .values(status="sending", attempts=OutboxScore.attempts + 1,
+                next_attempt_at=now + LEASE))
+    session.commit()
+    return res.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+
+def _send(session: Session, row: OutboxScore, secret_key: str) -> None:
+    deployment = session.get_one(Deployment, row.deployment_pk)
+    service_data: Any = {"scope": row.score.get("scope", []), "lineitems": row.lineitems_url}
+    if row.lineitem_url:
+        service_data["lineitem"] = row.lineitem_url
+    ags = AssignmentsGradesService(connector_for(session, deployment, secret_key), service_data)
+    item = LineItem()
+    if row.lineitem_url:
+        item.set_id(row.lineitem_url)
+    else:
+        item = ags.find_or_create_lineitem(
+            LineItem().set_label(row.lineitem["label"])
+            .set_score_maximum(row.lineitem["scoreMaximum"])
+            .set_resource_id(row.lineitem["resourceId"]).set_tag(row.lineitem["tag"]),
+            find_by="tag")
+    grade = (Grade().set_user_id(row.user_sub)
+             .set_score_given(row.score["scoreGiven"])
+             .set_score_maximum(row.score["scoreMaximum"])
+             .set_timestamp(row.score["timestamp"])
+             .set_activity_progress("Completed").set_grading_progress("FullyGraded"))
+    if row.score.get("comment"):
+        grade.set_comment(row.score["comment"])
+    ags.put_grade(grade, item)
+
+
+def deliver_due(db: Database, secret_key: str, limit: int = 100) -> dict[str, int]:
+    """Try every due score once. Safe to run concurrently: each row is claimed first."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    with db.session() as session:
+        ids = list(session.scalars(
+            select(OutboxScore.id)
+            .where(OutboxScore.status.in_(("pending", "sending")),
+                   or_(OutboxScore.next_attempt_at <= utcnow()))
+            .order_by(OutboxScore.id).limit(limit)))
+    for row_id in ids:
+        with db.session() as session:
+            if not _claim(session, row_id):
+                continue
+            row = session.get_one(OutboxScore, row_id)
+            try:
+                _send(session, row, secret_key)
+            except (LtiServiceException, RequestException, ValueError, KeyError) as exc:
+                row.last_error = str(exc)[:2000]
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.status = "failed"
+                    counts["failed"] += 1
+                else:
+                    row.status = "pending"
+                    row.next_attempt_at = utcnow() + backoff(row.attempts)
+                    counts["retry"] += 1
+                log.warning("score delivery failed", extra={"outbox_id": row_id,
+                                                            "attempts": row.attempts})
+            else:
+                row.status = "sent"
+                row.sent_at = utcnow()
+                row.last_error = ""
+                counts["sent"] += 1
+    return counts

@@ -1,0 +1,47 @@
+"""A school administrator's view of LMS connections and Dynamic Registration invites."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template
+from sqlalchemy import select
+
+from lti_tool.db import db_session
+from lti_tool.lti.dynamic_registration import create_invite
+from lti_tool.lti.models import PlatformClient
+from lti_tool.people.services import audit
+from lti_tool.web.security import Viewer, current_viewer, login_required
+
+bp = Blueprint("lti_admin", __name__, url_prefix="/app/admin/lti")
+
+
+def _admin() -> Viewer:
+    viewer = current_viewer()
+    if viewer is None or not viewer.has("admin"):
+        abort(403)
+    return viewer
+
+
+@bp.get("/")
+@login_required
+def index() -> Any:
+    viewer = _admin()
+    clients = db_session().scalars(select(PlatformClient).where(
+        PlatformClient.organisation_id == viewer.organisation_id)).all()
+    return render_template("lti/admin.html", clients=clients, invite_url=None)
+
+
+@bp.post("/invite")
+@login_required
+def invite() -> Any:
+    viewer = _admin()
+    dbs = db_session()
+    token = create_invite(dbs, viewer.organisation_id)
+    audit(dbs, viewer.person_id, viewer.organisation_id, "lti.invite", "organisation",
+          viewer.organisation_id)
+    dbs.commit()
+    url = current_app.config["MARSHRUT"].base_url + "/lti/register?invite=" + token
+    clients = dbs.scalars(select(PlatformClient).where(
+        PlatformClient.organisation_id == viewer.organisation_id)).all()
+    return render_template("lti/admin.html", clients=clients, invite_url=url)

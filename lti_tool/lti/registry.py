@@ -1,0 +1,77 @@
+"""The platform registry: issuer → client ids → deployments, each tied to an organisation."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_tool.lti.models import Deployment, Platform, PlatformClient
+
+
+def add_platform(
+    session: Session,
+    *,
+    issuer: str,
+    client_id: str,
+    organisation_id: int,
+    auth_login_url: str,
+    auth_token_url: str,
+    jwks_url: str,
+    deployment_ids: list[str] | tuple[str, ...] = (),
+    name: str = "",
+    status: str = "active",
+) -> PlatformClient:
+    """Idempotent: re-adding updates URLs and adds missing deployments."""
+    platform = session.scalars(select(Platform).where(Platform.issuer == issuer)).first()
+    if platform is None:
+        platform = Platform(issuer=issuer, name=name or issuer, auth_login_url=auth_login_url,
+                            auth_token_url=auth_token_url, jwks_url=jwks_url)
+        session.add(platform)
+        session.flush()
+    else:
+        platform.auth_login_url = auth_login_url
+        platform.auth_token_url = auth_token_url
+        platform.jwks_url = jwks_url
+        platform.name = name or platform.name
+    client = session.scalars(select(PlatformClient).where(
+        PlatformClient.platform_id == platform.id, PlatformClient.client_id == client_id)).first()
+    if client is None:
+        client = PlatformClient(platform_id=platform.id, client_id=client_id,
+                                organisation_id=organisation_id, status=status)
+        session.add(client)
+        session.flush()
+    for dep in deployment_ids:
+        add_deployment(session, client, dep)
+    return client
+
+
+def add_deployment(session: Session, client: PlatformClient, deployment_id: str) -> Deployment:
+    dep = session.scalars(select(Deployment).where(
+        Deployment.client_pk == client.id, Deployment.deployment_id == deployment_id)).first()
+    if dep is None:
+        dep = Deployment(client_pk=client.id, deployment_id=deployment_id,
+                         organisation_id=client.organisation_id)
+        session.add(dep)
+        session.flush()
+    return dep
+
+
+def find_client(session: Session, issuer: str, client_id: str | None) -> PlatformClient | None:
+    platform = session.scalars(select(Platform).where(Platform.issuer == issuer)).first()
+    if platform is None:
+        return None
+    query = select(PlatformClient).where(PlatformClient.platform_id == platform.id)
+    if client_id:
+        return session.scalars(query.where(PlatformClient.client_id == client_id)).first()
+    clients = session.scalars(query).all()
+    return clients[0] if len(clients) == 1 else None
+
+
+def find_deployment(session: Session, client_pk: int, deployment_id: str) -> Deployment | None:
+    return session.scalars(select(Deployment).where(
+        Deployment.client_pk == client_pk, Deployment.deployment_id == deployment_id)).first()
+
+
+def client_ids_of(session: Session, platform_id: int) -> list[str]:
+    return list(session.scalars(select(PlatformClient.client_id).where(
+        PlatformClient.platform_id == platform_id)))

@@ -1,0 +1,8 @@
+"""Import every feature's models so Alembic and tests see the whole schema."""
+
+from lti_tool.db import Base
+from lti_tool.gradebook import models as _gradebook  # noqa: F401
+from lti_tool.lti import models as _lti  # noqa: F401
+from lti_tool.people import models as _people  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,127 @@
+"""Organisations, people, their roles and identity links: the tenancy every feature scopes by.
+
+A person is stored with the least that works (a display name, optionally an email); who they
+are in other systems lives in ``IdentityLink`` rows (LMS ``sub``, Сетевой город id, OneRoster
+sourcedId), never merged silently.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lti_tool.db import Base, UTCDateTime, utcnow
+
+
+def public_id() -> str:
+    """Unguessable ids for anything that appears in a URL (no counting through pupils)."""
+    return secrets.token_urlsafe(12)
+
+
+class Organisation(Base):
+    """A school (or a network / a region authority) — «образовательная организация»."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default="school")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=public_id)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="person")
+
+
+class Membership(Base):
+    """A person's role in an organisation (student, teacher, tutor, parent, admin, ...)."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("person_id", "organisation_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+
+    person: Mapped[Person] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class IdentityLink(Base):
+    """The same person as known by another system: (source, namespace, external id)."""
+
+    __tablename__ = "identity_link"
+    __table_args__ = (UniqueConstraint("source", "namespace", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(20))  # lti | netschool | oneroster | moodle
+    namespace: Mapped[str] = mapped_column(String(300))  # LTI issuer, server URL, org id
+    external_id: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ClassGroup(Base):
+    """A class or subject group of an organisation; an LMS course context maps onto one."""
+
+    __tablename__ = "class_group"
+    __table_args__ = (UniqueConstraint("organisation_id", "source", "namespace", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=public_id)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300), default="")
+    label: Mapped[str] = mapped_column(String(100), default="")
+    source: Mapped[str] = mapped_column(String(20), default="lti")
+    namespace: Mapped[str] = mapped_column(String(300), default="")
+    external_id: Mapped[str] = mapped_column(String(255))
+
+
+class ClassEnrolment(Base):
+    __tablename__ = "class_enrolment"
+    __table_args__ = (UniqueConstraint("class_id", "person_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("class_group.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))  # student | teacher
+    active: Mapped[bool] = mapped_column(default=True)
+
+    person: Mapped[Person] = relationship()
+
+
+class AuditEntry(Base):
+    """Who changed what: required for personal data of minors (152-ФЗ)."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), nullable=True
+    )
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), nullable=True
+    )
+    action: Mapped[str] = mapped_column(String(80))
+    entity: Mapped[str] = mapped_column(String(80))
+    entity_id: Mapped[str] = mapped_column(String(80), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

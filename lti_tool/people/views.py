@@ -1,0 +1,171 @@
+"""Pages after launch: the home page by role and the class overview (a Deep Linking target)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+from pylti1p3.exception import LtiServiceException
+from requests import RequestException
+from sqlalchemy import select
+
+from lti_tool.db import db_session
+from lti_tool.gradebook import services as gradebook
+from lti_tool.gradebook.models import OutboxScore
+from lti_tool.gradebook.schemas import SCORE_MAXIMUM, ScoreForm
+from lti_tool.jobs import jobs
+from lti_tool.lti import targets
+from lti_tool.lti.models import Deployment, Launch
+from lti_tool.people import access
+from lti_tool.people import services as people
+from lti_tool.people.models import ClassEnrolment, ClassGroup, IdentityLink, Person
+from lti_tool.people.roster import pull_roster
+from lti_tool.web.security import Viewer, app_url, current_viewer, login_required
+
+bp = Blueprint("people", __name__, url_prefix="/app")
+
+targets.register(targets.Target(
+    key="class_overview", title=_l("Обзор класса"),
+    description=_l("Список учеников курса с их отметками и баллами."),
+    endpoint="people.home", score_maximum=SCORE_MAXIMUM))
+
+
+def _viewer() -> Viewer:
+    viewer = current_viewer()
+    assert viewer is not None
+    return viewer
+
+
+def _launch() -> Launch:
+    from flask import g
+
+    return g.launch  # type: ignore[no-any-return]
+
+
+@bp.get("/")
+@login_required
+def home() -> Any:
+    viewer = _viewer()
+    dbs = db_session()
+    if viewer.class_id and viewer.has("teacher", "admin"):
+        group = dbs.get_one(ClassGroup, viewer.class_id)
+        if access.can_view_class(dbs, viewer, group):
+            return redirect(app_url("people.class_overview", class_id=group.public_id))
+    person = dbs.get_one(Person, viewer.person_id)
+    scores = _scores_of(dbs, person, viewer.organisation_id)
+    return render_template("people/home.html", person=person, viewer=viewer, scores=scores)
+
+
+def _scores_of(dbs: Any, person: Person, org_id: int) -> list[OutboxScore]:
+    subs = select(IdentityLink.external_id).where(
+        IdentityLink.person_id == person.id, IdentityLink.source == "lti")
+    return list(dbs.scalars(select(OutboxScore).where(
+        OutboxScore.organisation_id == org_id, OutboxScore.user_sub.in_(subs))
+        .order_by(OutboxScore.id.desc()).limit(50)))
+
+
+def _class_or_404(public_id: str) -> ClassGroup:
+    group = db_session().scalars(
+        select(ClassGroup).where(ClassGroup.public_id == public_id)).first()
+    if group is None:
+        abort(404)
+    return group
+
+
+@bp.get("/class/<class_id>")
+@login_required
+def class_overview(class_id: str) -> Any:
+    viewer, dbs = _viewer(), db_session()
+    group = _class_or_404(class_id)
+    if not access.can_view_class(dbs, viewer, group):
+        abort(403)
+    students = people.class_roster(dbs, group.id)
+    subs = {link.person_id: link.external_id for link in dbs.scalars(
+        select(IdentityLink).where(IdentityLink.person_id.in_([s.id for s in students]),
+                                   IdentityLink.source == "lti"))}
+    scores = {row.user_sub: row for row in dbs.scalars(
+        select(OutboxScore).where(OutboxScore.organisation_id == group.organisation_id,
+                                  OutboxScore.user_sub.in_(list(subs.values())))
+        .order_by(OutboxScore.id))}
+    launch = _launch()
+    return render_template(
+        "people/class_overview.html", group=group, students=students, subs=subs,
+        scores=scores, can_grade=access.can_grade_class(dbs, viewer, group)
+        and "ags" in launch.services, can_pull=access.can_grade_class(dbs, viewer, group)
+        and "nrps" in launch.services and launch.class_id == group.id,
+        score_maximum=SCORE_MAXIMUM)
+
+
+@bp.post("/class/<class_id>/roster")
+@login_required
+def refresh_roster(class_id: str) -> Any:
+    viewer, dbs, launch = _viewer(), db_session(), _launch()
+    group = _class_or_404(class_id)
+    if not access.can_grade_class(dbs, viewer, group) or launch.class_id != group.id:
+        abort(403)
+    nrps = launch.services.get("nrps") or {}
+    if not nrps.get("context_memberships_url"):
+        abort(400, _("LMS не передала адрес списка участников (NRPS)."))
+    deployment = dbs.get_one(Deployment, launch.deployment_pk)
+    try:
+        report = pull_roster(dbs, group=group, deployment=deployment,
+                             memberships_url=nrps["context_memberships_url"],
+                             issuer=deployment.client.platform.issuer,
+                             secret_key=current_app.config["SECRET_KEY"])
+    except (LtiServiceException, RequestException, KeyError, ValueError) as exc:
+        dbs.rollback()
+        current_app.logger.warning("NRPS pull failed: %s", exc)
+        abort(502, _("LMS не отдала список участников курса; попробуйте позже."))
+    people.audit(dbs, viewer.person_id, group.organisation_id, "roster.pull", "class_group",
+                 group.public_id, fetched=report.fetched, added=report.added,
+                 deactivated=report.deactivated)
+    dbs.commit()
+    flash(_("Список обновлён: получено %(f)s, добавлено %(a)s, выбыло %(d)s.",
+            f=report.fetched, a=report.added, d=report.deactivated))
+    return redirect(app_url("people.class_overview", class_id=group.public_id), code=303)
+
+
+@bp.post("/class/<class_id>/scores")
+@login_required
+def post_score(class_id: str) -> Any:
+    viewer, dbs, launch = _viewer(), db_session(), _launch()
+    group = _class_or_404(class_id)
+    if not access.can_grade_class(dbs, viewer, group):
+        abort(403)
+    ags = launch.services.get("ags")
+    if not ags or launch.class_id != group.id:
+        abort(400, _("Запуск не разрешает выставлять баллы в журнал LMS (нет AGS)."))
+    try:
+        data = ScoreForm().load(request.form.to_dict())
+    except ValidationError as err:
+        for field, messages in err.normalized_messages().items():
+            label = ScoreForm.labels.get(field, field)
+            flash(f"{label}: {'; '.join(map(str, messages))}", "error")
+        return redirect(app_url("people.class_overview", class_id=group.public_id), code=303)
+    student = dbs.scalars(select(Person).join(
+        ClassEnrolment, ClassEnrolment.person_id == Person.id).where(
+        Person.public_id == data["student"], ClassEnrolment.class_id == group.id,
+        ClassEnrolment.role == "student", ClassEnrolment.active.is_(True))).first()
+    if student is None:
+        abort(403)
+    issuer = dbs.get_one(Deployment, launch.deployment_pk).client.platform.issuer
+    sub = dbs.scalars(select(IdentityLink.external_id).where(
+        IdentityLink.person_id == student.id, IdentityLink.source == "lti",
+        IdentityLink.namespace == issuer)).first()
+    if sub is None:
+        abort(400, _("Ученик не связан с учётной записью этой LMS."))
+    row = gradebook.enqueue_score(
+        dbs, deployment_pk=launch.deployment_pk, organisation_id=group.organisation_id,
+        ags=ags, actor_id=viewer.person_id, score=gradebook.ScoreRequest(
+            user_sub=sub, score_given=data["score"], score_maximum=SCORE_MAXIMUM,
+            label=str(_("Маршрут: %(t)s", t=group.title or group.label)),
+            resource_id=f"marshrut:{group.public_id}", comment=data["comment"]))
+    people.audit(dbs, viewer.person_id, group.organisation_id, "score.enqueue", "person",
+                 student.public_id, score=data["score"], outbox=row.id)
+    dbs.commit()
+    jobs().deliver_outbox()
+    flash(_("Балл поставлен в очередь отправки в журнал LMS."))
+    return redirect(app_url("people.class_overview", class_id=group.public_id), code=303)

@@ -1,0 +1,56 @@
+"""``make demo``: the demo LMS mounted at /demo and the tool's registry seeded to trust it."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from lti_tool.config import Settings
+from lti_tool.lti import registry
+from lti_tool.people.models import Organisation
+from lti_tool.people.services import organisation_by_slug
+from lti_tool.sandbox.platform import LineItem, PlatformState, ResourceLink, seed_demo
+from lti_tool.sandbox.views import make_blueprint
+
+SCHOOLS = {
+    "school-37-kostroma": ("Средняя школа № 37, Кострома", "demo-school-37"),
+    "gymnasium-1": ("Гимназия № 1", "demo-gymnasium-1"),
+}
+
+
+def demo_state(settings: Settings) -> PlatformState:
+    state = PlatformState(issuer=settings.base_url + "/demo", tool_base_url=settings.base_url)
+    seed_demo(state, {slug: dep for slug, (_, dep) in SCHOOLS.items()})
+    for course in state.courses.values():
+        link = ResourceLink(f"overview-{course.id}", course.id, "Маршрут: обзор класса",
+                            settings.base_url + "/lti/launch", {"target": "class_overview"})
+        item = LineItem(f"li-{course.id}", course.id, "Маршрут: обзор класса", 5.0,
+                        "class_overview", "class_overview", link.id)
+        link.lineitem_id = item.id
+        state.links[link.id] = link
+        state.lineitems[item.id] = item
+    return state
+
+
+def mount_demo(app: Flask, settings: Settings) -> PlatformState:
+    state = demo_state(settings)
+    app.register_blueprint(make_blueprint(state), url_prefix="/demo")
+    app.extensions["marshrut.demo"] = state
+    return state
+
+
+def seed_registry(session: Session, settings: Settings) -> None:
+    """Idempotent: the demo schools and the demo LMS registration with one deployment each."""
+    issuer = settings.base_url + "/demo"
+    for slug, (name, deployment) in SCHOOLS.items():
+        org = organisation_by_slug(session, slug)
+        if org is None:
+            org = Organisation(slug=slug, name=name)
+            session.add(org)
+            session.flush()
+        client = registry.add_platform(
+            session, issuer=issuer, client_id="marshrut-demo", organisation_id=org.id,
+            auth_login_url=issuer + "/auth", auth_token_url=issuer + "/token",
+            jwks_url=issuer + "/jwks", name="Демо-LMS")
+        dep = registry.add_deployment(session, client, deployment)
+        dep.organisation_id = org.id

@@ -1,0 +1,49 @@
+"""Error pages in the user's language; JSON errors for the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from lti_tool.lti.rules import LaunchError
+
+_TITLES = {
+    400: _l("Неверный запрос"),
+    401: _l("Нужно открыть Маршрут из курса"),
+    403: _l("Доступ запрещён"),
+    404: _l("Не найдено"),
+    405: _l("Метод не поддерживается"),
+    413: _l("Файл слишком большой"),
+    502: _l("Внешняя система не ответила"),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(LaunchError)
+    def _launch_error(err: LaunchError) -> Any:
+        app.logger.info("launch refused: %s", err.code)
+        if _wants_json():
+            return jsonify(error=err.code, message=str(err.message)), err.status
+        return render_template("error.html", title=_("Запуск отклонён"), code=err.code,
+                               message=str(err.message)), err.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException) -> Any:
+        status = err.code or 500
+        title = str(_TITLES.get(status, _("Ошибка")))
+        if _wants_json():
+            payload: dict[str, Any] = {"error": status, "message": title}
+            data = getattr(err, "data", None)
+            if isinstance(data, dict) and "messages" in data:
+                payload["errors"] = data["messages"]
+            return jsonify(payload), status
+        detail = err.description if status not in (401, 403, 404) else ""
+        return render_template("error.html", title=title, code=status, message=detail), status

@@ -1,0 +1,131 @@
+"""Who is asking: the launch token, the viewer, and response headers for life in an iframe.
+
+With third-party cookies blocked, the LMS iframe gets no cookie of ours back, so every page
+link, form and fetch carries a signed per-launch token (``lt``) instead: query parameter,
+form field or ``X-Marshrut-Launch`` header. The cookie session, when the browser keeps it,
+holds only the same token — never the launch data itself.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from flask import Flask, abort, current_app, g, request, session, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from markupsafe import Markup, escape
+
+from lti_tool.db import db_session, utcnow
+from lti_tool.lti.models import Launch
+
+F = TypeVar("F", bound=Callable[..., Any])
+HEADER = "X-Marshrut-Launch"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The current user as access rules see them (one launch = one organisation)."""
+
+    person_id: int
+    organisation_id: int
+    roles: frozenset[str]
+    class_id: int | None
+    launch_id: int
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="marshrut-launch")
+
+
+def sign_launch(launch: Launch) -> str:
+    return _serializer().dumps(launch.token_id)
+
+
+def _token_from_request() -> str | None:
+    auth = request.headers.get("Authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip()
+    return (request.headers.get(HEADER) or request.args.get("lt") or request.form.get("lt")
+            or session.get("lt"))
+
+
+def load_launch() -> Launch | None:
+    token = _token_from_request()
+    if not token:
+        return None
+    settings = current_app.config["MARSHRUT"]
+    try:
+        token_id = _serializer().loads(token, max_age=settings.launch_ttl)
+    except BadSignature:
+        return None
+    from sqlalchemy import select
+
+    launch = db_session().scalars(select(Launch).where(Launch.token_id == token_id)).first()
+    if launch is None or launch.expires_at < utcnow():
+        return None
+    g.launch_token = token
+    return launch
+
+
+def current_viewer() -> Viewer | None:
+    if "viewer" not in g:
+        launch = load_launch()
+        g.launch = launch
+        g.viewer = None if launch is None else Viewer(
+            person_id=launch.person_id, organisation_id=launch.organisation_id,
+            roles=frozenset(launch.roles), class_id=launch.class_id, launch_id=launch.id)
+    return g.viewer  # type: ignore[no-any-return]
+
+
+def login_required(view: F) -> F:
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_viewer() is None:
+            abort(401)
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def app_url(endpoint: str, **values: Any) -> str:
+    """``url_for`` that carries the launch token, for links inside the tool."""
+    token = g.get("launch_token")
+    if token:
+        values.setdefault("lt", token)
+    return url_for(endpoint, **values)
+
+
+def with_token(url: str) -> str:
+    token = g.get("launch_token")
+    if not token:
+        return url
+    return url + ("&" if "?" in url else "?") + urlencode({"lt": token})
+
+
+def token_field() -> Markup:
+    token = g.get("launch_token")
+    if not token:
+        return Markup("")
+    return Markup('<input type="hidden" name="lt" value="%s">') % escape(token)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(app_url=app_url, token_field=token_field,
+                                 current_viewer=current_viewer)
+
+    @app.after_request
+    def _headers(resp: Any) -> Any:
+        # The tool lives in the LMS iframe: allow framing, but nothing else loose.
+        resp.headers.setdefault("Content-Security-Policy",
+                                "frame-ancestors *; object-src 'none'; base-uri 'self'")
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "no-referrer")
+        if g.get("launch_token"):
+            resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
