@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test lint bench clean install install-test browser
+.PHONY: demo test lint bench clean install install-test browser translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,11 +35,15 @@ test: $(TEST_STAMP) browser
 	$(BIN)/pytest -q
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check lti_tool adapters schemas tests bench
+	$(BIN)/ruff check lti_tool adapters schemas tests bench tools
 	$(BIN)/mypy
 
 bench: $(TEST_STAMP)
 	@set -e; for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+# Re-extract UI strings and rebuild the English catalogue from tools/en_messages.py.
+translations: $(TEST_STAMP)
+	$(BIN)/python tools/translations.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
