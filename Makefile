@@ -35,7 +35,7 @@ test: $(TEST_STAMP) browser
 	$(BIN)/pytest -q
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check lti_tool adapters schemas tests bench tools
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 bench: $(TEST_STAMP)
