@@ -1,0 +1,357 @@
+"""Canonical records every adapter produces and the sync engine consumes.
+
+Each record is a frozen dataclass with a marshmallow schema in front of it: adapters build a
+plain dict from the remote payload and call :func:`load`, which either returns the record or
+raises :class:`RecordRejected` naming the source, the fields and the problems — a malformed
+remote record is reported and skipped, never half-written.
+
+Ids are the *source's* ids (strings): the sync engine maps them onto our rows through
+identity links, so two sources never collide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
+
+from schemas.marks import ABSENCE_CODES, MarkError, ParsedMark, parse_mark
+
+ROLES = ("student", "teacher", "parent", "admin")
+
+
+@dataclass(frozen=True)
+class OrganisationRecord:
+    source_id: str
+    name: str
+    short_name: str = ""
+
+
+@dataclass(frozen=True)
+class TermRecord:
+    """A term of the academic year: четверть, триместр or полугодие."""
+
+    source_id: str
+    name: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class AcademicYearRecord:
+    source_id: str
+    name: str
+    start: date
+    end: date
+    terms: tuple[TermRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClassRecord:
+    """A class («10А») or a subject group («Физика, 11Б, профиль»)."""
+
+    source_id: str
+    name: str
+    grade: int | None = None
+    kind: str = "class"  # class | subject_group
+    subject: str = ""
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """The least that works: a name and a role; a parent lists their children's source ids."""
+
+    source_id: str
+    role: str
+    last_name: str
+    first_name: str
+    middle_name: str = ""
+    login: str = ""
+    email: str = ""
+    children: tuple[str, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+
+@dataclass(frozen=True)
+class EnrolmentRecord:
+    person_id: str
+    class_id: str
+    role: str = "student"  # student | teacher
+
+
+@dataclass(frozen=True)
+class AssignmentRecord:
+    """A piece of work marks are given for («задание»): its type sets the weight."""
+
+    source_id: str
+    class_id: str
+    subject: str
+    title: str
+    type_name: str
+    weight: float
+    due: date
+    max_mark: int = 5
+
+
+@dataclass(frozen=True)
+class MarkRecord:
+    """One cell of the journal: a mark, an absence code or a debt «точка» for one student."""
+
+    assignment_id: str
+    student_id: str
+    mark: ParsedMark
+    date: date
+    comment: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.assignment_id, self.student_id)
+
+
+@dataclass(frozen=True)
+class AttendanceRecord:
+    student_id: str
+    class_id: str
+    date: date
+    lesson: int
+    subject: str
+    code: str  # one of ABSENCE_CODES
+
+    @property
+    def key(self) -> tuple[str, str, str, int]:
+        return (self.student_id, self.class_id, self.date.isoformat(), self.lesson)
+
+
+@dataclass(frozen=True)
+class FinalMarkRecord:
+    """Итоговая отметка: for a term (``term_id``) or the year (``term_id == "year"``)."""
+
+    student_id: str
+    subject: str
+    term_id: str
+    mark: ParsedMark
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.student_id, self.subject, self.term_id)
+
+
+@dataclass(frozen=True)
+class Roster:
+    organisation: OrganisationRecord
+    classes: tuple[ClassRecord, ...] = ()
+    people: tuple[PersonRecord, ...] = ()
+    enrolments: tuple[EnrolmentRecord, ...] = ()
+
+
+class RecordRejected(Exception):
+    """A remote record that failed validation: reported with where it came from, then skipped."""
+
+    def __init__(self, kind: str, source: str, errors: dict[str, Any], raw: Any = None) -> None:
+        self.kind = kind
+        self.source = source
+        self.errors = errors
+        self.raw = raw
+        super().__init__(f"{kind} from {source}: {errors}")
+
+    def reason(self) -> str:
+        parts = []
+        for name, problems in sorted(self.errors.items()):
+            text = "; ".join(str(p) for p in problems) if isinstance(problems, list) else problems
+            parts.append(f"{name}: {text}")
+        return ", ".join(parts)
+
+
+class _Record(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    record: type[Any] = object
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Any:
+        return self.record(**data)
+
+
+_id: dict[str, Any] = dict(required=True, validate=validate.Length(min=1, max=255))
+_name: dict[str, Any] = dict(required=True, validate=validate.Length(min=1, max=300))
+
+
+class MarkField(fields.Field):
+    """A mark, absence code or «точка» parsed by :func:`schemas.marks.parse_mark`."""
+
+    default_error_messages = {"invalid": "{problem}"}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> ParsedMark:
+        if isinstance(value, ParsedMark):
+            return value
+        try:
+            return parse_mark(value)
+        except MarkError as exc:
+            raise self.make_error("invalid", problem=str(exc)) from exc
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else value.text()
+
+
+class OrganisationSchema(_Record):
+    record: type[Any] = OrganisationRecord
+    source_id = fields.String(**_id)
+    name = fields.String(**_name)
+    short_name = fields.String(load_default="")
+
+
+class TermSchema(_Record):
+    record: type[Any] = TermRecord
+    source_id = fields.String(**_id)
+    name = fields.String(**_name)
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **_: Any) -> None:
+        if data["end"] < data["start"]:
+            raise ValidationError("end is before start", "end")
+
+
+class AcademicYearSchema(TermSchema):
+    record: type[Any] = AcademicYearRecord
+    terms = fields.List(fields.Nested(TermSchema), load_default=list)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Any:
+        data["terms"] = tuple(data.get("terms", ()))
+        return AcademicYearRecord(**data)
+
+
+class ClassSchema(_Record):
+    record: type[Any] = ClassRecord
+    source_id = fields.String(**_id)
+    name = fields.String(**_name)
+    grade = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 11))
+    kind = fields.String(load_default="class", validate=validate.OneOf(["class", "subject_group"]))
+    subject = fields.String(load_default="")
+
+
+class PersonSchema(_Record):
+    record: type[Any] = PersonRecord
+    source_id = fields.String(**_id)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    last_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    first_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    middle_name = fields.String(load_default="", validate=validate.Length(max=100))
+    login = fields.String(load_default="", validate=validate.Length(max=100))
+    email = fields.String(load_default="", validate=validate.Length(max=254))
+    children = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Any:
+        data["children"] = tuple(data.get("children", ()))
+        return PersonRecord(**data)
+
+
+class EnrolmentSchema(_Record):
+    record: type[Any] = EnrolmentRecord
+    person_id = fields.String(**_id)
+    class_id = fields.String(**_id)
+    role = fields.String(load_default="student", validate=validate.OneOf(["student", "teacher"]))
+
+
+class AssignmentSchema(_Record):
+    record: type[Any] = AssignmentRecord
+    source_id = fields.String(**_id)
+    class_id = fields.String(**_id)
+    subject = fields.String(**_name)
+    title = fields.String(load_default="", validate=validate.Length(max=1000))
+    type_name = fields.String(load_default="", validate=validate.Length(max=200))
+    weight = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=100))
+    due = fields.Date(required=True)
+    max_mark = fields.Integer(load_default=5, validate=validate.Range(1, 100))
+
+
+class MarkSchema(_Record):
+    record: type[Any] = MarkRecord
+    assignment_id = fields.String(**_id)
+    student_id = fields.String(**_id)
+    mark = MarkField(required=True)
+    date = fields.Date(required=True)
+    comment = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class AttendanceSchema(_Record):
+    record: type[Any] = AttendanceRecord
+    student_id = fields.String(**_id)
+    class_id = fields.String(**_id)
+    date = fields.Date(required=True)
+    lesson = fields.Integer(required=True, validate=validate.Range(0, 20))
+    subject = fields.String(load_default="")
+    code = fields.String(required=True, validate=validate.OneOf(list(ABSENCE_CODES)))
+
+
+class FinalMarkSchema(_Record):
+    record: type[Any] = FinalMarkRecord
+    student_id = fields.String(**_id)
+    subject = fields.String(**_name)
+    term_id = fields.String(**_id)
+    mark = MarkField(required=True)
+
+
+SCHEMAS: dict[type, Schema] = {
+    OrganisationRecord: OrganisationSchema(),
+    TermRecord: TermSchema(),
+    AcademicYearRecord: AcademicYearSchema(),
+    ClassRecord: ClassSchema(),
+    PersonRecord: PersonSchema(),
+    EnrolmentRecord: EnrolmentSchema(),
+    AssignmentRecord: AssignmentSchema(),
+    MarkRecord: MarkSchema(),
+    AttendanceRecord: AttendanceSchema(),
+    FinalMarkRecord: FinalMarkSchema(),
+}
+
+R = TypeVar("R")
+
+
+def load(record_type: type[R], data: dict[str, Any], source: str) -> R:
+    """Validate ``data`` into ``record_type`` or raise :class:`RecordRejected` naming ``source``."""
+    try:
+        return SCHEMAS[record_type].load(data)  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        errors = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
+        raise RecordRejected(record_type.__name__, source, errors, raw=data) from exc
+
+
+def dump(record: Any) -> dict[str, Any]:
+    """The record as JSON-ready primitives (dates as ISO strings, marks as journal text)."""
+    return SCHEMAS[type(record)].dump(record)  # type: ignore[no-any-return]
+
+
+@dataclass
+class Batch:
+    """What one fetch produced: valid records, and the rejected ones with their reasons."""
+
+    records: list[Any] = field(default_factory=list)
+    rejected: list[RecordRejected] = field(default_factory=list)
+
+    def add(self, record_type: type, data: dict[str, Any], source: str) -> Any | None:
+        record: Any
+        try:
+            record = load(record_type, data, source)
+        except RecordRejected as exc:
+            self.rejected.append(exc)
+            return None
+        self.records.append(record)
+        return record
