@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from lti_tool.lti.keys import ensure_at_startup
     from lti_tool.lti.views import bp as lti_bp
     from lti_tool.people.views import bp as people_bp
+    from lti_tool.sync.views import bp as sync_admin_bp
     from lti_tool.web import errors, security
 
     ensure_at_startup(database, settings.secret_key)
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(lti_admin_bp)
     app.register_blueprint(deep_linking_bp)
     app.register_blueprint(dynreg_bp)
+    app.register_blueprint(sync_admin_bp)
     if settings.demo:
         from lti_tool.sandbox.demo import mount_demo
 

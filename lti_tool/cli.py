@@ -239,5 +239,14 @@ def sandbox_moodle(host: str, port: int) -> None:
     ms.serve(host, port)
 
 
+def _register_feature_commands() -> None:
+    from lti_tool.sync.cli import sync
+
+    main.add_command(sync)
+
+
+_register_feature_commands()
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

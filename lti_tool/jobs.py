@@ -34,6 +34,12 @@ class Jobs:
             return self._deliver()
 
         self.deliver_outbox = deliver_outbox
+        self.sync_connection: Any = None
+        self.sync_scheduled: Any = None
+
+        from lti_tool.sync.jobs import register
+
+        register(self)
 
     def _deliver(self) -> dict[str, int]:
         from lti_tool.db import get_db

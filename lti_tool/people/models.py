@@ -125,3 +125,14 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(80))
     entity_id: Mapped[str] = mapped_column(String(80), default="")
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Guardianship(Base):
+    """A parent («законный представитель») and their child: what a parent may see."""
+
+    __tablename__ = "guardianship"
+    __table_args__ = (UniqueConstraint("parent_id", "child_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)

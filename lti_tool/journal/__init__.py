@@ -1,0 +1,1 @@
+"""The school journal («журнал»): assignments, marks and attendance brought in by adapters."""

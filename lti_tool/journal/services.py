@@ -1,0 +1,259 @@
+"""Writing what an adapter fetched into the journal, set-wise, in the caller's transaction.
+
+Several chunks (e.g. one week of a hundred students) are applied together: one query reads
+what we hold for their coverage, :func:`lti_tool.journal.rules.diff` decides, and only the
+difference is written with executemany. A chunk's *coverage* (its student, its dates) is
+what it speaks for: a mark we hold there that the remote no longer returns is deleted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from adapters.base import JournalBatch
+from lti_tool.journal.models import Assignment, Attendance, FinalMark, Mark
+from lti_tool.journal.rules import diff
+
+Reject = Callable[[str, str, str], None]  # kind, source, reason
+IN_LIMIT = 500  # keep IN (...) lists well under SQLite's variable limit
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where rows come from: the organisation and the source's id space."""
+
+    organisation_id: int
+    source: str
+    namespace: str
+
+
+def _chunks(items: Sequence[Any], size: int = IN_LIMIT) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def apply_batches(session: Session, origin: Origin, batches: Sequence[JournalBatch],
+                  people: Mapping[str, int], classes: Mapping[str, int],
+                  counts: Counter[str], reject: Reject) -> None:
+    """Apply chunks' records; counts go to ``counts`` as ``<kind>.<created|updated|...>``."""
+    assignment_ids = _apply_assignments(session, origin, batches, classes, counts)
+    _apply_marks(session, origin, batches, people, assignment_ids, counts, reject)
+    _apply_attendance(session, origin, batches, people, classes, counts, reject)
+    _apply_final_marks(session, origin, batches, people, counts, reject)
+
+
+def _apply_assignments(session: Session, origin: Origin, batches: Sequence[JournalBatch],
+                       classes: Mapping[str, int], counts: Counter[str]) -> dict[str, int]:
+    incoming: dict[str, dict[str, Any]] = {}
+    for batch in batches:
+        for a in batch.assignments:
+            incoming[a.source_id] = dict(
+                class_id=classes.get(a.class_id), subject=a.subject, title=a.title,
+                type_name=a.type_name, weight=a.weight, due=a.due, max_mark=a.max_mark)
+    wanted = sorted(incoming) + sorted({m.assignment_id for b in batches for m in b.marks
+                                       if m.assignment_id not in incoming})
+    held: dict[str, dict[str, Any]] = {}
+    ids: dict[str, int] = {}
+    columns = [Assignment.id, Assignment.external_id, Assignment.class_id, Assignment.subject,
+               Assignment.title, Assignment.type_name, Assignment.weight, Assignment.due,
+               Assignment.max_mark]
+    for part in _chunks(wanted):
+        for row in session.execute(select(*columns).where(
+                Assignment.source == origin.source, Assignment.namespace == origin.namespace,
+                Assignment.external_id.in_(part))):
+            ids[row.external_id] = row.id
+            held[row.external_id] = dict(
+                class_id=row.class_id, subject=row.subject, title=row.title,
+                type_name=row.type_name, weight=row.weight, due=row.due, max_mark=row.max_mark)
+    change = diff({k: v for k, v in held.items() if k in incoming}, incoming)
+    if change.create:
+        rows = [dict(organisation_id=origin.organisation_id, source=origin.source,
+                     namespace=origin.namespace, external_id=k, **incoming[k])
+                for k in change.create]
+        for new in session.execute(insert(Assignment).returning(
+                Assignment.id, Assignment.external_id), rows):
+            ids[new.external_id] = new.id
+    if change.update:
+        session.execute(update(Assignment), [dict(id=ids[k], **incoming[k])
+                                             for k in change.update])
+    counts["assignments.created"] += len(change.create)
+    counts["assignments.updated"] += len(change.update)
+    counts["assignments.unchanged"] += change.unchanged
+    return ids
+
+
+def _coverage(batches: Sequence[JournalBatch], people: Mapping[str, int]
+              ) -> tuple[dict[int, list[tuple[date, date]]], list[tuple[date, date]]]:
+    """Per-student date ranges the chunks speak for, and ranges that speak for everyone."""
+    per_student: dict[int, list[tuple[date, date]]] = {}
+    everyone: list[tuple[date, date]] = []
+    for batch in batches:
+        c = batch.chunk
+        if not c.scope:
+            everyone.append((c.start, c.end))
+        elif c.scope in people:
+            per_student.setdefault(people[c.scope], []).append((c.start, c.end))
+    return per_student, everyone
+
+
+def _covered(day: date, student: int, per_student: Mapping[int, list[tuple[date, date]]],
+             everyone: Sequence[tuple[date, date]]) -> bool:
+    ranges = list(everyone) + per_student.get(student, [])
+    return any(start <= day <= end for start, end in ranges)
+
+
+def _span(batches: Sequence[JournalBatch]) -> tuple[date, date]:
+    return (min(b.chunk.start for b in batches), max(b.chunk.end for b in batches))
+
+
+def _apply_marks(session: Session, origin: Origin, batches: Sequence[JournalBatch],
+                 people: Mapping[str, int], assignment_ids: Mapping[str, int],
+                 counts: Counter[str], reject: Reject) -> None:
+    incoming: dict[tuple[int, int], tuple[Any, ...]] = {}
+    for batch in batches:
+        for m in batch.marks:
+            student = people.get(m.student_id)
+            assignment = assignment_ids.get(m.assignment_id)
+            if student is None or assignment is None:
+                what = "ученик" if student is None else "задание"
+                reject("MarkRecord", f"{batch.chunk.key}", f"неизвестное {what}: "
+                       f"{m.student_id if student is None else m.assignment_id}")
+                continue
+            incoming[(assignment, student)] = (m.mark.value, m.mark.code, m.mark.debt,
+                                               m.date, m.comment)
+    per_student, everyone = _coverage(batches, people)
+    first, last = _span(batches)
+    query = (select(Mark.id, Mark.assignment_id, Mark.student_id, Mark.value, Mark.code,
+                    Mark.debt, Mark.date, Mark.comment, Assignment.due)
+             .join(Assignment, Assignment.id == Mark.assignment_id)
+             .where(Assignment.source == origin.source, Assignment.namespace == origin.namespace,
+                    Assignment.due.between(first, last)))
+    if not everyone:
+        query = query.where(Mark.student_id.in_(list(per_student) or [-1]))
+    held: dict[tuple[int, int], tuple[Any, ...]] = {}
+    mark_ids: dict[tuple[int, int], int] = {}
+    for row in session.execute(query):
+        key = (row.assignment_id, row.student_id)
+        if key in incoming or _covered(row.due, row.student_id, per_student, everyone):
+            held[key] = (row.value, row.code, row.debt, row.date, row.comment)
+            mark_ids[key] = row.id
+    outside = [k for k in incoming if k not in held]
+    for part in _chunks(outside):
+        for extra in session.execute(
+                select(Mark.id, Mark.assignment_id, Mark.student_id, Mark.value, Mark.code,
+                       Mark.debt, Mark.date, Mark.comment)
+                .where(tuple_(Mark.assignment_id, Mark.student_id).in_(list(part)))):
+            key = (extra.assignment_id, extra.student_id)
+            held[key] = (extra.value, extra.code, extra.debt, extra.date, extra.comment)
+            mark_ids[key] = extra.id
+    change = diff(held, incoming)
+    fields = ("value", "code", "debt", "date", "comment")
+    if change.create:
+        session.execute(insert(Mark), [
+            dict(assignment_id=k[0], student_id=k[1], **dict(zip(fields, incoming[k], strict=True)))
+            for k in change.create])
+    if change.update:
+        session.execute(update(Mark), [
+            dict(id=mark_ids[k], **dict(zip(fields, incoming[k], strict=True)))
+            for k in change.update])
+    for part in _chunks([mark_ids[k] for k in change.delete]):
+        session.execute(delete(Mark).where(Mark.id.in_(part)))
+    counts["marks.created"] += len(change.create)
+    counts["marks.updated"] += len(change.update)
+    counts["marks.deleted"] += len(change.delete)
+    counts["marks.unchanged"] += change.unchanged
+
+
+def _apply_attendance(session: Session, origin: Origin, batches: Sequence[JournalBatch],
+                      people: Mapping[str, int], classes: Mapping[str, int],
+                      counts: Counter[str], reject: Reject) -> None:
+    with_attendance = [b for b in batches if b.includes_attendance]
+    if not with_attendance:
+        return
+    incoming: dict[tuple[int, date, int], tuple[Any, ...]] = {}
+    for batch in with_attendance:
+        for a in batch.attendance:
+            student = people.get(a.student_id)
+            if student is None:
+                reject("AttendanceRecord", batch.chunk.key, f"неизвестный ученик: {a.student_id}")
+                continue
+            incoming[(student, a.date, a.lesson)] = (classes.get(a.class_id), a.subject, a.code)
+    per_student, everyone = _coverage(with_attendance, people)
+    first, last = _span(with_attendance)
+    query = (select(Attendance.id, Attendance.student_id, Attendance.date, Attendance.lesson,
+                    Attendance.class_id, Attendance.subject, Attendance.code)
+             .where(Attendance.source == origin.source,
+                    Attendance.namespace == origin.namespace,
+                    Attendance.date.between(first, last)))
+    if not everyone:
+        query = query.where(Attendance.student_id.in_(list(per_student) or [-1]))
+    held: dict[tuple[int, date, int], tuple[Any, ...]] = {}
+    row_ids: dict[tuple[int, date, int], int] = {}
+    for row in session.execute(query):
+        if _covered(row.date, row.student_id, per_student, everyone):
+            key = (row.student_id, row.date, row.lesson)
+            held[key] = (row.class_id, row.subject, row.code)
+            row_ids[key] = row.id
+    change = diff(held, incoming)
+    if change.create:
+        session.execute(insert(Attendance), [
+            dict(organisation_id=origin.organisation_id, source=origin.source,
+                 namespace=origin.namespace, student_id=k[0], date=k[1], lesson=k[2],
+                 class_id=incoming[k][0], subject=incoming[k][1], code=incoming[k][2])
+            for k in change.create])
+    if change.update:
+        session.execute(update(Attendance), [
+            dict(id=row_ids[k], class_id=incoming[k][0], subject=incoming[k][1],
+                 code=incoming[k][2]) for k in change.update])
+    for part in _chunks([row_ids[k] for k in change.delete]):
+        session.execute(delete(Attendance).where(Attendance.id.in_(part)))
+    counts["attendance.created"] += len(change.create)
+    counts["attendance.updated"] += len(change.update)
+    counts["attendance.deleted"] += len(change.delete)
+    counts["attendance.unchanged"] += change.unchanged
+
+
+def _apply_final_marks(session: Session, origin: Origin, batches: Sequence[JournalBatch],
+                       people: Mapping[str, int], counts: Counter[str], reject: Reject) -> None:
+    incoming: dict[tuple[int, str, str], tuple[Any, ...]] = {}
+    for batch in batches:
+        for f in batch.final_marks:
+            student = people.get(f.student_id)
+            if student is None:
+                reject("FinalMarkRecord", batch.chunk.key, f"неизвестный ученик: {f.student_id}")
+                continue
+            incoming[(student, f.subject, f.term_id)] = (f.mark.value, f.mark.code, f.mark.debt)
+    if not incoming:
+        return
+    held: dict[tuple[int, str, str], tuple[Any, ...]] = {}
+    row_ids: dict[tuple[int, str, str], int] = {}
+    students = sorted({k[0] for k in incoming})
+    for part in _chunks(students):
+        for row in session.execute(select(FinalMark).where(
+                FinalMark.source == origin.source, FinalMark.namespace == origin.namespace,
+                FinalMark.student_id.in_(part))).scalars():
+            key = (row.student_id, row.subject, row.term_id)
+            if key in incoming:
+                held[key] = (row.value, row.code, row.debt)
+                row_ids[key] = row.id
+    change = diff(held, incoming)
+    names = ("value", "code", "debt")
+    if change.create:
+        session.execute(insert(FinalMark), [
+            dict(organisation_id=origin.organisation_id, source=origin.source,
+                 namespace=origin.namespace, student_id=k[0], subject=k[1], term_id=k[2],
+                 **dict(zip(names, incoming[k], strict=True))) for k in change.create])
+    if change.update:
+        session.execute(update(FinalMark), [
+            dict(id=row_ids[k], **dict(zip(names, incoming[k], strict=True)))
+            for k in change.update])
+    counts["final_marks.created"] += len(change.create)
+    counts["final_marks.updated"] += len(change.update)
+    counts["final_marks.unchanged"] += change.unchanged

@@ -1,0 +1,51 @@
+"""Sync as queued jobs: «run now» from the admin page, and the schedule (every 5 minutes the
+queue looks for connections whose interval has passed). Huey on SQLite or Redis alike."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from huey import crontab
+
+if TYPE_CHECKING:
+    from lti_tool.jobs import Jobs
+
+log = logging.getLogger("marshrut.sync")
+
+
+def register(jobs: Jobs) -> None:
+    app = jobs.app
+
+    def _sync(connection_id: int, trigger: str) -> dict[str, Any]:
+        from lti_tool.db import get_db
+        from lti_tool.sync.engine import SyncOptions
+        from lti_tool.sync.runs import SyncRefused
+        from lti_tool.sync.services import sync_now
+
+        with app.app_context():
+            try:
+                result = sync_now(get_db(), connection_id, app.config["SECRET_KEY"],
+                                  SyncOptions(trigger=trigger))
+            except SyncRefused as exc:
+                log.info("sync already running", extra={"run": str(exc)})
+                return {"status": "refused", "run": str(exc)}
+        return {"status": result.status, "run": result.public_id}
+
+    @jobs.huey.task(retries=0)
+    def sync_connection(connection_id: int, trigger: str = "admin") -> dict[str, Any]:
+        return _sync(connection_id, trigger)
+
+    @jobs.huey.periodic_task(crontab(minute="*/5"))
+    def sync_scheduled() -> list[int]:
+        from lti_tool.db import get_db
+        from lti_tool.sync.services import due_for_schedule
+
+        with app.app_context(), get_db().session() as session:
+            due = due_for_schedule(session)
+        for connection_id in due:
+            sync_connection(connection_id, "schedule")
+        return due
+
+    jobs.sync_connection = sync_connection
+    jobs.sync_scheduled = sync_scheduled

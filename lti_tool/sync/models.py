@@ -1,0 +1,108 @@
+"""Adapter connections of a school, sync runs with their reports, resume checkpoints and the
+people no identity key could match (left for the admin to link by hand)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lti_tool.db import Base, UTCDateTime, utcnow
+from lti_tool.people.models import public_id
+
+
+class SourceConnection(Base):
+    """A school's connection to Сетевой город, Moodle WS or a OneRoster drop.
+
+    ``settings`` holds what is safe to show (server URL, login, school); the password or
+    token is in ``secret``, Fernet-encrypted with a key derived from MARSHRUT_SECRET_KEY.
+    """
+
+    __tablename__ = "sync_connection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=public_id)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # netschool | moodle | oneroster
+    title: Mapped[str] = mapped_column(String(200), default="")
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    secret: Mapped[str] = mapped_column(Text, default="")
+    match_keys: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["email"])
+    enabled: Mapped[bool] = mapped_column(default=True)
+    interval_minutes: Mapped[int] = mapped_column(default=0)  # 0: only by hand
+    lookback_weeks: Mapped[int] = mapped_column(default=2)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SyncRun(Base):
+    """One sync: its window, progress heartbeat and the per-run report (``counts``)."""
+
+    __tablename__ = "sync_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=public_id)
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("sync_connection.id", ondelete="CASCADE"), index=True)
+    trigger: Mapped[str] = mapped_column(String(20), default="cli")  # cli | schedule | admin
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    window_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    window_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    resumed_from_id: Mapped[int | None] = mapped_column(nullable=True)
+    owner: Mapped[str] = mapped_column(String(120), default="")  # host:pid running it
+    chunks_total: Mapped[int] = mapped_column(default=0)
+    chunks_done: Mapped[int] = mapped_column(default=0)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    message: Mapped[str] = mapped_column(Text, default="")
+
+
+class SyncRejection(Base):
+    """A remote record the run skipped, with where it came from and why."""
+
+    __tablename__ = "sync_rejection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("sync_run.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class SyncCheckpoint(Base):
+    """The digest of what a chunk last returned: equal digest → nothing to write; a chunk
+    stamped with an interrupted run's id is not fetched again when that run is resumed."""
+
+    __tablename__ = "sync_checkpoint"
+    __table_args__ = (UniqueConstraint("connection_id", "chunk_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("sync_connection.id", ondelete="CASCADE"))
+    chunk_key: Mapped[str] = mapped_column(String(200))
+    digest: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[int] = mapped_column()
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class UnmatchedPerson(Base):
+    """Someone from the source no configured key matched uniquely: never merged silently."""
+
+    __tablename__ = "sync_unmatched"
+    __table_args__ = (UniqueConstraint("connection_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=public_id)
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("sync_connection.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    candidates: Mapped[list[int]] = mapped_column(JSON, default=list)
+    resolved: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,112 @@
+"""Applying a source's roster: classes, people (through identity matching), roles,
+parents' children and enrolments. Enrolments the source no longer lists are deactivated,
+not deleted, so marks keep their history."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from adapters.base import RosterBatch
+from lti_tool.people.models import ClassEnrolment, ClassGroup, Guardianship, Membership
+from lti_tool.sync.identity import linked_people, resolve_people
+from lti_tool.sync.models import SourceConnection
+
+
+def known_classes(session: Session, conn: SourceConnection, namespace: str) -> dict[str, int]:
+    rows = session.execute(select(ClassGroup.external_id, ClassGroup.id).where(
+        ClassGroup.organisation_id == conn.organisation_id, ClassGroup.source == conn.kind,
+        ClassGroup.namespace == namespace))
+    return {row.external_id: row.id for row in rows}
+
+
+def known_maps(session: Session, conn: SourceConnection, namespace: str
+               ) -> tuple[dict[str, int], dict[str, int]]:
+    """People and classes this source brought in before (roster unchanged: nothing to write)."""
+    return linked_people(session, conn, namespace), known_classes(session, conn, namespace)
+
+
+def apply_roster(session: Session, conn: SourceConnection, namespace: str, batch: RosterBatch,
+                 counts: Counter[str]) -> tuple[dict[str, int], dict[str, int]]:
+    roster = batch.roster
+    classes = _apply_classes(session, conn, namespace, batch, counts)
+    people = resolve_people(session, conn, namespace, list(roster.people), counts)
+    _apply_roles(session, conn, people, batch)
+    _apply_guardians(session, people, batch)
+    _apply_enrolments(session, people, classes, batch, counts)
+    return people, classes
+
+
+def _apply_classes(session: Session, conn: SourceConnection, namespace: str,
+                   batch: RosterBatch, counts: Counter[str]) -> dict[str, int]:
+    held = {g.external_id: g for g in session.scalars(select(ClassGroup).where(
+        ClassGroup.organisation_id == conn.organisation_id, ClassGroup.source == conn.kind,
+        ClassGroup.namespace == namespace))}
+    for record in batch.roster.classes:
+        label = record.subject or (f"{record.grade} класс" if record.grade else "")
+        group = held.get(record.source_id)
+        if group is None:
+            group = ClassGroup(organisation_id=conn.organisation_id, source=conn.kind,
+                               namespace=namespace, external_id=record.source_id,
+                               title=record.name, label=label)
+            session.add(group)
+            held[record.source_id] = group
+            counts["classes.created"] += 1
+        elif (group.title, group.label) != (record.name, label):
+            group.title, group.label = record.name, label
+            counts["classes.updated"] += 1
+        else:
+            counts["classes.unchanged"] += 1
+    session.flush()
+    return {key: group.id for key, group in held.items()}
+
+
+def _apply_roles(session: Session, conn: SourceConnection, people: dict[str, int],
+                 batch: RosterBatch) -> None:
+    wanted = {(people[p.source_id], p.role) for p in batch.roster.people}
+    have = set(session.execute(select(Membership.person_id, Membership.role).where(
+        Membership.organisation_id == conn.organisation_id)).tuples())
+    missing = sorted(wanted - have)
+    if missing:
+        session.execute(insert(Membership), [
+            dict(person_id=pid, organisation_id=conn.organisation_id, role=role)
+            for pid, role in missing])
+
+
+def _apply_guardians(session: Session, people: dict[str, int], batch: RosterBatch) -> None:
+    wanted = {(people[p.source_id], people[c]) for p in batch.roster.people
+              for c in p.children if c in people}
+    if not wanted:
+        return
+    parents = sorted({p for p, _ in wanted})
+    have = set(session.execute(select(Guardianship.parent_id, Guardianship.child_id)
+                               .where(Guardianship.parent_id.in_(parents))).tuples())
+    missing = sorted(wanted - have)
+    if missing:
+        session.execute(insert(Guardianship), [dict(parent_id=p, child_id=c)
+                                               for p, c in missing])
+
+
+def _apply_enrolments(session: Session, people: dict[str, int], classes: dict[str, int],
+                      batch: RosterBatch, counts: Counter[str]) -> None:
+    wanted = {(classes[e.class_id], people[e.person_id], e.role)
+              for e in batch.roster.enrolments if e.class_id in classes and e.person_id in people}
+    held = {(r.class_id, r.person_id, r.role): (r.id, r.active) for r in session.execute(
+        select(ClassEnrolment.id, ClassEnrolment.class_id, ClassEnrolment.person_id,
+               ClassEnrolment.role, ClassEnrolment.active)
+        .where(ClassEnrolment.class_id.in_(list(classes.values()) or [-1])))}
+    create = sorted(wanted - held.keys())
+    reactivate = [held[k][0] for k in wanted & held.keys() if not held[k][1]]
+    deactivate = [v[0] for k, v in held.items() if k not in wanted and v[1]]
+    if create:
+        session.execute(insert(ClassEnrolment), [
+            dict(class_id=c, person_id=p, role=r, active=True) for c, p, r in create])
+    if reactivate:
+        session.execute(update(ClassEnrolment), [dict(id=i, active=True) for i in reactivate])
+    if deactivate:
+        session.execute(update(ClassEnrolment), [dict(id=i, active=False) for i in deactivate])
+    counts["enrolments.created"] += len(create) + len(reactivate)
+    counts["enrolments.deleted"] += len(deactivate)
+    counts["enrolments.unchanged"] += len(wanted) - len(create) - len(reactivate)

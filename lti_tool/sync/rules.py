@@ -1,0 +1,140 @@
+"""Pure sync rules: the window a run covers, batch digests, identity matching keys.
+
+No I/O here; ``tests/unit/test_sync_rules.py`` covers them without a database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from adapters.base import AuthFailed, RemoteError
+from schemas.records import PersonRecord, dump
+
+MATCH_KEYS = ("email", "name")  # plus "link:<source>": same id in another source
+STALE_AFTER = timedelta(minutes=2)  # a running run without a heartbeat this long is dead
+
+
+def sync_window(
+    today: date, year_start: date, year_end: date, *, last_success: datetime | None,
+    lookback_weeks: int, since: date | None = None, full: bool = False,
+) -> tuple[date, date]:
+    """Which dates a run fetches.
+
+    The first run and ``--full`` take the whole school year; later runs take the weeks since
+    the last successful run plus ``lookback_weeks`` (teachers put marks in late, and
+    Сетевой город has no change feed to ask instead). ``--since`` overrides the start.
+    The end is a week ahead of today, because diaries carry homework set for next week.
+    """
+    end = min(year_end, today + timedelta(days=7))
+    if since is not None:
+        start = since
+    elif full or last_success is None:
+        start = year_start
+    else:
+        start = last_success.date() - timedelta(weeks=lookback_weeks)
+    start = max(start, year_start)
+    return (start, max(start, end))
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weeks(start: date, end: date) -> list[tuple[date, date]]:
+    """Monday–Sunday weeks touching ``start..end``: how school diaries are served."""
+    first = monday(start)
+    out = []
+    while first <= end:
+        out.append((first, first + timedelta(days=6)))
+        first += timedelta(days=7)
+    return out
+
+
+def digest(records: Iterable[Any]) -> str:
+    """A stable fingerprint of a chunk's records: equal digest means nothing changed."""
+    rows = sorted(json.dumps([type(r).__name__, dump(r)], sort_keys=True, ensure_ascii=False)
+                  for r in records)
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+def normalise_name(name: str) -> str:
+    """Names compare the way people read them: case, «ё», extra spaces do not matter."""
+    return re.sub(r"\s+", " ", name.strip().lower().replace("ё", "е"))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person already known in the organisation, by the keys matching can use."""
+
+    person_id: int
+    email: str = ""
+    name: str = ""
+    links: frozenset[tuple[str, str]] = frozenset()  # (source, external id) elsewhere
+
+
+def record_keys(record: PersonRecord) -> dict[str, str]:
+    return {
+        "email": record.email.strip().lower(),
+        "name": normalise_name(record.display_name),
+    }
+
+
+def candidate_keys(candidate: Candidate) -> dict[str, str]:
+    return {
+        "email": candidate.email.strip().lower(),
+        "name": normalise_name(candidate.name),
+    }
+
+
+@dataclass(frozen=True)
+class Match:
+    person_id: int | None
+    key: str = ""
+    ambiguous: tuple[int, ...] = ()
+
+
+def match_person(record: PersonRecord, candidates: Sequence[Candidate],
+                 keys: Sequence[str]) -> Match:
+    """Try each configured key in order; link only on exactly one candidate.
+
+    Several candidates on a key (two «Иванов Иван» in a school) stop the search and are
+    reported as ambiguous: a person is never merged on a guess.
+    """
+    wanted = record_keys(record)
+    for key in keys:
+        if key.startswith("link:"):
+            other = (key.removeprefix("link:"), record.source_id)
+            hits = [c.person_id for c in candidates if other in c.links]
+        elif key in MATCH_KEYS and wanted.get(key):
+            hits = [c.person_id for c in candidates if candidate_keys(c).get(key) == wanted[key]]
+        else:
+            continue
+        if len(hits) == 1:
+            return Match(hits[0], key)
+        if len(hits) > 1:
+            return Match(None, key, tuple(sorted(hits)))
+    return Match(None)
+
+
+AUTH_MESSAGES = {
+    "wrong_credentials": "Неверный логин или пароль.",
+    "locked": "Учётная запись временно заблокирована после неудачных попыток входа. "
+              "Подождите и проверьте пароль.",
+    "maintenance": "Сервер на техническом обслуживании. Повторите позже.",
+    "forbidden": "Учётной записи не хватает прав на чтение данных.",
+    "expired": "Сеанс истёк и не восстановился.",
+}
+
+
+def explain(exc: RemoteError) -> str:
+    """A message for the school admin: what happened and what to do; never a secret."""
+    if isinstance(exc, AuthFailed):
+        base = AUTH_MESSAGES.get(exc.reason, "Вход не выполнен.")
+        return f"{base} Ответ сервера: {exc.message}" if exc.message else base
+    return f"Сервер не ответил как положено: {exc.message}"

@@ -1,0 +1,141 @@
+"""Use cases of the sync feature: connect a source, test it, run a sync, read the reports,
+link unmatched people. Views, the CLI and the job queue all come through here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from adapters.base import RemoteError
+from lti_tool.crypto import decrypt, encrypt
+from lti_tool.db import Database, utcnow
+from lti_tool.people.models import Membership, Person
+from lti_tool.people.services import audit
+from lti_tool.sync import sources
+from lti_tool.sync.engine import Progress, RunResult, SyncOptions, run_sync
+from lti_tool.sync.identity import link_by_hand
+from lti_tool.sync.models import SourceConnection, SyncRejection, SyncRun, UnmatchedPerson
+from lti_tool.sync.rules import explain
+from lti_tool.sync.schemas import SECRET_FIELD, ConnectionSchema
+
+
+def create_connection(session: Session, org_id: int, form: dict[str, Any], secret_key: str,
+                      actor_id: int | None) -> SourceConnection:
+    """``form`` is validated here; marshmallow.ValidationError names the fields in Russian."""
+    data = ConnectionSchema().load(form)
+    secret = data.pop(SECRET_FIELD[data["kind"]], "") if SECRET_FIELD.get(data["kind"]) else ""
+    conn = SourceConnection(
+        organisation_id=org_id, kind=data.pop("kind"), title=data.pop("title"),
+        match_keys=data.pop("match_keys"), interval_minutes=data.pop("interval_minutes"),
+        lookback_weeks=data.pop("lookback_weeks"),
+        secret=encrypt(secret, secret_key) if secret else "", settings=data)
+    session.add(conn)
+    session.flush()
+    audit(session, actor_id, org_id, "sync.connect", "sync_connection", conn.public_id,
+          kind=conn.kind, settings=conn.settings)  # the secret is never in the audit
+    return conn
+
+
+def open_source(conn: SourceConnection, secret_key: str, **tuning: Any) -> Any:
+    secret = decrypt(conn.secret, secret_key) if conn.secret else ""
+    return sources.build(conn.kind, dict(conn.settings), secret, **tuning)
+
+
+def test_connection(conn: SourceConnection, secret_key: str, **tuning: Any) -> tuple[bool, str]:
+    try:
+        with open_source(conn, secret_key, **tuning) as source:
+            return True, source.check()
+    except RemoteError as exc:
+        return False, explain(exc)
+
+
+def sync_now(db: Database, connection_id: int, secret_key: str,
+             options: SyncOptions | None = None, progress: Progress | None = None,
+             **tuning: Any) -> RunResult:
+    with db.session() as s:
+        conn = s.get(SourceConnection, connection_id)
+        if conn is None:
+            raise LookupError(connection_id)
+        source = open_source(conn, secret_key, **tuning)
+    with source:
+        return run_sync(db, connection_id, source, options, progress)
+
+
+def connections(session: Session, org_id: int, kind: str | None = None
+                ) -> Sequence[SourceConnection]:
+    query = select(SourceConnection).where(SourceConnection.organisation_id == org_id)
+    if kind:
+        query = query.where(SourceConnection.kind == kind)
+    return session.scalars(query.order_by(SourceConnection.id)).all()
+
+
+def connection_of(session: Session, org_id: int, public_id: str) -> SourceConnection | None:
+    """Only the organisation's own connections: another school's id is simply not found."""
+    return session.scalars(select(SourceConnection).where(
+        SourceConnection.organisation_id == org_id,
+        SourceConnection.public_id == public_id)).first()
+
+
+def recent_runs(session: Session, connection_id: int, limit: int = 10) -> Sequence[SyncRun]:
+    return session.scalars(select(SyncRun).where(SyncRun.connection_id == connection_id)
+                           .order_by(SyncRun.id.desc()).limit(limit)).all()
+
+
+def run_of(session: Session, org_id: int, public_id: str) -> SyncRun | None:
+    return session.scalars(select(SyncRun).join(
+        SourceConnection, SourceConnection.id == SyncRun.connection_id).where(
+        SourceConnection.organisation_id == org_id, SyncRun.public_id == public_id)).first()
+
+
+def rejections(session: Session, run_id: int, limit: int = 200) -> Sequence[SyncRejection]:
+    return session.scalars(select(SyncRejection).where(SyncRejection.run_id == run_id)
+                           .order_by(SyncRejection.id).limit(limit)).all()
+
+
+def unmatched(session: Session, connection_id: int) -> Sequence[UnmatchedPerson]:
+    return session.scalars(select(UnmatchedPerson).where(
+        UnmatchedPerson.connection_id == connection_id, UnmatchedPerson.resolved.is_(False))
+        .order_by(UnmatchedPerson.display_name)).all()
+
+
+def link_candidates(session: Session, org_id: int, item: UnmatchedPerson) -> Sequence[Person]:
+    """Who the admin may link to: the org's people, ambiguous matches first."""
+    members = select(Membership.person_id).where(Membership.organisation_id == org_id)
+    people = session.scalars(select(Person).where(
+        Person.id.in_(members), Person.id != item.person_id)
+        .order_by(Person.display_name)).all()
+    first = set(item.candidates)
+    return sorted(people, key=lambda p: (p.id not in first, p.display_name))
+
+
+def link_unmatched(session: Session, org_id: int, item_public_id: str,
+                   target_public_id: str, actor_id: int) -> UnmatchedPerson:
+    item = session.scalars(select(UnmatchedPerson).join(
+        SourceConnection, SourceConnection.id == UnmatchedPerson.connection_id).where(
+        SourceConnection.organisation_id == org_id,
+        UnmatchedPerson.public_id == item_public_id)).first()
+    target = session.scalars(select(Person).where(Person.public_id == target_public_id)).first()
+    in_org = target is not None and session.scalar(select(func.count()).select_from(
+        Membership).where(Membership.person_id == target.id,
+                          Membership.organisation_id == org_id))
+    if item is None or target is None or not in_org or item.resolved:
+        raise LookupError("unmatched person or target not found in this organisation")
+    link_by_hand(session, item, target.id, actor_id)
+    return item
+
+
+def due_for_schedule(session: Session, now: datetime | None = None) -> list[int]:
+    """Connections whose interval has passed since their last run started."""
+    now = now or utcnow()
+    due = []
+    for conn in session.scalars(select(SourceConnection).where(
+            SourceConnection.enabled.is_(True), SourceConnection.interval_minutes > 0)):
+        last = session.scalar(select(func.max(SyncRun.started_at)).where(
+            SyncRun.connection_id == conn.id))
+        if last is None or now - last >= timedelta(minutes=conn.interval_minutes):
+            due.append(conn.id)
+    return due

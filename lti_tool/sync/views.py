@@ -1,0 +1,143 @@
+"""The school admin's sync page: connect a source, test it, run a sync, read the reports,
+link the people no key could match. Every handler first decides access (admin of the
+organisation, and the connection / run / person must belong to it), then acts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from lti_tool.db import db_session
+from lti_tool.jobs import jobs
+from lti_tool.people.services import audit
+from lti_tool.sync import services
+from lti_tool.sync.models import SourceConnection
+from lti_tool.sync.schemas import LABELS
+from lti_tool.web.security import Viewer, current_viewer, login_required
+
+bp = Blueprint("sync_admin", __name__, url_prefix="/app/admin/sync",
+               template_folder="templates")
+
+
+def _admin() -> Viewer:
+    viewer = current_viewer()
+    if viewer is None or not viewer.has("admin"):
+        abort(403)
+    return viewer
+
+
+def _connection(viewer: Viewer, public_id: str) -> SourceConnection:
+    conn = services.connection_of(db_session(), viewer.organisation_id, public_id)
+    if conn is None:
+        abort(404)
+    return conn
+
+
+def _index(viewer: Viewer, form: dict[str, Any] | None = None,
+           errors: dict[str, Any] | None = None, status: int = 200) -> Any:
+    dbs = db_session()
+    rows = [(c, next(iter(services.recent_runs(dbs, c.id, 1)), None))
+            for c in services.connections(dbs, viewer.organisation_id)]
+    return render_template("sync/index.html", rows=rows, form=form or {}, errors=errors or {},
+                           labels=LABELS), status
+
+
+@bp.get("/")
+@login_required
+def index() -> Any:
+    return _index(_admin())
+
+
+@bp.post("/")
+@login_required
+def create() -> Any:
+    viewer = _admin()
+    dbs = db_session()
+    try:
+        conn = services.create_connection(dbs, viewer.organisation_id, request.form,
+                                          current_app.config["SECRET_KEY"], viewer.person_id)
+    except ValidationError as exc:
+        dbs.rollback()
+        safe = {k: v for k, v in request.form.items() if k not in ("password", "token")}
+        return _index(viewer, safe, exc.messages if isinstance(exc.messages, dict) else {},
+                      400)
+    dbs.commit()
+    return _detail(viewer, conn, notice=_("Подключение сохранено. Проверьте его."))
+
+
+def _detail(viewer: Viewer, conn: SourceConnection, notice: str = "", error: str = "",
+            status: int = 200) -> Any:
+    dbs = db_session()
+    unmatched = services.unmatched(dbs, conn.id)
+    candidates = {u.id: services.link_candidates(dbs, viewer.organisation_id, u)
+                  for u in unmatched[:50]}
+    return render_template("sync/connection.html", conn=conn, notice=notice, error=error,
+                           runs=services.recent_runs(dbs, conn.id, 10), unmatched=unmatched,
+                           candidates=candidates), status
+
+
+@bp.get("/<public_id>")
+@login_required
+def detail(public_id: str) -> Any:
+    viewer = _admin()
+    return _detail(viewer, _connection(viewer, public_id))
+
+
+@bp.post("/<public_id>/test")
+@login_required
+def test(public_id: str) -> Any:
+    viewer = _admin()
+    conn = _connection(viewer, public_id)
+    ok, message = services.test_connection(conn, current_app.config["SECRET_KEY"])
+    if ok:
+        return _detail(viewer, conn, notice=_("Соединение работает: %(m)s", m=message))
+    return _detail(viewer, conn, error=message, status=502)
+
+
+@bp.post("/<public_id>/run")
+@login_required
+def run(public_id: str) -> Any:
+    viewer = _admin()
+    conn = _connection(viewer, public_id)
+    dbs = db_session()
+    audit(dbs, viewer.person_id, viewer.organisation_id, "sync.run", "sync_connection",
+          conn.public_id)
+    dbs.commit()
+    jobs().sync_connection(conn.id, "admin")
+    return _detail(viewer, conn, notice=_("Синхронизация поставлена в очередь. Обновите "
+                                          "страницу, чтобы увидеть отчёт."), status=202)
+
+
+@bp.get("/runs/<public_id>")
+@login_required
+def report(public_id: str) -> Any:
+    viewer = _admin()
+    dbs = db_session()
+    found = services.run_of(dbs, viewer.organisation_id, public_id)
+    if found is None:
+        abort(404)
+    conn = dbs.get(SourceConnection, found.connection_id)
+    return render_template("sync/run.html", run=found, conn=conn,
+                           rejections=services.rejections(dbs, found.id))
+
+
+@bp.post("/unmatched/<public_id>/link")
+@login_required
+def link(public_id: str) -> Any:
+    viewer = _admin()
+    dbs = db_session()
+    target = request.form.get("person", "")
+    try:
+        item = services.link_unmatched(dbs, viewer.organisation_id, public_id, target,
+                                       viewer.person_id)
+    except LookupError:
+        dbs.rollback()
+        abort(404)
+    dbs.commit()
+    conn = dbs.get(SourceConnection, item.connection_id)
+    assert conn is not None
+    return _detail(viewer, conn, notice=_("%(n)s связан(а) с выбранным человеком.",
+                                          n=item.display_name))
