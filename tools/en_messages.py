@@ -203,4 +203,13 @@ EN: dict[str, str] = {
     'Откуда': 'From',
     'Причина': 'Reason',
     'Нет.': 'None.',
+    'вес': 'weight',
+    'Средний взвешенный балл': 'Weighted average',
+    'пропусков: %(n)s': 'absences: %(n)s',
+    'долгов: %(n)s': 'debts: %(n)s',
+    'Предмет': 'Subject',
+    'Средний балл': 'Average',
+    'Отметки': 'Marks',
+    'Мои отметки': 'My marks',
+    'Отметки: %(name)s': 'Marks: %(name)s',
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.people.models import ClassEnrolment, ClassGroup, Person
+from lti_tool.people.models import ClassEnrolment, ClassGroup, Guardianship, Person
 from lti_tool.web.security import Viewer
 
 
@@ -51,3 +51,10 @@ def can_view_person(session: Session, viewer: Viewer, person: Person) -> bool:
             ClassEnrolment.person_id == person.id, ClassEnrolment.class_id.in_(taught),
             ClassGroup.organisation_id == viewer.organisation_id)).first() is not None
     return False
+
+
+def children(session: Session, parent_id: int) -> list[Person]:
+    """A parent's own children (from the school system's roster), nobody else's."""
+    return list(session.scalars(select(Person).join(
+        Guardianship, Guardianship.child_id == Person.id).where(
+        Guardianship.parent_id == parent_id).order_by(Person.display_name)))

@@ -17,6 +17,7 @@ from lti_tool.gradebook import services as gradebook
 from lti_tool.gradebook.models import OutboxScore
 from lti_tool.gradebook.schemas import SCORE_MAXIMUM, ScoreForm
 from lti_tool.jobs import jobs
+from lti_tool.journal.queries import summaries
 from lti_tool.lti import targets
 from lti_tool.lti.models import Deployment, Launch
 from lti_tool.people import access
@@ -56,7 +57,12 @@ def home() -> Any:
             return redirect(app_url("people.class_overview", class_id=group.public_id))
     person = dbs.get_one(Person, viewer.person_id)
     scores = _scores_of(dbs, person, viewer.organisation_id)
-    return render_template("people/home.html", person=person, viewer=viewer, scores=scores)
+    # Whose journal this viewer may read: themself, and a parent their own children only.
+    readers = [person] + (access.children(dbs, person.id) if viewer.has("parent") else [])
+    marks = summaries(dbs, viewer.organisation_id, [p.id for p in readers])
+    journal = [(p, marks[p.id]) for p in readers if marks[p.id].subjects]
+    return render_template("people/home.html", person=person, viewer=viewer, scores=scores,
+                           journal=journal)
 
 
 def _scores_of(dbs: Any, person: Person, org_id: int) -> list[OutboxScore]:
@@ -93,7 +99,8 @@ def class_overview(class_id: str) -> Any:
     launch = _launch()
     return render_template(
         "people/class_overview.html", group=group, students=students, subs=subs,
-        scores=scores, can_grade=access.can_grade_class(dbs, viewer, group)
+        scores=scores, journal=summaries(dbs, group.organisation_id, [s.id for s in students]),
+        can_grade=access.can_grade_class(dbs, viewer, group)
         and "ags" in launch.services, can_pull=access.can_grade_class(dbs, viewer, group)
         and "nrps" in launch.services and launch.class_id == group.id,
         score_maximum=SCORE_MAXIMUM)
