@@ -212,4 +212,5 @@ EN: dict[str, str] = {
     'Отметки': 'Marks',
     'Мои отметки': 'My marks',
     'Отметки: %(name)s': 'Marks: %(name)s',
+    'обязательное поле для этого источника.': 'required for this source.',
 }

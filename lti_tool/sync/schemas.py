@@ -72,16 +72,16 @@ class ConnectionSchema(Schema):
                 data.pop(name)
         return data
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _per_kind(self, data: dict[str, Any], **_: Any) -> None:
         errors: dict[str, list[str]] = {}
         for name in REQUIRED.get(data.get("kind", ""), ()):
             if not str(data.get(name, "")).strip():
-                errors[name] = [str(_l("Заполните поле «%(f)s».", f=LABELS[name]))]
+                errors[name] = [str(_l("обязательное поле для этого источника."))]
         url = data.get("base_url", "")
         if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
             errors["base_url"] = [str(_l("Адрес сервера должен начинаться с https://."))]
-        bad = [k for k in data.get("match_keys", []) if not _valid_key(k)]
+        bad = [k for k in data.get("match_keys") or [] if not _valid_key(k)]
         if bad:
             errors["match_keys"] = [str(_l(
                 "Неизвестные ключи: %(k)s. Допустимы: email, name, link:<источник>.",

@@ -1,0 +1,92 @@
+"""The school admin's sync page over HTTP: who may open it, form validation in Russian,
+secrets never shown or stored in clear, another school's objects simply not found."""
+
+from __future__ import annotations
+
+import requests
+from sqlalchemy import func, select
+
+from lti_tool.people.models import Person
+from lti_tool.sync import services
+from lti_tool.sync.models import SourceConnection, SyncRun, UnmatchedPerson
+from tests.sync.launches import launch_token
+
+FORM = dict(kind="netschool", title="Сетевой город", base_url="https://sgo.example.ru",
+            school="МБОУ СОШ № 37", login="zavuch", password="Секрет-123",
+            match_keys="email, name", interval_minutes="60", lookback_weeks="2")
+
+
+def _page(tool, path: str, lt: str, method: str = "get", **data: str) -> requests.Response:
+    return requests.request(method, tool.base + path, params={"lt": lt}, data=data or None,
+                            timeout=30)
+
+
+def test_admin_connects_a_source_and_the_password_stays_secret(platform, tool):
+    lt = launch_token(platform, tool, "admin")
+    assert "Источники данных школы" in _page(tool, "/app/admin/sync/", lt).text
+    resp = _page(tool, "/app/admin/sync/", lt, "post", **FORM)
+    assert resp.status_code == 200 and "Подключение сохранено" in resp.text
+    assert "Секрет-123" not in resp.text
+    with tool.db.session() as s:
+        conn = s.scalars(select(SourceConnection)).one()
+        assert conn.organisation_id == tool.org_id
+        assert conn.secret and "Секрет" not in conn.secret and "password" not in conn.settings
+        assert conn.match_keys == ["email", "name"] and conn.interval_minutes == 60
+    detail = _page(tool, f"/app/admin/sync/{conn.public_id}", lt)
+    assert detail.status_code == 200 and "zavuch" in detail.text and "Секрет" not in detail.text
+
+
+def test_invalid_form_names_each_field_and_saves_nothing(platform, tool):
+    lt = launch_token(platform, tool, "admin")
+    resp = _page(tool, "/app/admin/sync/", lt, "post", kind="netschool", base_url="ftp://x",
+                 match_keys="email, shoe_size", interval_minutes="-5", password="Секрет-123")
+    assert resp.status_code == 400
+    for text in ("Логин: обязательное поле", "Школа: обязательное поле",
+                 "Адрес сервера должен начинаться с https://", "shoe_size",
+                 "От 0 (только вручную) до 10080 минут"):
+        assert text in resp.text, text
+    assert "Секрет-123" not in resp.text  # the typed password is not echoed back
+    with tool.db.session() as s:
+        assert s.scalar(select(func.count(SourceConnection.id))) == 0
+
+
+def test_unknown_kind_is_refused(platform, tool):
+    lt = launch_token(platform, tool, "admin")
+    resp = _page(tool, "/app/admin/sync/", lt, "post", kind="dnevnik.ru")
+    assert resp.status_code == 400 and "Выберите источник из списка" in resp.text
+
+
+def test_teachers_students_and_strangers_are_refused(platform, tool):
+    for role in ("teacher", "student"):
+        lt = launch_token(platform, tool, role)
+        assert _page(tool, "/app/admin/sync/", lt).status_code == 403
+        assert _page(tool, "/app/admin/sync/", lt, "post", **FORM).status_code == 403
+    assert requests.get(tool.base + "/app/admin/sync/", timeout=30).status_code == 401
+    assert _page(tool, "/app/admin/sync/", "forged.token").status_code == 401
+    with tool.db.session() as s:
+        assert s.scalar(select(func.count(SourceConnection.id))) == 0
+
+
+def test_another_schools_admin_finds_nothing_of_ours(platform, tool):
+    with tool.db.session() as s:
+        conn = services.create_connection(s, tool.org_id, FORM, tool.app.config["SECRET_KEY"],
+                                          None)
+        run = SyncRun(connection_id=conn.id, status="done")
+        person = Person(display_name="Ученик из Сетевого города")
+        s.add_all([run, person])
+        s.flush()
+        item = UnmatchedPerson(connection_id=conn.id, person_id=person.id, external_id="77",
+                               display_name=person.display_name, role="student")
+        s.add(item)
+        s.flush()
+        ids = conn.public_id, run.public_id, item.public_id
+    theirs = launch_token(platform, tool, "admin", deployment="dep-other")
+    assert _page(tool, f"/app/admin/sync/{ids[0]}", theirs).status_code == 404
+    assert _page(tool, f"/app/admin/sync/{ids[0]}/run", theirs, "post").status_code == 404
+    assert _page(tool, f"/app/admin/sync/{ids[0]}/test", theirs, "post").status_code == 404
+    assert _page(tool, f"/app/admin/sync/runs/{ids[1]}", theirs).status_code == 404
+    assert _page(tool, f"/app/admin/sync/unmatched/{ids[2]}/link", theirs, "post",
+                 person="x").status_code == 404
+    assert ids[0] not in _page(tool, "/app/admin/sync/", theirs).text
+    ours = launch_token(platform, tool, "admin")
+    assert _page(tool, f"/app/admin/sync/runs/{ids[1]}", ours).status_code == 200
