@@ -16,7 +16,9 @@ def backoff(attempts: int) -> timedelta:
     """Delay before the next try after ``attempts`` failures (1 → 30 s, 2 → 60 s, …)."""
     if attempts < 1:
         return timedelta(0)
-    return min(BASE * (2 ** (attempts - 1)), CAP)
+    # Cap the exponent before multiplying: 2**41 × 30 s no longer fits in a timedelta.
+    doublings = min(attempts - 1, (CAP // BASE).bit_length())
+    return min(BASE * (2**doublings), CAP)
 
 
 def score_key(deployment_pk: int, resource: str, user_sub: str, timestamp: str) -> str:
