@@ -63,8 +63,8 @@ def roster(class_id: str) -> Any:
     """Students of a class: for its teachers and the organisation's administrators."""
     viewer, dbs = _viewer(), db_session()
     group = dbs.scalars(select(ClassGroup).where(ClassGroup.public_id == class_id)).first()
-    if group is None:
-        abort(404)
+    if group is None or group.organisation_id != viewer.organisation_id:
+        abort(404)  # another organisation's class is "not found", as in the pages
     if not access.can_view_class(dbs, viewer, group):
         abort(403)
     return {"class_id": group.public_id, "title": group.title,

@@ -73,10 +73,12 @@ def _scores_of(dbs: Any, person: Person, org_id: int) -> list[OutboxScore]:
         .order_by(OutboxScore.id.desc()).limit(50)))
 
 
-def _class_or_404(public_id: str) -> ClassGroup:
+def _class_or_404(public_id: str, viewer: Viewer) -> ClassGroup:
     group = db_session().scalars(
         select(ClassGroup).where(ClassGroup.public_id == public_id)).first()
-    if group is None:
+    # Another organisation's class does not exist for this viewer: 404 like a wrong id, so
+    # nobody learns which ids are real elsewhere; 403 is for "exists here, not for you".
+    if group is None or group.organisation_id != viewer.organisation_id:
         abort(404)
     return group
 
@@ -85,7 +87,7 @@ def _class_or_404(public_id: str) -> ClassGroup:
 @login_required
 def class_overview(class_id: str) -> Any:
     viewer, dbs = _viewer(), db_session()
-    group = _class_or_404(class_id)
+    group = _class_or_404(class_id, viewer)
     if not access.can_view_class(dbs, viewer, group):
         abort(403)
     students = people.class_roster(dbs, group.id)
@@ -110,7 +112,7 @@ def class_overview(class_id: str) -> Any:
 @login_required
 def refresh_roster(class_id: str) -> Any:
     viewer, dbs, launch = _viewer(), db_session(), _launch()
-    group = _class_or_404(class_id)
+    group = _class_or_404(class_id, viewer)
     if not access.can_grade_class(dbs, viewer, group) or launch.class_id != group.id:
         abort(403)
     nrps = launch.services.get("nrps") or {}
@@ -139,7 +141,7 @@ def refresh_roster(class_id: str) -> Any:
 @login_required
 def post_score(class_id: str) -> Any:
     viewer, dbs, launch = _viewer(), db_session(), _launch()
-    group = _class_or_404(class_id)
+    group = _class_or_404(class_id, viewer)
     if not access.can_grade_class(dbs, viewer, group):
         abort(403)
     ags = launch.services.get("ags")
