@@ -1,0 +1,124 @@
+"""The AGS outbox across an LMS outage: nothing is lost, nothing is sent twice.
+
+Scores are posted through the tool's own page; delivery runs ``deliver_due`` by hand (the
+Huey task the page enqueues has no consumer in tests), against the demo LMS over HTTP.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import requests
+from lxml import html
+from sqlalchemy import select, update
+
+from lti_tool.db import utcnow
+from lti_tool.gradebook.models import OutboxScore
+from lti_tool.gradebook.rules import backoff
+from lti_tool.gradebook.services import deliver_due
+from tests.e2e.flow import launch_token
+from tests.e2e.lti_helpers import add_link, launch
+
+
+def _post_scores(platform, tool, scores: list[float], *, outage: bool = False) -> str:
+    """Teacher launch, NRPS roster pull, then (the LMS down if ``outage``) one score per
+    student; returns the line item id."""
+    client = requests.Session()
+    link = add_link(platform)
+    resp = launch(client, platform, link, "t-ivanova")
+    token, page = launch_token(resp), resp.url.split("?")[0]
+    resp = client.post(page + "/roster", data={"lt": token}, timeout=30)
+    students = html.fromstring(resp.text).xpath('//input[@name="student"]/@value')
+    assert len(students) >= len(scores)
+    platform.services_down = outage
+    for student, score in zip(students, scores, strict=False):
+        resp = client.post(page + "/scores", data={"lt": token, "student": student,
+                                                   "score": str(score)}, timeout=30)
+        assert resp.status_code == 200, resp.text
+    assert link.lineitem_id
+    return link.lineitem_id
+
+
+def _rows(tool) -> list[OutboxScore]:
+    with tool.db.session() as s:
+        return list(s.scalars(select(OutboxScore).order_by(OutboxScore.id)))
+
+
+def _make_due(tool) -> None:
+    with tool.db.session() as s:
+        s.execute(update(OutboxScore).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+
+
+def test_score_survives_an_outage_and_lands_once(platform, tool):
+    secret = tool.app.config["SECRET_KEY"]
+    item_id = _post_scores(platform, tool, [4.5], outage=True)
+
+    before = utcnow()
+    assert deliver_due(tool.db, secret) == {"sent": 0, "retry": 1, "failed": 0}
+    (row,) = _rows(tool)
+    assert row.status == "pending" and row.attempts == 1 and row.sent_at is None
+    assert "503" in row.last_error
+    assert row.next_attempt_at >= before + backoff(1) - timedelta(seconds=1)
+    assert platform.lineitems[item_id].scores == {}
+
+    # Not due yet: a delivery run right away leaves it alone, even with the LMS back.
+    platform.services_down = False
+    assert deliver_due(tool.db, secret) == {"sent": 0, "retry": 0, "failed": 0}
+    assert _rows(tool)[0].attempts == 1
+
+    _make_due(tool)
+    assert deliver_due(tool.db, secret) == {"sent": 1, "retry": 0, "failed": 0}
+    (row,) = _rows(tool)
+    assert row.status == "sent" and row.attempts == 2 and row.last_error == ""
+    scores = platform.lineitems[item_id].scores
+    assert [s["scoreGiven"] for s in scores.values()] == [4.5]
+    assert platform.score_posts == 1
+
+    _make_due(tool)
+    assert deliver_due(tool.db, secret) == {"sent": 0, "retry": 0, "failed": 0}
+    assert platform.score_posts == 1
+
+
+def test_backoff_grows_with_each_failed_attempt(platform, tool):
+    secret = tool.app.config["SECRET_KEY"]
+    _post_scores(platform, tool, [3.0], outage=True)
+    delays = []
+    for attempt in (1, 2, 3):
+        _make_due(tool)
+        start = utcnow()
+        assert deliver_due(tool.db, secret)["retry"] == 1
+        row = _rows(tool)[0]
+        assert row.attempts == attempt
+        delays.append(row.next_attempt_at - start)
+    assert delays[0] < delays[1] < delays[2]
+    assert platform.score_posts == 0
+
+
+def test_two_deliverers_at_once_post_each_score_once(platform, tool):
+    secret = tool.app.config["SECRET_KEY"]
+    item_id = _post_scores(platform, tool, [5.0, 4.0, 3.0])
+    barrier = threading.Barrier(2)
+    results: list[dict[str, int]] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait(10)
+            results.append(deliver_due(tool.db, secret))
+        except BaseException as exc:  # reported below, not swallowed
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert sum(r["sent"] for r in results) == 3
+    assert sum(r["retry"] + r["failed"] for r in results) == 0
+    assert platform.score_posts == 3
+    assert sorted(s["scoreGiven"] for s in platform.lineitems[item_id].scores.values()) == [
+        3.0, 4.0, 5.0]
+    assert {r.status for r in _rows(tool)} == {"sent"}
+    assert {r.attempts for r in _rows(tool)} == {1}
