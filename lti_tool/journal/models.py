@@ -12,7 +12,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from lti_tool.db import Base
 
 
-class Assignment(Base):
+class _FromSource:
+    """Which organisation a row belongs to and which source's id space it came from."""
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(20))
+    namespace: Mapped[str] = mapped_column(String(300))
+
+
+class Assignment(_FromSource, Base):
     """«Задание»: work marks are given for; its type («контрольная») sets the weight."""
 
     __tablename__ = "journal_assignment"
@@ -22,10 +31,6 @@ class Assignment(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
-    source: Mapped[str] = mapped_column(String(20))
-    namespace: Mapped[str] = mapped_column(String(300))
     external_id: Mapped[str] = mapped_column(String(255))
     class_id: Mapped[int | None] = mapped_column(
         ForeignKey("class_group.id", ondelete="SET NULL"), nullable=True, index=True)
@@ -54,7 +59,7 @@ class Mark(Base):
     comment: Mapped[str] = mapped_column(String(1000), default="")
 
 
-class Attendance(Base):
+class Attendance(_FromSource, Base):
     """A missed or late lesson («пропуск», «опоздание»); lessons attended are not stored."""
 
     __tablename__ = "journal_attendance"
@@ -63,10 +68,6 @@ class Attendance(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
-    source: Mapped[str] = mapped_column(String(20))
-    namespace: Mapped[str] = mapped_column(String(300))
     student_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     class_id: Mapped[int | None] = mapped_column(
         ForeignKey("class_group.id", ondelete="SET NULL"), nullable=True)
@@ -76,7 +77,7 @@ class Attendance(Base):
     code: Mapped[str] = mapped_column(String(4))
 
 
-class FinalMark(Base):
+class FinalMark(_FromSource, Base):
     """«Итоговая отметка» for a term or the year (``term_id == "year"``)."""
 
     __tablename__ = "journal_final_mark"
@@ -85,10 +86,6 @@ class FinalMark(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
-    source: Mapped[str] = mapped_column(String(20))
-    namespace: Mapped[str] = mapped_column(String(300))
     student_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     subject: Mapped[str] = mapped_column(String(300))
     term_id: Mapped[str] = mapped_column(String(255))
