@@ -1,0 +1,1 @@
+"""Moodle Web Services adapter: REST client, mapping to canonical records, sandbox server."""

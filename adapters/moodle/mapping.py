@@ -1,0 +1,170 @@
+"""Moodle payloads → canonical records. Pure: the adapter fetches, this decides what it means.
+
+Moodle grades are points, not marks. An item out of 5 is a five-point journal already, so
+its whole raw grade is the mark (anything else, 0 or 4.5, is rejected with the reason). Any
+other range is converted by percentage with the thresholds Russian schools commonly use
+(85/70/50 % → 5/4/3, below → 2); a school can pass its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from schemas.records import (
+    AssignmentRecord,
+    Batch,
+    ClassRecord,
+    EnrolmentRecord,
+    MarkRecord,
+    PersonRecord,
+)
+
+TEACHER_ROLES = frozenset({"editingteacher", "teacher"})
+STUDENT_ROLES = frozenset({"student"})
+TYPE_NAMES = {"assign": "Задание", "quiz": "Тест", "manual": "Оценка"}
+DEFAULT_THRESHOLDS = (85.0, 70.0, 50.0)
+_GRADE = re.compile(r"(?<!\d)(1[01]|[1-9])\s*[А-ЯЁA-Z](?![а-яёa-z])")
+
+
+def class_record(course: dict[str, Any], batch: Batch) -> ClassRecord | None:
+    """A course is a subject group: «Физика, 10А» → subject «Физика», grade 10."""
+    name = str(course.get("fullname") or course.get("shortname") or "").strip()
+    subject = name.split(",")[0].strip()
+    found = _GRADE.search(name) or _GRADE.search(str(course.get("shortname") or ""))
+    data = {"source_id": str(course.get("id", "")), "name": name, "kind": "subject_group",
+            "subject": subject, "grade": int(found.group(1)) if found else None}
+    record: ClassRecord | None = batch.add(ClassRecord, data, f"course {course.get('id')}")
+    return record
+
+
+def user_roles(user: dict[str, Any]) -> set[str]:
+    """Our enrolment roles (student / teacher) from a user's Moodle roles in one course."""
+    shortnames = {str(r.get("shortname")) for r in user.get("roles") or [] if isinstance(r, dict)}
+    return ({"teacher"} if shortnames & TEACHER_ROLES else set()) | (
+        {"student"} if shortnames & STUDENT_ROLES else set())
+
+
+def person_data(user: dict[str, Any], role: str) -> dict[str, Any]:
+    return {"source_id": str(user.get("id", "")), "role": role,
+            "last_name": str(user.get("lastname") or "").strip(),
+            "first_name": str(user.get("firstname") or "").strip(),
+            "middle_name": str(user.get("middlename") or "").strip(),
+            "login": str(user.get("username") or ""), "email": str(user.get("email") or "")}
+
+
+def people(users: dict[str, dict[str, Any]], roles: dict[str, set[str]], batch: Batch
+           ) -> list[PersonRecord]:
+    """One person per Moodle user: a teacher anywhere is a teacher, otherwise a student."""
+    out = []
+    for uid in sorted(users, key=_numeric):
+        role = "teacher" if "teacher" in roles[uid] else "student"
+        record = batch.add(PersonRecord, person_data(users[uid], role), f"user {uid}")
+        if record is not None:
+            out.append(record)
+    return out
+
+
+def enrolments(pairs: Iterable[tuple[str, str, str]], batch: Batch) -> list[EnrolmentRecord]:
+    out = []
+    for person, course, role in pairs:
+        record = batch.add(EnrolmentRecord, {"person_id": person, "class_id": course,
+                                             "role": role}, f"course {course} user {person}")
+        if record is not None:
+            out.append(record)
+    return out
+
+
+def to_mark(raw: float, low: float, high: float,
+            thresholds: tuple[float, float, float] = DEFAULT_THRESHOLDS) -> float | str:
+    """Points → a five-point mark; an item out of 5 keeps its raw value (validated later)."""
+    if high == 5 and low in (0, 1):
+        return raw
+    if high <= low:
+        return f"{raw} (шкала {low}–{high})"
+    percent = (raw - low) * 100.0 / (high - low)
+    for mark, limit in zip((5, 4, 3), thresholds, strict=True):
+        if percent >= limit:
+            return mark
+    return 2
+
+
+def day(ts: Any, tz: ZoneInfo) -> date | None:
+    """A Moodle timestamp (seconds, 0 = not set) as the school's local date."""
+    if not ts or isinstance(ts, bool):
+        return None
+    try:
+        return datetime.fromtimestamp(int(ts), tz).date()
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def assignment_id(item: dict[str, Any]) -> str:
+    """Course modules by cmid (what grade pushes address); manual items by grade item id."""
+    return str(item["cmid"]) if item.get("cmid") else f"item-{item.get('id')}"
+
+
+def grade_records(course: ClassRecord, usergrades: list[dict[str, Any]], student: str,
+                  dues: dict[str, date], start: date, end: date, tz: ZoneInfo,
+                  thresholds: tuple[float, float, float], batch: Batch,
+                  seen: set[str]) -> tuple[list[AssignmentRecord], list[MarkRecord], int]:
+    """One student's assignments and marks in one course, for work due in ``start..end``.
+
+    ``dues`` maps assignment ids to due dates; items without one are left out (reported
+    by the caller). Returns assignments not yet in ``seen``, marks, and items looked at."""
+    assignments: list[AssignmentRecord] = []
+    marks: list[MarkRecord] = []
+    fetched = 0
+    for entry in usergrades:
+        if str(entry.get("userid")) != student:
+            continue
+        for item in entry.get("gradeitems") or []:
+            if not isinstance(item, dict) or item.get("itemtype") not in ("mod", "manual"):
+                continue
+            key = assignment_id(item)
+            due = dues.get(key)
+            if due is None or not start <= due <= end:
+                continue
+            fetched += 1
+            if key not in seen:
+                seen.add(key)
+                record = batch.add(AssignmentRecord, {
+                    "source_id": key, "class_id": course.source_id,
+                    "subject": course.subject or course.name,
+                    "title": str(item.get("itemname") or ""),
+                    "type_name": TYPE_NAMES.get(str(item.get("itemmodule") or "manual"),
+                                                str(item.get("itemmodule") or "")),
+                    "due": due.isoformat()}, f"course {course.source_id} item {key}")
+                if record is not None:
+                    assignments.append(record)
+            raw = item.get("graderaw")
+            if raw is None or raw == "":
+                continue
+            try:
+                value: Any = to_mark(float(raw), float(item.get("grademin") or 0),
+                                     float(item.get("grademax") or 0), thresholds)
+            except (TypeError, ValueError):
+                value = raw
+            graded = day(item.get("gradedategraded"), tz) or due
+            record = batch.add(MarkRecord, {
+                "assignment_id": key, "student_id": student, "mark": value,
+                "date": graded.isoformat(), "comment": _text(item.get("feedback"))[:1000]},
+                f"course {course.source_id} item {key} user {student}")
+            if record is not None:
+                marks.append(record)
+    return assignments, marks, fetched
+
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _text(html: Any) -> str:
+    """Moodle feedback is HTML; the journal keeps plain text."""
+    return " ".join(_TAGS.sub(" ", str(html or "")).split())
+
+
+def _numeric(value: str) -> tuple[int, str]:
+    return (int(value), "") if value.isdigit() else (0, value)

@@ -1,0 +1,88 @@
+"""MoodleSource: the roster and journal a sandbox Moodle maps to, chunked per student."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from adapters.moodle.adapter import MoodleSource
+from adapters.moodle.mapping import to_mark
+from adapters.moodle.sandbox import TOKEN
+from adapters.moodle.sandbox.state import Grade
+from tests.adapters.moodle.conftest import Moodle
+
+YEAR = (date(2026, 9, 1), date(2027, 5, 31))
+
+
+def test_roster_maps_courses_people_and_enrolments(moodle: Moodle) -> None:
+    source = MoodleSource(moodle.base, TOKEN, page_size=10)
+    with source:
+        assert "Средняя школа №37" in source.check()
+        batch = source.fetch_roster()
+    roster = batch.roster
+    assert batch.rejected == []
+    assert roster.organisation.source_id == moodle.base
+    assert [(c.source_id, c.name, c.subject, c.grade, c.kind) for c in roster.classes] == [
+        ("2", "Физика, 10А", "Физика", 10, "subject_group"),
+        ("3", "Алгебра, 10А", "Алгебра", 10, "subject_group"),
+        ("4", "Информатика, 11Б", "Информатика", 11, "subject_group"),
+        ("5", "Литература, 11Б", "Литература", 11, "subject_group")]
+    roles = {p.source_id: p.role for p in roster.people}
+    assert sorted(r for r in roles.values() if r == "teacher") == ["teacher"] * 4
+    assert len(roles) == 4 + 56
+    teacher_of_2 = [e.person_id for e in roster.enrolments
+                    if e.class_id == "2" and e.role == "teacher"]
+    assert len(teacher_of_2) == 1 and roles[teacher_of_2[0]] == "teacher"
+    assert sum(e.role == "student" for e in roster.enrolments) == 4 * 28
+    pupil = next(p for p in roster.people if p.role == "student")
+    assert pupil.middle_name and pupil.login.startswith("student")
+
+
+def test_grades_per_student_cover_all_their_courses(moodle: Moodle) -> None:
+    source = MoodleSource(moodle.base, TOKEN)
+    roster = source.fetch_roster().roster
+    chunks = source.chunks(*YEAR, roster)
+    assert len(chunks) == 56 and all(c.scope and c.key == f"student-{c.scope}" for c in chunks)
+    first = chunks[0]
+    batch = source.fetch_grades(first)
+    courses = {a.class_id for a in batch.assignments}
+    assert courses == {e.class_id for e in roster.enrolments
+                       if e.person_id == first.scope and e.role == "student"}
+    assert len(courses) == 2 and len(batch.assignments) == 8
+    pupil = int(first.scope)
+    expected = {str(cmid) for (cmid, uid), g in moodle.state.grades.items()
+                if uid == pupil and g.value is not None}
+    assert {m.assignment_id for m in batch.marks} == expected
+    for mark in batch.marks:
+        activity = moodle.state.activities[int(mark.assignment_id)]
+        raw = moodle.state.grades[(activity.cmid, pupil)].value
+        assert raw is not None
+        assert mark.mark.value == to_mark(raw, activity.grademin, activity.grademax)
+    quiz = next(a for a in batch.assignments if a.type_name == "Тест")
+    assert quiz.due == date(2026, 9, 1)  # no due date in Moodle: the course start
+
+
+def test_each_course_report_is_fetched_once(moodle: Moodle) -> None:
+    source = MoodleSource(moodle.base, TOKEN)
+    roster = source.fetch_roster().roster
+    for chunk in source.chunks(*YEAR, roster):
+        source.fetch_grades(chunk)
+    assert len(moodle.calls("gradereport_user_get_grade_items")) == 4
+    assert source._reports == {}  # every report released after its last student
+
+
+def test_window_limits_assignments_and_bad_grades_are_rejected(moodle: Moodle) -> None:
+    source = MoodleSource(moodle.base, TOKEN)
+    roster = source.fetch_roster().roster
+    chunk = next(c for c in source.chunks(date(2026, 9, 10), date(2026, 9, 20), roster)
+                 if c.scope == "105")
+    moodle.state.grades[(502, 105)] = Grade(4.5, "<p>почти <b>отлично</b></p>", 1789000000)
+    batch = source.fetch_grades(chunk)
+    assert {a.source_id for a in batch.assignments} == {"502", "506"}
+    [rejected] = [r for r in batch.rejected if "502" in r.source]
+    assert rejected.kind == "MarkRecord" and "4.5" in rejected.reason()
+
+
+def test_percent_thresholds() -> None:
+    assert [to_mark(x, 0, 100) for x in (100, 85, 84.9, 70, 50, 49, 0)] == [5, 5, 4, 4, 3, 2, 2]
+    assert to_mark(4, 0, 5) == 4
+    assert to_mark(7, 0, 10, (90, 60, 30)) == 4
