@@ -1,0 +1,144 @@
+"""The demo in a real browser: Playwright driving Debian's chromium (``make browser``).
+
+The demo LMS is opened as ``http://localhost:PORT/demo`` while the tool lives at
+``http://127.0.0.1:PORT``: two sites, so the tool in the course iframe is a third party, and
+chromium is told to block third-party cookies. Everything must still work on the launch
+token alone.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lti_tool.app import create_app
+from lti_tool.gradebook.services import deliver_due
+from lti_tool.sandbox.demo import seed_registry
+from tests.conftest import make_settings
+from tests.servers import serve
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        # Chromium's switch for the third-party cookie phase-out: block them all.
+        "--test-third-party-cookie-phaseout"]
+
+
+class Demo:
+    def __init__(self, base: str, app: Any) -> None:
+        self.tool = base
+        self.lms = base.replace("127.0.0.1", "localhost") + "/demo"
+        self.app = app
+
+    def deliver(self) -> dict[str, int]:
+        return deliver_due(self.app.extensions["marshrut.db"], self.app.config["SECRET_KEY"])
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Demo]:
+    tmp = tmp_path_factory.mktemp("browser")
+    shutil.copy(sqlite_template, tmp / "marshrut.sqlite")
+    url = f"sqlite:///{tmp / 'marshrut.sqlite'}"
+
+    def build(base: str) -> Any:
+        settings = make_settings(tmp, url, base, demo=True)
+        app = create_app(settings)
+        with app.extensions["marshrut.db"].session() as session:
+            seed_registry(session, settings)
+        return app
+
+    with serve(build) as (base, app):
+        yield Demo(base, app)
+        app.extensions["marshrut.db"].engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="ru-RU")
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
+
+
+def _open_course(page: Any, demo: Demo, user: str) -> Any:
+    """Log into the demo LMS as ``user``, open the algebra course, launch the tool there."""
+    page.goto(demo.lms + "/")
+    page.click(f'[data-user="{user}"]')
+    page.click("text=Алгебра, 10 А")
+    page.click("a[data-link]")
+    return page.frame_locator('iframe[name="tool"]')
+
+
+def _tool_frame(page: Any) -> Any:
+    frame = page.frame(name="tool")
+    assert frame is not None
+    return frame
+
+
+def test_teacher_launches_posts_a_score_and_sees_it_in_the_gradebook(page, demo):
+    tool = _open_course(page, demo, "t-ivanova")
+    tool.locator("h1", has_text="Обзор класса").wait_for()
+    assert _tool_frame(page).url.startswith(demo.tool + "/app/class/")
+    # The tool works without its cookies: the third-party context kept none.
+    names = {c["name"] for c in page.context.cookies(demo.tool)}
+    assert "marshrut_session" not in names
+
+    tool.locator("button", has_text="Обновить список из LMS").click()
+    rows = tool.locator('[data-testid="roster"] tr')
+    rows.filter(has_text="Дарья Кузнецова").wait_for()
+    row = rows.filter(has_text="Дарья Кузнецова")
+    row.locator('input[name="score"]').fill("4.5")
+    row.locator("button", has_text="Отправить").click()
+    tool.locator(".badge", has_text="в очереди").wait_for()
+
+    assert demo.deliver()["sent"] == 1
+    page.reload()
+    gradebook = page.locator('[data-testid="gradebook"]')
+    assert "4.5" in gradebook.locator("tr", has_text="Дарья Кузнецова").inner_text()
+
+
+def test_student_launch_shows_the_student_page(page, demo):
+    tool = _open_course(page, demo, "s-petrov")
+    tool.locator("text=Здравствуйте, Алексей Петров").wait_for()
+    assert _tool_frame(page).url.split("?")[0] == demo.tool + "/app/"
+    assert tool.locator("text=Обзор класса").count() == 0
+
+
+@pytest.mark.parametrize("user", ["t-ivanova", "s-petrov"])
+def test_phone_viewport_has_no_horizontal_scroll(browser, demo, user):
+    desk = browser.new_context()
+    desk.set_default_timeout(20_000)
+    page = desk.new_page()
+    tool = _open_course(page, demo, user)
+    tool.locator("h1").first.wait_for()
+    url = _tool_frame(page).url
+    desk.close()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                has_touch=True, device_scale_factor=3)
+    try:
+        page = phone.new_page()
+        page.goto(url)
+        page.locator("h1").first.wait_for()
+        width = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+        assert width[0] <= width[1], width
+    finally:
+        phone.close()
