@@ -1,0 +1,1 @@
+"""«Сетевой город. Образование» (NetSchool, ИрТех): client, adapter and sandbox server."""
