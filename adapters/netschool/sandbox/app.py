@@ -206,7 +206,7 @@ class SandboxApp:
             "accountInfo": {"activeToken": None, "secureActiveToken": False,
                             "currentOrganization": {"id": school.id, "name": school.short_name},
                             "user": {"id": person.id, "name": person.name},
-                            "userRoles": [{"id": 1, "name": person.role}],
+                            "userRoles": [{"id": 1, "name": P.ROLE_NAMES[person.role]}],
                             "organizations": [{"id": school.id, "name": school.short_name}]},
         })
 

@@ -20,6 +20,8 @@ from adapters.netschool.sandbox.data import (
 from adapters.netschool.sandbox.state import State
 
 VERSION = "5.44.67431.1234"
+ROLE_NAMES = {"student": "Ученик", "parent": "Родитель", "teacher": "Учитель",
+              "admin": "Администратор"}
 PRODUCT = "Сетевой Город. Образование"
 
 
@@ -69,7 +71,8 @@ def year(state: State, school_id: int) -> dict[str, Any]:
 def context(state: State, person: Person, school_id: int) -> dict[str, Any]:
     return {"user": {"id": person.id, "name": person.name}, "schoolyear": year(state, school_id),
             "schoolId": school_id, "dateFormat": "dd.mm.yyyy", "timeFormat": "hh:mm",
-            "productName": PRODUCT, "version": VERSION, "userRoles": [person.role]}
+            "productName": PRODUCT, "version": VERSION,
+            "userRoles": [ROLE_NAMES[person.role]]}
 
 
 def student_entry(state: State, sid: int) -> dict[str, Any]:
@@ -180,7 +183,8 @@ def mysettings(state: State, person: Person) -> dict[str, Any]:
     return {"userId": person.id, "loginName": person.login, "lastName": person.last,
             "firstName": person.first, "middleName": person.middle,
             "birthDate": "1980-01-01T00:00:00", "existsPhoto": False, "email": "",
-            "mobilePhone": "", "schoolyearId": state.world.year_id, "roles": [person.role],
+            "mobilePhone": "", "schoolyearId": state.world.year_id,
+            "roles": [ROLE_NAMES[person.role]],
             "userSettings": {"showMobilePhone": False, "defaultDesktop": 0, "language": "ru"}}
 
 
