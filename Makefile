@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test lint bench clean install install-test browser translations
+.PHONY: demo test lint bench clean install install-test browser translations compat-node
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,11 @@ browser:
 demo: $(STAMP)
 	$(BIN)/marshrut demo --host 127.0.0.1 --port 5000
 
-test: $(TEST_STAMP) browser
+# The npm Сетевой город client that tests/adapters/netschool/test_third_party.py runs.
+compat-node:
+	npm ci --prefix tests/compat/node --no-audit --no-fund --loglevel=error
+
+test: $(TEST_STAMP) browser compat-node
 	$(BIN)/pytest -q
 
 lint: $(TEST_STAMP)

@@ -81,18 +81,29 @@ def parse_mark(text: object) -> ParsedMark:
         raise MarkError("empty mark")
     if cleaned.lower() in DEBT_SYMBOLS:
         return ParsedMark(debt=True)
-    if cleaned.isdigit():
+    if cleaned.isascii() and cleaned.isdigit():  # "²" and "٣" are digits to str, not marks
+        if len(cleaned.lstrip("0")) > 3:  # int() of 4300+ digits raises ValueError
+            raise MarkError(f"mark {_show(text)} is outside {MIN_MARK}–{MAX_MARK}")
         return ParsedMark(value=_in_range(int(cleaned), text))
     code = cleaned.upper().translate(_LOOKALIKES)
     if code in ABSENCE_CODES:
         return ParsedMark(code=code)
-    raise MarkError(f"not a mark, absence code or «точка»: {text!r}")
+    raise MarkError(f"not a mark, absence code or «точка»: {_show(text)}")
 
 
 def _in_range(value: int, original: object) -> int:
     if not MIN_MARK <= value <= MAX_MARK:
-        raise MarkError(f"mark {original!r} is outside {MIN_MARK}–{MAX_MARK}")
+        raise MarkError(f"mark {_show(original)} is outside {MIN_MARK}–{MAX_MARK}")
     return value
+
+
+def _show(value: object) -> str:
+    """A short repr for messages: repr() of a huge int raises, a huge text floods a report."""
+    try:
+        text = repr(value)
+    except ValueError:
+        return "<a number of thousands of digits>"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def weighted_average(marks: list[tuple[int, float]]) -> float | None:
