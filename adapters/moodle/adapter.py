@@ -28,6 +28,7 @@ from adapters.base import (
 from adapters.moodle import mapping
 from adapters.moodle.client import MoodleClient
 from adapters.moodle.push import push_grades
+from adapters.scale import DEFAULT_THRESHOLDS
 from schemas.records import Batch, ClassRecord, OrganisationRecord, Roster, load
 
 
@@ -37,7 +38,7 @@ class MoodleSource(RosterSource, GradeSource, GradeSink):
     def __init__(self, base_url: str, token: str, *, timeout: float | tuple[float, float] = (
             5.0, 30.0), page_size: int = 200, max_input_vars: int = 1000,
             timezone: str = "Europe/Moscow",
-            thresholds: tuple[float, float, float] = mapping.DEFAULT_THRESHOLDS) -> None:
+            thresholds: tuple[float, float, float] = DEFAULT_THRESHOLDS) -> None:
         self.client = MoodleClient(base_url, token, timeout=timeout, page_size=page_size,
                                    max_input_vars=max_input_vars)
         self.tz = ZoneInfo(timezone)

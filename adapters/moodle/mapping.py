@@ -1,9 +1,6 @@
 """Moodle payloads → canonical records. Pure: the adapter fetches, this decides what it means.
 
-Moodle grades are points, not marks. An item out of 5 is a five-point journal already, so
-its whole raw grade is the mark (anything else, 0 or 4.5, is rejected with the reason). Any
-other range is converted by percentage with the thresholds Russian schools commonly use
-(85/70/50 % → 5/4/3, below → 2); a school can pass its own.
+Moodle grades are points, not marks: :func:`adapters.scale.to_mark` turns them into one.
 """
 
 from __future__ import annotations
@@ -14,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from adapters.scale import to_mark
 from schemas.records import (
     AssignmentRecord,
     Batch,
@@ -26,7 +24,6 @@ from schemas.records import (
 TEACHER_ROLES = frozenset({"editingteacher", "teacher"})
 STUDENT_ROLES = frozenset({"student"})
 TYPE_NAMES = {"assign": "Задание", "quiz": "Тест", "manual": "Оценка"}
-DEFAULT_THRESHOLDS = (85.0, 70.0, 50.0)
 _GRADE = re.compile(r"(?<!\d)(1[01]|[1-9])\s*[А-ЯЁA-Z](?![а-яёa-z])")
 
 
@@ -76,20 +73,6 @@ def enrolments(pairs: Iterable[tuple[str, str, str]], batch: Batch) -> list[Enro
         if record is not None:
             out.append(record)
     return out
-
-
-def to_mark(raw: float, low: float, high: float,
-            thresholds: tuple[float, float, float] = DEFAULT_THRESHOLDS) -> float | str:
-    """Points → a five-point mark; an item out of 5 keeps its raw value (validated later)."""
-    if high == 5 and low in (0, 1):
-        return raw
-    if high <= low:
-        return f"{raw} (шкала {low}–{high})"
-    percent = (raw - low) * 100.0 / (high - low)
-    for mark, limit in zip((5, 4, 3), thresholds, strict=True):
-        if percent >= limit:
-            return mark
-    return 2
 
 
 def day(ts: Any, tz: ZoneInfo) -> date | None:

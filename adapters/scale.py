@@ -1,0 +1,24 @@
+"""Points → a five-point journal mark, for remotes that grade out of something else.
+
+An item out of 5 is already a five-point mark, so its raw value is kept (and validated by
+:func:`schemas.marks.parse_mark`, so 0 or 4.5 are rejected with the reason, not rounded).
+Any other range is converted by percentage with the thresholds Russian schools commonly use
+(85/70/50 % → 5/4/3, below → 2); a school can pass its own.
+"""
+
+from __future__ import annotations
+
+DEFAULT_THRESHOLDS = (85.0, 70.0, 50.0)
+
+
+def to_mark(raw: float, low: float, high: float,
+            thresholds: tuple[float, float, float] = DEFAULT_THRESHOLDS) -> float | str:
+    if high == 5 and low in (0, 1):
+        return raw
+    if high <= low:
+        return f"{raw} (шкала {low}–{high})"
+    percent = (raw - low) * 100.0 / (high - low)
+    for mark, limit in zip((5, 4, 3), thresholds, strict=True):
+        if percent >= limit:
+            return mark
+    return 2
