@@ -17,7 +17,7 @@ from pathlib import Path
 from adapters.base import Chunk, GradeSource, JournalBatch, RosterBatch, RosterSource
 from adapters.oneroster import mapping
 from adapters.oneroster.mapping import Deletions
-from adapters.oneroster.reader import Parsed, read
+from adapters.oneroster.reader import ImportRefused, Parsed, read
 from schemas.records import AssignmentRecord, Batch, MarkRecord, RecordRejected, Roster
 
 
@@ -46,8 +46,9 @@ class _Journal:
 class OneRosterSource(RosterSource, GradeSource):
     kind = "oneroster"
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, namespace: str = "") -> None:
         self.path = Path(path)
+        self._namespace = namespace
         self._parsed: Parsed | None = None
         self._roster: OneRosterRosterBatch | None = None
         self._journal: _Journal | None = None
@@ -55,9 +56,17 @@ class OneRosterSource(RosterSource, GradeSource):
 
     @property
     def namespace(self) -> str:
-        """Stable for the organisation, not the file: the next export replaces this one."""
-        roster = self.fetch_roster().roster
-        return f"oneroster:{roster.organisation.source_id}"
+        """The school, not the file: next month's export (or a delta) speaks of the same ids.
+
+        A set too broken to name its school gets a path-based name: the run fails on
+        fetch_roster with the reasons, and nothing is linked under it."""
+        if self._namespace:
+            return self._namespace
+        try:
+            school = mapping.school_id(self.parsed())
+        except ImportRefused:
+            return f"oneroster:{self.path.resolve()}"
+        return f"oneroster:{school or self.path.resolve()}"
 
     def parsed(self) -> Parsed:
         if self._parsed is None:

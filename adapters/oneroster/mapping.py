@@ -65,11 +65,28 @@ def _active(parsed: Parsed, file: str) -> list[Row]:
     return [r for r in parsed.get(file) if not r.deleted]
 
 
+def school_id(parsed: Parsed) -> str:
+    """The school's sourcedId: from orgs.csv, or, in a delta without it, from the rows that
+    name their school (classes, enrollments, users, roles)."""
+    orgs = _active(parsed, "orgs.csv")
+    org = next((o for o in orgs if o["type"] == "school"), orgs[0] if orgs else None)
+    if org is not None:
+        return org.id
+    for file, column in (("classes.csv", "schoolSourcedId"), ("enrollments.csv",
+                         "schoolSourcedId"), ("users.csv", "primaryOrgSourcedId"),
+                         ("roles.csv", "orgSourcedId"), ("courses.csv", "orgSourcedId")):
+        for row in parsed.get(file):
+            if row[column]:
+                return str(row[column])
+    return ""
+
+
 def organisation(parsed: Parsed) -> OrganisationRecord:
     orgs = _active(parsed, "orgs.csv")
     org = next((o for o in orgs if o["type"] == "school"), orgs[0] if orgs else None)
     if org is None:
-        return OrganisationRecord("oneroster", parsed.system or "OneRoster")
+        return OrganisationRecord(school_id(parsed) or "oneroster",
+                                  parsed.system or "OneRoster")
     return load(OrganisationRecord, {"source_id": org.id, "name": org["name"],
                                      "short_name": org["identifier"] or ""},
                 _where("orgs.csv", org))

@@ -76,6 +76,9 @@ def test_delta_set_reports_upserts_and_deletions(tmp_path: Path) -> None:
     source = OneRosterSource(write_folder(tmp_path / "delta", load("delta")))
     batch = source.fetch_roster()
     assert batch.delta and batch.rejected == []
+    # No orgs.csv in the delta: the school comes from the rows, the namespace matches bulk's.
+    assert source.namespace == "oneroster:sch37"
+    assert batch.roster.organisation.source_id == "sch37"
     assert [p.source_id for p in batch.roster.people] == ["s3"]
     assert [(e.person_id, e.class_id) for e in batch.roster.enrolments] == [("s3", "c10a")]
     assert batch.deleted.people == ("s2",)
