@@ -18,6 +18,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from adapters.netschool.sandbox import payloads as P
+from adapters.netschool.sandbox.data import DEMO_PASSWORD
 from adapters.netschool.sandbox.state import Session, State
 
 WARNING_PAGE = ('<html><head><title>Предупреждение безопасности</title></head><body>'
@@ -105,9 +106,10 @@ class SandboxApp:
             return _message(exc.code or 404, "Страница не найдена")
         if not path.startswith("/webapi/") or endpoint == "warning":
             return self._call(endpoint, request, None, args)
-        if st.faults.delay:
+        api_path = path.removeprefix("/webapi/")
+        if st.faults.delay and st.faults.applies(api_path):
             time.sleep(st.faults.delay)
-        fault = st.take_fault(path.removeprefix("/webapi/"))
+        fault = st.take_fault(api_path)
         if fault == "error":
             return Response("<html><body><h1>Service Unavailable</h1></body></html>",
                             status=st.faults.error_status, content_type="text/html")
@@ -342,7 +344,7 @@ class SandboxApp:
             multi = [p for p in parents if len(w.children_of[p]) > 1][:3]
             out.append({"schoolId": school.id, "school": school.short_name,
                         "admin": school.admin_login,
-                        "parents": [w.people[p].login for p in parents[:2] + multi],
+                        "parents": list(dict.fromkeys(w.people[p].login
+                                                      for p in parents[:2] + multi)),
                         "students": [w.people[s].login for s in w.students_of(school.id)[:2]]})
-        return _json({"password": "see DEMO_PASSWORD in adapters/netschool/sandbox/data.py",
-                      "schools": out})
+        return _json({"password": DEMO_PASSWORD, "schools": out})

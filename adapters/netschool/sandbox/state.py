@@ -34,7 +34,7 @@ class Faults:
     security_warning: bool = False  # login leads to /asp/SecurityWarning.asp first
     token_lifetime: float = 2700.0  # seconds; 0 makes every new token expire at once
     lockout_seconds: float = 60.0
-    delay: float = 0.0  # seconds added to every /webapi/ answer
+    delay: float = 0.0  # seconds added to every /webapi/ answer (within ``paths``)
     error_rate: float = 0.0  # fraction of /webapi/ requests answered with ``error_status``
     fail_next: int = 0  # the next N /webapi/ requests answer ``error_status``
     error_status: int = 503

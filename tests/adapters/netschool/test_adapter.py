@@ -138,3 +138,18 @@ def test_attendance_alone_and_relogin_in_the_middle_of_a_run(sandbox: Sandbox) -
         assert sandbox.state.logins == 2
     codes = {"Н", "Б", "УП", "НП", "ОП"}
     assert seen and all(a.student_id == str(sid) and a.code in codes for a in seen)
+
+
+def test_parallel_fetches_log_in_again_only_once(sandbox: Sandbox) -> None:
+    """The engine fetches in worker threads: one expiry must cost one login, not one each."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    students = sandbox.world.students_of(SCHOOL_ID)[:24]
+    chunks = [Chunk(f"{WEEK}/st-{s}", WEEK, WEEK + timedelta(days=6), str(s)) for s in students]
+    with sandbox.source() as src, ThreadPoolExecutor(4) as pool:
+        first = list(pool.map(src.fetch_grades, chunks))
+        sandbox.state.expire_tokens()
+        second = list(pool.map(src.fetch_grades, chunks))
+    assert sandbox.state.logins == 2
+    assert [len(b.marks) for b in first] == [len(b.marks) for b in second]
+    assert sum(len(b.marks) for b in first) > len(students)

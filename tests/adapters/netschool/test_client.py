@@ -140,3 +140,22 @@ def test_reading_another_familys_child_is_forbidden(sandbox: Sandbox) -> None:
     with pytest.raises(AuthFailed) as err:
         c.diary(stranger, date(2026, 9, 7), date(2026, 9, 13), sandbox.world.year_id)
     assert err.value.reason == "forbidden" and err.value.status == 403
+
+
+def test_random_faults_hit_a_share_of_requests_and_are_switched_off_again(
+        sandbox: Sandbox) -> None:
+    sandbox.control("POST", "faults", error_rate=0.3, malformed_rate=0.3, paths=["years"])
+    c = client(sandbox)
+    c.login()  # login paths are outside the chosen prefix
+    outcomes = []
+    for _ in range(40):
+        try:
+            c.year()
+            outcomes.append("ok")
+        except RemoteUnavailable:
+            outcomes.append("5xx")
+        except MalformedResponse:
+            outcomes.append("json")
+    assert {"ok", "5xx", "json"} == set(outcomes)
+    sandbox.control("DELETE", "faults")
+    assert all(c.year()["id"] == sandbox.world.year_id for _ in range(5))
