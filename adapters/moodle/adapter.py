@@ -141,7 +141,9 @@ class MoodleSource(RosterSource, GradeSource, GradeSink):
 
     def _report(self, course: ClassRecord) -> tuple[list[dict[str, Any]], dict[str, date]]:
         """A course's grade report and due dates, fetched once for all its students."""
-        with self._locks[course.source_id]:
+        with self._guard:
+            lock = self._locks[course.source_id]
+        with lock:
             cached = self._reports.get(course.source_id)
             if cached is not None:
                 return cached
