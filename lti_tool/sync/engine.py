@@ -98,8 +98,9 @@ class _Sync:
     def _call(self, fn: Callable[[], T]) -> T:
         retrying = Retrying(
             retry=retry_if_exception(lambda e: isinstance(e, RemoteError) and e.retryable),
-            wait=wait_exponential_jitter(initial=self.opt.backoff_initial,
-                                         max=self.opt.backoff_max),
+            wait=wait_exponential_jitter(multiplier=self.opt.backoff_initial,
+                                         max=self.opt.backoff_max,
+                                         jitter=self.opt.backoff_initial),
             stop=stop_after_attempt(self.opt.attempts), reraise=True)
         for attempt in retrying:
             with attempt, self.slot:
@@ -136,7 +137,7 @@ class _Sync:
             result = RunResult(ended.id, ended.public_id, ended.status, dict(ended.counts),
                                ended.message, self.write_seconds)
         log.info("sync finished", extra={"run": result.public_id, "status": status,
-                                         **runs.summary(self.counts)})
+                                         "counts": runs.summary(self.counts)})
         return result
 
     # --- roster ---------------------------------------------------------------------------

@@ -66,8 +66,9 @@ def _apply_classes(session: Session, conn: SourceConnection, namespace: str,
 def _apply_roles(session: Session, conn: SourceConnection, people: dict[str, int],
                  batch: RosterBatch) -> None:
     wanted = {(people[p.source_id], p.role) for p in batch.roster.people}
-    have = set(session.execute(select(Membership.person_id, Membership.role).where(
-        Membership.organisation_id == conn.organisation_id)).tuples())
+    have = {(pid, role) for pid, role in session.execute(select(
+        Membership.person_id, Membership.role).where(
+        Membership.organisation_id == conn.organisation_id))}
     missing = sorted(wanted - have)
     if missing:
         session.execute(insert(Membership), [
@@ -81,8 +82,9 @@ def _apply_guardians(session: Session, people: dict[str, int], batch: RosterBatc
     if not wanted:
         return
     parents = sorted({p for p, _ in wanted})
-    have = set(session.execute(select(Guardianship.parent_id, Guardianship.child_id)
-                               .where(Guardianship.parent_id.in_(parents))).tuples())
+    have = {(p, c) for p, c in session.execute(select(
+        Guardianship.parent_id, Guardianship.child_id).where(
+        Guardianship.parent_id.in_(parents)))}
     missing = sorted(wanted - have)
     if missing:
         session.execute(insert(Guardianship), [dict(parent_id=p, child_id=c)

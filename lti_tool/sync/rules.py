@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from adapters.base import AuthFailed, RemoteError
+from adapters.base import AuthFailed, RemoteError, RemoteUnavailable
 from schemas.records import PersonRecord, dump
 
 MATCH_KEYS = ("email", "name")  # plus "link:<source>": same id in another source
@@ -137,4 +137,6 @@ def explain(exc: RemoteError) -> str:
     if isinstance(exc, AuthFailed):
         base = AUTH_MESSAGES.get(exc.reason, "Вход не выполнен.")
         return f"{base} Ответ сервера: {exc.message}" if exc.message else base
-    return f"Сервер не ответил как положено: {exc.message}"
+    if isinstance(exc, RemoteUnavailable):
+        return f"Сервер недоступен, повторите позже: {exc.message}"
+    return f"Сервер ответил не так, как ожидалось: {exc.message}"

@@ -22,5 +22,5 @@ def build(kind: str, settings: dict[str, Any], secret: str, **tuning: Any) -> An
     if kind == "oneroster":
         from adapters.oneroster.adapter import OneRosterSource
 
-        return OneRosterSource(settings["path"], **tuning)
+        return OneRosterSource(settings["path"])
     raise ValueError(f"unknown source kind {kind!r}")

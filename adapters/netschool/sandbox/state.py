@@ -51,7 +51,10 @@ class Faults:
                 getattr(self, name))(value))
 
     def applies(self, path: str) -> bool:
-        return not self.paths or any(path.startswith(p.lower()) for p in self.paths)
+        # "student/diary" matches that prefix; "student/diary$" only that exact path.
+        return not self.paths or any(
+            path == p[:-1].lower() if p.endswith("$") else path.startswith(p.lower())
+            for p in self.paths)
 
 
 @dataclass
@@ -200,7 +203,10 @@ class State:
         if key in self.overrides:
             return self.overrides[key]
         class_id, index = self.world.locate(assignment_id)
-        return self.world.week(class_id, index).marks.get(key)
+        if class_id not in self.world.classes:
+            return None
+        found = self.world.week(class_id, index).marks.get(key)
+        return None if found is None else {"mark": found[0], "dutyMark": found[1]}
 
     def set_mark(self, assignment_id: int, student_id: int, mark: dict[str, Any] | None) -> None:
         with self.lock:
