@@ -118,6 +118,9 @@ def link_by_hand(session: Session, unmatched: UnmatchedPerson, target_id: int,
     source_id = unmatched.person_id
     if source_id == target_id:
         raise ValueError("same person")
+    unmatched.person_id = target_id  # first: deleting the folded person would cascade here
+    unmatched.resolved = True
+    session.flush()
     _move(session, IdentityLink, IdentityLink.person_id, source_id, target_id)
     for model, column in ((Mark, Mark.student_id), (Attendance, Attendance.student_id),
                           (FinalMark, FinalMark.student_id),
@@ -127,8 +130,6 @@ def link_by_hand(session: Session, unmatched: UnmatchedPerson, target_id: int,
                           (Guardianship, Guardianship.child_id)):
         _move(session, model, column, source_id, target_id)
     session.execute(delete(Person).where(Person.id == source_id))
-    unmatched.person_id = target_id
-    unmatched.resolved = True
     audit(session, actor_id, None, "sync.link_by_hand", "person", target_id,
           merged_person=source_id, external_id=unmatched.external_id)
 

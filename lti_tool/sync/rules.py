@@ -16,7 +16,10 @@ from typing import Any
 from adapters.base import AuthFailed, RemoteError, RemoteUnavailable
 from schemas.records import PersonRecord, dump
 
-MATCH_KEYS = ("email", "name")  # plus "link:<source>": same id in another source
+# "name": the full name, word order free; "name_partial": the known person's name is two or
+# more words of the source's full name (LMS names often lack the patronymic); plus
+# "link:<source>": the same id in another source.
+MATCH_KEYS = ("email", "name", "name_partial")
 STALE_AFTER = timedelta(minutes=2)  # a running run without a heartbeat this long is dead
 
 
@@ -64,8 +67,14 @@ def digest(records: Iterable[Any]) -> str:
 
 
 def normalise_name(name: str) -> str:
-    """Names compare the way people read them: case, «ё», extra spaces do not matter."""
-    return re.sub(r"\s+", " ", name.strip().lower().replace("ё", "е"))
+    """Names compare the way people read them: case, «ё», spaces and word order do not
+    matter («Иванова Мария Петровна» is «Мария Петровна Иванова»)."""
+    return " ".join(sorted(re.sub(r"\s+", " ", name.strip().lower().replace("ё", "е")).split()))
+
+
+def _partial(known: str, full: str) -> bool:
+    words, full_words = set(normalise_name(known).split()), set(normalise_name(full).split())
+    return len(words) >= 2 and words <= full_words
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,8 @@ def match_person(record: PersonRecord, candidates: Sequence[Candidate],
         if key.startswith("link:"):
             other = (key.removeprefix("link:"), record.source_id)
             hits = [c.person_id for c in candidates if other in c.links]
+        elif key == "name_partial":
+            hits = [c.person_id for c in candidates if _partial(c.name, record.display_name)]
         elif key in MATCH_KEYS and wanted.get(key):
             hits = [c.person_id for c in candidates if candidate_keys(c).get(key) == wanted[key]]
         else:

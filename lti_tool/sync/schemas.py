@@ -84,7 +84,7 @@ class ConnectionSchema(Schema):
         bad = [k for k in data.get("match_keys") or [] if not _valid_key(k)]
         if bad:
             errors["match_keys"] = [str(_l(
-                "Неизвестные ключи: %(k)s. Допустимы: email, name, link:<источник>.",
+                "Неизвестные ключи: %(k)s. Допустимы: email, name, name_partial, link:<источник>.",
                 k=", ".join(bad)))]
         if errors:
             raise ValidationError(errors)

@@ -119,3 +119,13 @@ def test_admin_messages_explain_auth_failures(reason: str, words: str) -> None:
 def test_unavailable_is_retryable_and_explained() -> None:
     exc = RemoteUnavailable("HTTP 503")
     assert exc.retryable and "HTTP 503" in explain(exc)
+
+
+def test_word_order_and_a_missing_patronymic() -> None:
+    record = _person(last_name="Иванова", first_name="Мария", middle_name="Петровна")
+    lms = [Candidate(1, name="Мария Петровна Иванова"), Candidate(2, name="Мария Иванова")]
+    assert match_person(record, lms, ["name"]).person_id == 1
+    assert match_person(record, [lms[1]], ["name_partial"]).person_id == 2
+    assert match_person(record, [Candidate(3, name="Мария")], ["name_partial"]).person_id is None
+    # both fit partially: ambiguous, not merged
+    assert match_person(record, lms, ["name_partial"]).ambiguous == (1, 2)
