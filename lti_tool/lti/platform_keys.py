@@ -26,6 +26,9 @@ class JwksCache:
         self._lock = threading.Lock()
         self._entries: dict[str, tuple[float, dict[str, Any]]] = {}
         self._forced: dict[str, float] = {}
+        #: Parsed keys by (url, kid): building an RSA key from its JWK costs more than the
+        #: rest of the signature check, so it happens once per key, not once per launch.
+        self._parsed: dict[tuple[str, str], PyJWK] = {}
 
     def _fetch(self, url: str) -> dict[str, Any]:
         try:
@@ -45,6 +48,8 @@ class JwksCache:
             )
         with self._lock:
             self._entries[url] = (time.monotonic(), data)
+            for cached in [k for k in self._parsed if k[0] == url]:
+                del self._parsed[cached]  # a re-fetched set may reuse a kid for a new key
         return data
 
     def _find(self, data: dict[str, Any], kid: str) -> dict[str, Any] | None:
@@ -57,6 +62,9 @@ class JwksCache:
         now = time.monotonic()
         with self._lock:
             entry = self._entries.get(url)
+            parsed = self._parsed.get((url, kid))
+        if parsed is not None and entry is not None and now - entry[0] <= self.ttl:
+            return parsed
         if entry is None or now - entry[0] > self.ttl:
             data = self._fetch(url)
         else:
@@ -76,9 +84,13 @@ class JwksCache:
             )
         if key.get("kty") != "RSA":
             raise LaunchError("bad_key", _l("Ключ платформы «%(kid)s» не RSA.", kid=kid))
-        return PyJWK(key, algorithm="RS256")
+        parsed = PyJWK(key, algorithm="RS256")
+        with self._lock:
+            self._parsed[(url, kid)] = parsed
+        return parsed
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._parsed.clear()
             self._forced.clear()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from lti_tool.lti.models import Deployment, Platform, PlatformClient
 
@@ -57,10 +57,9 @@ def add_deployment(session: Session, client: PlatformClient, deployment_id: str)
 
 
 def find_client(session: Session, issuer: str, client_id: str | None) -> PlatformClient | None:
-    platform = session.scalars(select(Platform).where(Platform.issuer == issuer)).first()
-    if platform is None:
-        return None
-    query = select(PlatformClient).where(PlatformClient.platform_id == platform.id)
+    """One query, with the platform loaded (every caller reads its URLs next)."""
+    query = (select(PlatformClient).join(PlatformClient.platform)
+             .where(Platform.issuer == issuer).options(contains_eager(PlatformClient.platform)))
     if client_id:
         return session.scalars(query.where(PlatformClient.client_id == client_id)).first()
     clients = session.scalars(query).all()

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import jwt
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from lti_tool.config import Settings
 from lti_tool.crypto import sha256_hex
@@ -81,11 +81,10 @@ def begin_login(
 
 def _unverified(id_token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
-        header = jwt.get_unverified_header(id_token)
-        body = jwt.decode(id_token, options={"verify_signature": False})
+        decoded = jwt.api_jwt.decode_complete(id_token, options={"verify_signature": False})
     except jwt.PyJWTError as exc:
         raise LaunchError("bad_jwt", _l("id_token не является корректным JWT.")) from exc
-    return header, body
+    return decoded["header"], decoded["payload"]
 
 
 def _login_state(session: Session, state: str | None, browser_token: str | None) -> LoginState:
@@ -116,7 +115,8 @@ def complete_launch(
         raise LaunchError("no_id_token", _l("В запросе запуска нет id_token."))
     header, body = _unverified(id_token)
     kid = check_header(header)
-    client: PlatformClient = session.get_one(PlatformClient, login.client_pk)
+    client: PlatformClient = session.get_one(PlatformClient, login.client_pk,
+                                             options=[joinedload(PlatformClient.platform)])
     platform: Platform = client.platform
     expected = Expected(
         issuer=platform.issuer, client_id=client.client_id,

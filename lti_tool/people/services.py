@@ -22,14 +22,13 @@ from lti_tool.people.models import (
 def person_by_identity(
     session: Session, source: str, namespace: str, external_id: str
 ) -> Person | None:
-    link = session.scalars(
-        select(IdentityLink).where(
+    return session.scalars(
+        select(Person).join(IdentityLink, IdentityLink.person_id == Person.id).where(
             IdentityLink.source == source,
             IdentityLink.namespace == namespace,
             IdentityLink.external_id == external_id,
         )
     ).first()
-    return session.get(Person, link.person_id) if link else None
 
 
 def upsert_person(
