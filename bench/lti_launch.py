@@ -259,6 +259,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1, help="gunicorn workers (both)")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads (both)")
     parser.add_argument("--clients", default="1,20", help="concurrency levels")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per level")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
 
@@ -301,9 +302,17 @@ def main() -> int:
                     one_launch(base, signer, f"warm-{i}")
             runs: list[Run] = []
             for clients in (int(c) for c in args.clients.split(",")):
-                for name, base in tools.items():
-                    runs.append(measure(name, lambda sub, b=base: one_launch(b, signer, sub),
-                                        clients, args.seconds))
+                # Alternate short rounds, so a neighbour's load on a shared machine falls on
+                # both handlers alike instead of on whichever ran at that moment.
+                parts: dict[str, list[Run]] = {name: [] for name in tools}
+                for _ in range(args.rounds):
+                    for name, base in tools.items():
+                        parts[name].append(measure(
+                            name, lambda sub, b=base: one_launch(b, signer, sub), clients,
+                            args.seconds / args.rounds))
+                runs += [Run(name, clients, sum(r.launches for r in rs),
+                             sum(r.seconds for r in rs), [x for r in rs for x in r.latencies],
+                             sum(r.errors for r in rs)) for name, rs in parts.items()]
         finally:
             for proc in procs:
                 proc.terminate()
@@ -313,7 +322,8 @@ def main() -> int:
 
 def report(runs: list[Run], args: argparse.Namespace) -> int:
     print(f"gunicorn gthread, {args.workers} worker(s) × {args.threads} threads each; "
-          f"{args.seconds:g} s per row; CPUs: {os.cpu_count()}")
+          f"{args.seconds:g} s per row in {args.rounds} alternating rounds; "
+          f"CPUs: {os.cpu_count()}")
     print(f"{'handler':<15}{'clients':>8}{'launches':>10}{'per s':>9}{'p50 ms':>9}"
           f"{'p99 ms':>9}{'errors':>8}")
     for r in runs:
