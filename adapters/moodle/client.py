@@ -105,12 +105,14 @@ class MoodleClient:
         return _expect(self.call("core_course_get_courses"), list, "courses")
 
     def enrolled_users(self, course_id: int) -> Iterator[dict[str, Any]]:
-        """All users of a course, ``page_size`` at a time (``limitfrom``/``limitnumber``)."""
+        """Users actively enrolled in a course, ``page_size`` at a time (``limitfrom`` /
+        ``limitnumber``); suspended enrolments (pupils who left) are not asked for."""
         offset = 0
         while True:
             page = _expect(self.call("core_enrol_get_enrolled_users", {
                 "courseid": course_id,
-                "options": [{"name": "limitfrom", "value": offset},
+                "options": [{"name": "onlyactive", "value": 1},
+                            {"name": "limitfrom", "value": offset},
                             {"name": "limitnumber", "value": self.page_size}]}),
                 list, "enrolled users")
             yield from page

@@ -75,6 +75,8 @@ def enrolled_users(state: MoodleState, params: dict[str, Any], user: int) -> Any
     start = int(options.get("limitfrom") or 0)
     limit = int(options.get("limitnumber") or 0)
     people = state.course_users(course_id)
+    if str(options.get("onlyactive") or "0") == "1":
+        people = [u for u in people if (course_id, u.id) not in state.suspended]
     page = people[start:start + limit] if limit else people[start:]
     course = state.courses[course_id]
     out = []

@@ -73,6 +73,7 @@ class MoodleState:
     courses: dict[int, Course] = field(default_factory=dict)
     users: dict[int, User] = field(default_factory=dict)
     roles: dict[tuple[int, int], str] = field(default_factory=dict)  # (course, user) → shortname
+    suspended: set[tuple[int, int]] = field(default_factory=set)  # (course, user)
     activities: dict[int, Activity] = field(default_factory=dict)  # by cmid
     grades: dict[tuple[int, int], Grade] = field(default_factory=dict)  # (cmid, user)
     # switches

@@ -86,3 +86,12 @@ def test_percent_thresholds() -> None:
     assert [to_mark(x, 0, 100) for x in (100, 85, 84.9, 70, 50, 49, 0)] == [5, 5, 4, 4, 3, 2, 2]
     assert to_mark(4, 0, 5) == 4
     assert to_mark(7, 0, 10, (90, 60, 30)) == 4
+
+
+def test_suspended_enrolments_are_left_out(moodle: Moodle) -> None:
+    pupil = next(u for (c, u), r in moodle.state.roles.items() if c == 2 and r == "student")
+    moodle.state.suspended.add((2, pupil))
+    roster = MoodleSource(moodle.base, TOKEN).fetch_roster().roster
+    assert ("2", "student") not in {(e.class_id, e.role) for e in roster.enrolments
+                                    if e.person_id == str(pupil)}
+    assert any(e.person_id == str(pupil) for e in roster.enrolments)  # still in course 3
