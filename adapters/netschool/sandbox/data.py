@@ -111,7 +111,7 @@ class Lesson:
 @dataclass
 class Week:
     lessons: list[Lesson]
-    marks: dict[tuple[int, int], dict[str, Any]]  # (assignment, student) -> mark object
+    marks: dict[tuple[int, int], tuple[Any, bool]]  # (assignment, student) -> (mark, debt)
 
 
 def school_year(start_year: int) -> tuple[date, date]:
@@ -257,7 +257,7 @@ class World:
         klass = self.classes[class_id]
         rng = random.Random(f"{self.seed}:{class_id}:{index}")
         lessons: list[Lesson] = []
-        marks: dict[tuple[int, int], dict[str, Any]] = {}
+        marks: dict[tuple[int, int], tuple[Any, bool]] = {}
         monday = self.monday(index)
         seen: dict[str, int] = {}
         for wd in range(5):
@@ -280,23 +280,23 @@ class World:
                     self._marks_for(rng, marks, items, sid, absent.get(sid))
         return Week(lessons, marks)
 
-    def _marks_for(self, rng: random.Random, marks: dict[tuple[int, int], dict[str, Any]],
+    def _marks_for(self, rng: random.Random, marks: dict[tuple[int, int], tuple[Any, bool]],
                    items: list[tuple[int, int, str, int]], sid: int, absent: str | None) -> None:
         answer = items[1][0]
         if absent or rng.random() < 0.01:
-            marks[(answer, sid)] = {"mark": absent or "ОП", "dutyMark": False}
+            marks[(answer, sid)] = (absent or "ОП", False)
             if absent:
                 return
         elif rng.random() < 0.15:
-            marks[(answer, sid)] = {"mark": self._grade(rng, sid), "dutyMark": False}
+            marks[(answer, sid)] = (self._grade(rng, sid), False)
         if rng.random() < 0.05:
-            marks[(items[0][0], sid)] = {"mark": self._grade(rng, sid), "dutyMark": False}
+            marks[(items[0][0], sid)] = (self._grade(rng, sid), False)
         if len(items) > 2:
             roll = rng.random()
             if roll < 0.05:
-                marks[(items[2][0], sid)] = {"mark": None, "dutyMark": True}
+                marks[(items[2][0], sid)] = (None, True)
             elif roll < 0.95:
-                marks[(items[2][0], sid)] = {"mark": self._grade(rng, sid), "dutyMark": False}
+                marks[(items[2][0], sid)] = (self._grade(rng, sid), False)
 
     def _grade(self, rng: random.Random, sid: int) -> int:
         return max(1, min(5, round(rng.gauss(self.ability[sid], 0.8))))
