@@ -125,3 +125,22 @@ def test_split_counts_every_variable() -> None:
     assert [i for p in parts for i, _ in p] == list(range(10))
     with pytest.raises(ValueError):
         split(items, 8)
+
+
+def test_feedback_without_a_grade_keeps_the_grade(moodle: Moodle) -> None:
+    pupil = next(p for p in _pupils(moodle) if (501, p) in moodle.state.grades)
+    before = moodle.state.grades[(501, pupil)].value
+    [outcome] = _source(moodle).push_grades([GradePush("501", str(pupil), None, "Пересдать")])
+    assert outcome.ok
+    held = moodle.state.grades[(501, pupil)]
+    assert (held.value, held.feedback) == (before, "Пересдать")
+
+
+def test_refused_token_fails_the_whole_push(moodle: Moodle) -> None:
+    from adapters.base import AuthFailed
+    from adapters.moodle.sandbox import RESTRICTED_TOKEN
+
+    source = MoodleSource(moodle.base, RESTRICTED_TOKEN)
+    with pytest.raises(AuthFailed) as caught:
+        source.push_grades([GradePush("501", str(_pupils(moodle)[0]), 5.0)])
+    assert caught.value.reason == "forbidden"
