@@ -48,8 +48,6 @@ class MoodleClient:
     def __init__(self, base_url: str, token: str, *, timeout: float | tuple[float, float] = (
             5.0, 30.0), page_size: int = 200, max_input_vars: int = 1000,
             session: requests.Session | None = None) -> None:
-        if not token:
-            raise AuthFailed("Не задан токен веб-службы Moodle", reason="wrong_credentials")
         self.base_url = base_url.rstrip("/")
         self._token = token
         self.timeout = timeout
@@ -68,6 +66,8 @@ class MoodleClient:
 
     def call(self, function: str, params: dict[str, Any] | None = None) -> Any:
         """Call one WS function; returns the decoded JSON or raises a RemoteError."""
+        if not self._token:  # checked here, not in __init__: the run records the failure
+            raise AuthFailed("Не задан токен веб-службы Moodle", reason="wrong_credentials")
         body = [("wstoken", self._token), *phpform.encode(params or {})]
         url = f"{self.base_url}{ENDPOINT}"
         query = {"wsfunction": function, "moodlewsrestformat": "json"}

@@ -63,6 +63,13 @@ def test_invalid_token_is_auth_failed(moodle: Moodle) -> None:
     assert not caught.value.retryable
 
 
+def test_empty_token_is_refused_before_any_request(moodle: Moodle) -> None:
+    client = moodle.client(token="")
+    with pytest.raises(AuthFailed) as caught:
+        client.site_info()
+    assert caught.value.reason == "wrong_credentials" and moodle.state.calls == []
+
+
 def test_function_outside_the_tokens_service_is_forbidden(moodle: Moodle) -> None:
     client = moodle.client(token=RESTRICTED_TOKEN)
     assert client.courses()
