@@ -70,6 +70,7 @@ class NetSchoolClient:
         self.school_id: int | None = int(school) if str(school).isdigit() else None
         self._token: str | None = None
         self._lock = threading.Lock()
+        self._refused: AuthFailed | None = None
         self.logins = 0
 
     def __repr__(self) -> str:  # no password, no token
@@ -118,7 +119,21 @@ class NetSchoolClient:
     # --- login ------------------------------------------------------------------------------
 
     def login(self) -> None:
-        """Full login; raises AuthFailed (wrong_credentials | locked | maintenance)."""
+        """Full login; raises AuthFailed (wrong_credentials | locked | maintenance).
+
+        A wrong password or a lockout is remembered: the engine's worker threads must not
+        each try again, since three failed tries lock the school's account for everyone.
+        """
+        if self._refused is not None:
+            raise self._refused
+        try:
+            self._do_login()
+        except AuthFailed as exc:
+            if exc.reason in ("wrong_credentials", "locked"):
+                self._refused = exc
+            raise
+
+    def _do_login(self) -> None:
         self._send("GET", "logindata")
         school_id = self.school_id or self._find_school()
         meta = self._json(self._send("POST", "auth/getdata"), "auth/getdata")

@@ -159,3 +159,14 @@ def test_random_faults_hit_a_share_of_requests_and_are_switched_off_again(
     assert {"ok", "5xx", "json"} == set(outcomes)
     sandbox.control("DELETE", "faults")
     assert all(c.year()["id"] == sandbox.world.year_id for _ in range(5))
+
+
+def test_a_refused_password_is_not_tried_again_so_the_account_is_not_locked(
+        sandbox: Sandbox) -> None:
+    c = client(sandbox, password="сменили")
+    for _ in range(5):  # e.g. every chunk of a run after the password was changed
+        with pytest.raises(AuthFailed) as err:
+            c.year()
+        assert err.value.reason == "wrong_credentials"
+    assert sum(1 for r in sandbox.state.requests if r == ("POST", "/webapi/login")) == 1
+    client(sandbox).login()  # the right password still works: no lockout was caused
