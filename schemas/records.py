@@ -11,6 +11,7 @@ identity links, so two sources never collide.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -326,12 +327,28 @@ R = TypeVar("R")
 
 
 def load(record_type: type[R], data: dict[str, Any], source: str) -> R:
-    """Validate ``data`` into ``record_type`` or raise :class:`RecordRejected` naming ``source``."""
+    """Validate ``data`` into ``record_type`` or raise :class:`RecordRejected` naming ``source``.
+
+    Valid results of hashable input are memoised: a diary repeats the same assignment for
+    every student of a class, and records are frozen, so one validation serves them all.
+    """
     try:
+        items = tuple(sorted(data.items(), key=lambda kv: kv[0]))
+        hash(items)
+    except TypeError:
+        items = None
+    try:
+        if items is not None:
+            return _load_memo(record_type, items)  # type: ignore[no-any-return, arg-type]
         return SCHEMAS[record_type].load(data)  # type: ignore[no-any-return]
     except ValidationError as exc:
         errors = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
         raise RecordRejected(record_type.__name__, source, errors, raw=data) from exc
+
+
+@functools.lru_cache(maxsize=65536)
+def _load_memo(record_type: type, items: tuple[tuple[str, Any], ...]) -> Any:
+    return SCHEMAS[record_type].load(dict(items))  # errors are raised, never cached
 
 
 def dump(record: Any) -> dict[str, Any]:

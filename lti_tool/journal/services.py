@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from adapters.base import JournalBatch
@@ -32,6 +32,33 @@ class Origin:
     organisation_id: int
     source: str
     namespace: str
+
+
+def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """executemany on the table itself: the ORM's bulk path costs more than the write."""
+    if rows:
+        session.execute(insert(model.__table__), rows)
+
+
+def insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]],
+                         key: str) -> dict[Any, int]:
+    """executemany INSERT ... RETURNING: the new rows' ids by the ``key`` column."""
+    if not rows:
+        return {}
+    table: Table = model.__table__
+    result = session.execute(insert(table).returning(table.c.id, table.c[key]), rows)
+    return {row[1]: row[0] for row in result}
+
+
+def update_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """executemany UPDATE by primary key; every row carries ``id`` and the same columns."""
+    if not rows:
+        return
+    table = model.__table__
+    names = [k for k in rows[0] if k != "id"]
+    stmt = (update(table).where(table.c.id == bindparam("_id"))
+            .values({n: bindparam(n) for n in names}))
+    session.execute(stmt, [{"_id": r["id"], **{n: r[n] for n in names}} for r in rows])
 
 
 def _chunks(items: Sequence[Any], size: int = IN_LIMIT) -> Iterable[Sequence[Any]]:
@@ -54,6 +81,8 @@ def _apply_assignments(session: Session, origin: Origin, batches: Sequence[Journ
     incoming: dict[str, dict[str, Any]] = {}
     for batch in batches:
         for a in batch.assignments:
+            if a.source_id in incoming:  # a class's assignment repeats for every student
+                continue
             incoming[a.source_id] = dict(
                 class_id=classes.get(a.class_id), subject=a.subject, title=a.title,
                 type_name=a.type_name, weight=a.weight, due=a.due, max_mark=a.max_mark)
@@ -77,46 +106,52 @@ def _apply_assignments(session: Session, origin: Origin, batches: Sequence[Journ
         rows = [dict(organisation_id=origin.organisation_id, source=origin.source,
                      namespace=origin.namespace, external_id=k, **incoming[k])
                 for k in change.create]
-        for new in session.execute(insert(Assignment).returning(
-                Assignment.id, Assignment.external_id), rows):
-            ids[new.external_id] = new.id
+        ids.update(insert_returning_ids(session, Assignment, rows, "external_id"))
     if change.update:
-        session.execute(update(Assignment), [dict(id=ids[k], **incoming[k])
-                                             for k in change.update])
+        update_rows(session, Assignment, [dict(id=ids[k], **incoming[k])
+                                          for k in change.update])
     counts["assignments.created"] += len(change.create)
     counts["assignments.updated"] += len(change.update)
     counts["assignments.unchanged"] += change.unchanged
     return ids
 
 
-def _coverage(batches: Sequence[JournalBatch], people: Mapping[str, int]
-              ) -> tuple[dict[int, list[tuple[date, date]]], list[tuple[date, date]]]:
-    """Per-student date ranges the chunks speak for, and ranges that speak for everyone."""
-    per_student: dict[int, list[tuple[date, date]]] = {}
-    everyone: list[tuple[date, date]] = []
-    for batch in batches:
-        c = batch.chunk
-        if not c.scope:
-            everyone.append((c.start, c.end))
-        elif c.scope in people:
-            per_student.setdefault(people[c.scope], []).append((c.start, c.end))
-    return per_student, everyone
+class Coverage:
+    """The dates each student's chunks speak for (a chunk without a scope: everyone's)."""
 
+    def __init__(self, batches: Sequence[JournalBatch], people: Mapping[str, int]) -> None:
+        self.everyone: list[tuple[date, date]] = []
+        self.per_student: dict[int, list[tuple[date, date]]] = {}
+        for batch in batches:
+            c = batch.chunk
+            if not c.scope:
+                self.everyone.append((c.start, c.end))
+            elif c.scope in people:
+                self.per_student.setdefault(people[c.scope], []).append((c.start, c.end))
+        for ranges in self.per_student.values():
+            ranges.extend(self.everyone)
 
-def _covered(day: date, student: int, per_student: Mapping[int, list[tuple[date, date]]],
-             everyone: Sequence[tuple[date, date]]) -> bool:
-    ranges = list(everyone) + per_student.get(student, [])
-    return any(start <= day <= end for start, end in ranges)
+    def covers(self, day: date, student: int) -> bool:
+        ranges = self.per_student.get(student, self.everyone)
+        return any(start <= day <= end for start, end in ranges)
+
+    def restrict(self, query: Any, column: Any) -> Any:
+        """Only the students in scope, unless some chunk speaks for everyone."""
+        return query if self.everyone else query.where(
+            column.in_(list(self.per_student) or [-1]))
 
 
 def _span(batches: Sequence[JournalBatch]) -> tuple[date, date]:
     return (min(b.chunk.start for b in batches), max(b.chunk.end for b in batches))
 
 
+MARK_FIELDS = ("value", "code", "debt", "date", "comment")
+
+
 def _apply_marks(session: Session, origin: Origin, batches: Sequence[JournalBatch],
                  people: Mapping[str, int], assignment_ids: Mapping[str, int],
                  counts: Counter[str], reject: Reject) -> None:
-    incoming: dict[tuple[int, int], tuple[Any, ...]] = {}
+    incoming: dict[tuple[int, int], dict[str, Any]] = {}
     for batch in batches:
         for m in batch.marks:
             student = people.get(m.student_id)
@@ -126,43 +161,44 @@ def _apply_marks(session: Session, origin: Origin, batches: Sequence[JournalBatc
                 reject("MarkRecord", f"{batch.chunk.key}", f"неизвестное {what}: "
                        f"{m.student_id if student is None else m.assignment_id}")
                 continue
-            incoming[(assignment, student)] = (m.mark.value, m.mark.code, m.mark.debt,
-                                               m.date, m.comment)
-    per_student, everyone = _coverage(batches, people)
+            mark = m.mark
+            incoming[(assignment, student)] = {"value": mark.value, "code": mark.code,
+                                               "debt": mark.debt, "date": m.date,
+                                               "comment": m.comment}
+    coverage = Coverage(batches, people)
     first, last = _span(batches)
-    query = (select(Mark.id, Mark.assignment_id, Mark.student_id, Mark.value, Mark.code,
-                    Mark.debt, Mark.date, Mark.comment, Assignment.due)
-             .join(Assignment, Assignment.id == Mark.assignment_id)
-             .where(Assignment.source == origin.source, Assignment.namespace == origin.namespace,
-                    Assignment.due.between(first, last)))
-    if not everyone:
-        query = query.where(Mark.student_id.in_(list(per_student) or [-1]))
-    held: dict[tuple[int, int], tuple[Any, ...]] = {}
+    columns = (Mark.id, Mark.assignment_id, Mark.student_id, Mark.value, Mark.code, Mark.debt,
+               Mark.date, Mark.comment)
+    query = coverage.restrict(
+        select(*columns, Assignment.due).join(Assignment, Assignment.id == Mark.assignment_id)
+        .where(Assignment.source == origin.source, Assignment.namespace == origin.namespace,
+               Assignment.due.between(first, last)), Mark.student_id)
+    held: dict[tuple[int, int], dict[str, Any]] = {}
     mark_ids: dict[tuple[int, int], int] = {}
-    for row in session.execute(query):
+
+    def hold(row: Any) -> None:
         key = (row.assignment_id, row.student_id)
-        if key in incoming or _covered(row.due, row.student_id, per_student, everyone):
-            held[key] = (row.value, row.code, row.debt, row.date, row.comment)
-            mark_ids[key] = row.id
-    outside = [k for k in incoming if k not in held]
+        held[key] = {name: getattr(row, name) for name in MARK_FIELDS}
+        mark_ids[key] = row.id
+
+    for row in session.execute(query):
+        if (row.assignment_id, row.student_id) in incoming or coverage.covers(
+                row.due, row.student_id):
+            hold(row)
+    # Keys whose assignment falls inside its student's coverage were read above; only the
+    # rest (an assignment that moved weeks) need a look-up of their own.
+    due = {assignment_ids[a.source_id]: a.due for b in batches for a in b.assignments
+           if a.source_id in assignment_ids}
+    outside = [k for k in incoming if k not in held and not (
+        k[0] in due and coverage.covers(due[k[0]], k[1]))]
     for part in _chunks(outside):
-        for extra in session.execute(
-                select(Mark.id, Mark.assignment_id, Mark.student_id, Mark.value, Mark.code,
-                       Mark.debt, Mark.date, Mark.comment)
-                .where(tuple_(Mark.assignment_id, Mark.student_id).in_(list(part)))):
-            key = (extra.assignment_id, extra.student_id)
-            held[key] = (extra.value, extra.code, extra.debt, extra.date, extra.comment)
-            mark_ids[key] = extra.id
+        for row in session.execute(select(*columns).where(
+                tuple_(Mark.assignment_id, Mark.student_id).in_(list(part)))):
+            hold(row)
     change = diff(held, incoming)
-    fields = ("value", "code", "debt", "date", "comment")
-    if change.create:
-        session.execute(insert(Mark), [
-            dict(assignment_id=k[0], student_id=k[1], **dict(zip(fields, incoming[k], strict=True)))
-            for k in change.create])
-    if change.update:
-        session.execute(update(Mark), [
-            dict(id=mark_ids[k], **dict(zip(fields, incoming[k], strict=True)))
-            for k in change.update])
+    insert_rows(session, Mark, [{"assignment_id": k[0], "student_id": k[1], **incoming[k]}
+                                for k in change.create])
+    update_rows(session, Mark, [{"id": mark_ids[k], **incoming[k]} for k in change.update])
     for part in _chunks([mark_ids[k] for k in change.delete]):
         session.execute(delete(Mark).where(Mark.id.in_(part)))
     counts["marks.created"] += len(change.create)
@@ -185,33 +221,29 @@ def _apply_attendance(session: Session, origin: Origin, batches: Sequence[Journa
                 reject("AttendanceRecord", batch.chunk.key, f"неизвестный ученик: {a.student_id}")
                 continue
             incoming[(student, a.date, a.lesson)] = (classes.get(a.class_id), a.subject, a.code)
-    per_student, everyone = _coverage(with_attendance, people)
+    coverage = Coverage(with_attendance, people)
     first, last = _span(with_attendance)
-    query = (select(Attendance.id, Attendance.student_id, Attendance.date, Attendance.lesson,
-                    Attendance.class_id, Attendance.subject, Attendance.code)
-             .where(Attendance.source == origin.source,
-                    Attendance.namespace == origin.namespace,
-                    Attendance.date.between(first, last)))
-    if not everyone:
-        query = query.where(Attendance.student_id.in_(list(per_student) or [-1]))
+    query = coverage.restrict(
+        select(Attendance.id, Attendance.student_id, Attendance.date, Attendance.lesson,
+               Attendance.class_id, Attendance.subject, Attendance.code)
+        .where(Attendance.source == origin.source, Attendance.namespace == origin.namespace,
+               Attendance.date.between(first, last)), Attendance.student_id)
     held: dict[tuple[int, date, int], tuple[Any, ...]] = {}
     row_ids: dict[tuple[int, date, int], int] = {}
     for row in session.execute(query):
-        if _covered(row.date, row.student_id, per_student, everyone):
+        if coverage.covers(row.date, row.student_id):
             key = (row.student_id, row.date, row.lesson)
             held[key] = (row.class_id, row.subject, row.code)
             row_ids[key] = row.id
     change = diff(held, incoming)
-    if change.create:
-        session.execute(insert(Attendance), [
-            dict(organisation_id=origin.organisation_id, source=origin.source,
-                 namespace=origin.namespace, student_id=k[0], date=k[1], lesson=k[2],
-                 class_id=incoming[k][0], subject=incoming[k][1], code=incoming[k][2])
-            for k in change.create])
-    if change.update:
-        session.execute(update(Attendance), [
-            dict(id=row_ids[k], class_id=incoming[k][0], subject=incoming[k][1],
-                 code=incoming[k][2]) for k in change.update])
+    insert_rows(session, Attendance, [
+        dict(organisation_id=origin.organisation_id, source=origin.source,
+             namespace=origin.namespace, student_id=k[0], date=k[1], lesson=k[2],
+             class_id=incoming[k][0], subject=incoming[k][1], code=incoming[k][2])
+        for k in change.create])
+    update_rows(session, Attendance, [
+        dict(id=row_ids[k], class_id=incoming[k][0], subject=incoming[k][1],
+             code=incoming[k][2]) for k in change.update])
     for part in _chunks([row_ids[k] for k in change.delete]):
         session.execute(delete(Attendance).where(Attendance.id.in_(part)))
     counts["attendance.created"] += len(change.create)
@@ -245,15 +277,13 @@ def _apply_final_marks(session: Session, origin: Origin, batches: Sequence[Journ
                 row_ids[key] = row.id
     change = diff(held, incoming)
     names = ("value", "code", "debt")
-    if change.create:
-        session.execute(insert(FinalMark), [
-            dict(organisation_id=origin.organisation_id, source=origin.source,
-                 namespace=origin.namespace, student_id=k[0], subject=k[1], term_id=k[2],
-                 **dict(zip(names, incoming[k], strict=True))) for k in change.create])
-    if change.update:
-        session.execute(update(FinalMark), [
-            dict(id=row_ids[k], **dict(zip(names, incoming[k], strict=True)))
-            for k in change.update])
+    insert_rows(session, FinalMark, [
+        dict(organisation_id=origin.organisation_id, source=origin.source,
+             namespace=origin.namespace, student_id=k[0], subject=k[1], term_id=k[2],
+             **dict(zip(names, incoming[k], strict=True))) for k in change.create])
+    update_rows(session, FinalMark, [dict(id=row_ids[k], **dict(zip(names, incoming[k],
+                                                                    strict=True)))
+                                     for k in change.update])
     counts["final_marks.created"] += len(change.create)
     counts["final_marks.updated"] += len(change.update)
     counts["final_marks.unchanged"] += change.unchanged

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from datetime import time as dtime
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
@@ -37,7 +37,12 @@ from adapters.base import (
     RosterSource,
 )
 from lti_tool.db import Database, utcnow
-from lti_tool.journal.services import Origin, apply_batches
+from lti_tool.journal.services import (
+    Origin,
+    apply_batches,
+    insert_returning_ids,
+    update_rows,
+)
 from lti_tool.sync import rules, runs
 from lti_tool.sync.models import SourceConnection, SyncCheckpoint, SyncRun
 from lti_tool.sync.roster import apply_roster, known_maps
@@ -62,8 +67,8 @@ class SyncOptions:
     today: date | None = None
     trigger: str = "cli"
     concurrency: int = 4
-    group_size: int = 100  # chunks per transaction
-    flush_seconds: float = 1.0
+    group_size: int = 400  # chunks per transaction
+    flush_seconds: float = 2.0
     attempts: int = 5
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
@@ -93,6 +98,7 @@ class _Sync:
         self.progress = progress or (lambda done, total: None)
         self.counts: Counter[str] = Counter()
         self.write_seconds = 0.0
+        self.reprs: dict[int, tuple[Any, str]] = {}
         self.slot = _slot(source.namespace, options.concurrency)
 
     def _call(self, fn: Callable[[], T]) -> T:
@@ -171,8 +177,12 @@ class _Sync:
             conn = s.get(SourceConnection, self.conn_id)
             run = s.get(SyncRun, self.run_id)
             assert conn is not None and run is not None
-            self.checkpoints = {c.chunk_key: c.digest for c in s.scalars(
-                select(SyncCheckpoint).where(SyncCheckpoint.connection_id == conn.id))}
+            self.checkpoints, self.checkpoint_ids = {}, {}
+            for c in s.execute(select(SyncCheckpoint.id, SyncCheckpoint.chunk_key,
+                                      SyncCheckpoint.digest)
+                               .where(SyncCheckpoint.connection_id == conn.id)):
+                self.checkpoints[c.chunk_key] = c.digest
+                self.checkpoint_ids[c.chunk_key] = c.id
             finished = set(s.scalars(select(SyncCheckpoint.chunk_key).where(
                 SyncCheckpoint.connection_id == conn.id,
                 SyncCheckpoint.run_id.in_(chain or [-1]))))
@@ -247,7 +257,9 @@ class _Sync:
     def _take(self, batch: JournalBatch, pending: list[tuple[JournalBatch, str]]) -> None:
         self.counts["fetched"] += batch.fetched
         records = [*batch.assignments, *batch.marks, *batch.attendance, *batch.final_marks]
-        digest = rules.digest(records)
+        if len(self.reprs) > 200_000:
+            self.reprs.clear()
+        digest = rules.digest(records, self.reprs)
         if self.checkpoints.get(batch.chunk.key) == digest and not batch.rejected:
             self.counts["marks.unchanged"] += len(batch.marks)
             self.counts["attendance.unchanged"] += len(batch.attendance)
@@ -267,9 +279,9 @@ class _Sync:
             batches = [b for b, _ in pending]
             apply_batches(s, self.origin, batches, self.people, self.classes, self.counts,
                           lambda kind, src, reason: self._reject(s, run, kind, src, reason))
-            for batch, digest in pending:
+            for batch, _ in pending:
                 runs.record_rejections(s, run, batch.rejected, self.counts)
-                self._checkpoint(s, batch.chunk.key, digest)
+            self._checkpoints(s, [(b.chunk.key, d) for b, d in pending])
             self.done += len(pending)
             run.chunks_done = self.done
             run.heartbeat_at = utcnow()
@@ -285,14 +297,18 @@ class _Sync:
                                self.counts)
 
     def _checkpoint(self, s: Session, key: str, digest: str) -> None:
-        if key in self.checkpoints:
-            s.execute(update(SyncCheckpoint).where(
-                SyncCheckpoint.connection_id == self.conn_id, SyncCheckpoint.chunk_key == key)
-                .values(digest=digest, run_id=self.run_id, done_at=utcnow()))
-        else:
-            s.execute(insert(SyncCheckpoint).values(
-                connection_id=self.conn_id, chunk_key=key, digest=digest, run_id=self.run_id))
-        self.checkpoints[key] = digest
+        self._checkpoints(s, [(key, digest)])
+
+    def _checkpoints(self, s: Session, items: list[tuple[str, str]]) -> None:
+        """Stamp chunks done, in the transaction that wrote their data (two executemanys)."""
+        now = utcnow()
+        known = [dict(id=self.checkpoint_ids[k], digest=d, run_id=self.run_id, done_at=now)
+                 for k, d in items if k in self.checkpoint_ids]
+        fresh = [dict(connection_id=self.conn_id, chunk_key=k, digest=d, run_id=self.run_id,
+                      done_at=now) for k, d in items if k not in self.checkpoint_ids]
+        update_rows(s, SyncCheckpoint, known)
+        self.checkpoint_ids.update(insert_returning_ids(s, SyncCheckpoint, fresh, "chunk_key"))
+        self.checkpoints.update(items)
 
 
 def _bounded(pool: ThreadPoolExecutor, fn: Callable[[Chunk], T], items: list[Chunk],

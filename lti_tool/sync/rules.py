@@ -6,7 +6,6 @@ No I/O here; ``tests/unit/test_sync_rules.py`` covers them without a database.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from adapters.base import AuthFailed, RemoteError, RemoteUnavailable
-from schemas.records import PersonRecord, dump
+from schemas.records import PersonRecord
 
 # "name": the full name, word order free; "name_partial": the known person's name is two or
 # more words of the source's full name (LMS names often lack the patronymic); plus
@@ -59,10 +58,24 @@ def weeks(start: date, end: date) -> list[tuple[date, date]]:
     return out
 
 
-def digest(records: Iterable[Any]) -> str:
-    """A stable fingerprint of a chunk's records: equal digest means nothing changed."""
-    rows = sorted(json.dumps([type(r).__name__, dump(r)], sort_keys=True, ensure_ascii=False)
-                  for r in records)
+def digest(records: Iterable[Any], memo: dict[int, tuple[Any, str]] | None = None) -> str:
+    """A stable fingerprint of a chunk's records: equal digest means nothing changed.
+
+    Records are frozen dataclasses of strings, numbers, dates and marks, whose ``repr`` is
+    deterministic and complete, so no serialiser is needed. ``memo`` keeps the repr of
+    records shared between chunks (a class's assignment in every student's diary); it holds
+    the record itself so its id cannot be reused while the memo lives.
+    """
+    rows = []
+    for r in records:
+        if memo is None:
+            rows.append(repr(r))
+            continue
+        hit = memo.get(id(r))
+        if hit is None:
+            hit = memo[id(r)] = (r, repr(r))
+        rows.append(hit[1])
+    rows.sort()
     return hashlib.sha256("\n".join(rows).encode()).hexdigest()
 
 
