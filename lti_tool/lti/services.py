@@ -1,7 +1,14 @@
-"""OIDC login and launch: the two halves of an LTI 1.3 launch, one transaction each."""
+"""OIDC login and launch: the two halves of an LTI 1.3 launch, one transaction each.
+
+Both run on every launch, so they use Core statements and the per-process registry cache
+(``registry_cache``) rather than the ORM: bench/lti_launch.py measures the difference.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import secrets
 import time
 from dataclasses import dataclass
@@ -11,15 +18,15 @@ from urllib.parse import urlencode
 
 import jwt
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.orm import Session
 
 from lti_tool.config import Settings
 from lti_tool.crypto import sha256_hex
 from lti_tool.db import utcnow
 from lti_tool.lti import claims as c
-from lti_tool.lti import registry
-from lti_tool.lti.models import Launch, LoginState, Platform, PlatformClient
+from lti_tool.lti import registry_cache
+from lti_tool.lti.models import Launch, LoginState
 from lti_tool.lti.platform_keys import JwksCache
 from lti_tool.lti.roles import map_roles
 from lti_tool.lti.rules import (
@@ -31,6 +38,14 @@ from lti_tool.lti.rules import (
     check_times_and_identity,
 )
 from lti_tool.people import services as people
+
+_LOGIN_STATE: Table = LoginState.__table__  # type: ignore[assignment]
+_LAUNCH: Table = Launch.__table__  # type: ignore[assignment]
+# Statements built once, values bound per call (SQLAlchemy then reuses their compiled form).
+_STATE_BY_VALUE = select(_LOGIN_STATE).where(_LOGIN_STATE.c.state == bindparam("value"))
+_CONSUME_STATE = _LOGIN_STATE.update().where(
+    _LOGIN_STATE.c.id == bindparam("login_id"), _LOGIN_STATE.c.used_at.is_(None)
+).values(used_at=bindparam("now"))
 
 
 @dataclass(frozen=True)
@@ -47,7 +62,7 @@ def begin_login(
     session: Session, req: LoginRequest, settings: Settings, browser_token: str
 ) -> str:
     """Store a fresh state+nonce and return the platform's authorisation URL."""
-    client = registry.find_client(session, req.iss, req.client_id)
+    client = registry_cache.find_client(session, req.iss, req.client_id)
     if client is None:
         raise LaunchError(
             "unknown_platform",
@@ -63,7 +78,7 @@ def begin_login(
             "Адрес target_link_uri «%(uri)s» не принадлежит этому инструменту.",
             uri=req.target_link_uri))
     state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
-    session.add(LoginState(
+    session.execute(_LOGIN_STATE.insert(), dict(
         state=state, nonce=nonce, client_pk=client.id, target_link_uri=req.target_link_uri,
         browser_hash=sha256_hex(browser_token),
         expires_at=utcnow() + timedelta(seconds=settings.login_state_ttl)))
@@ -75,22 +90,44 @@ def begin_login(
     }
     if req.lti_message_hint:
         params["lti_message_hint"] = req.lti_message_hint
-    sep = "&" if "?" in client.platform.auth_login_url else "?"
-    return client.platform.auth_login_url + sep + urlencode(params)
+    sep = "&" if "?" in client.auth_login_url else "?"
+    return client.auth_login_url + sep + urlencode(params)
 
 
-def _unverified(id_token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def _header(id_token: str) -> dict[str, Any]:
+    """Only the header (PyJWT's own reader decodes the whole token): the kid picks the key,
+    and PyJWT checks the header's alg again when it verifies the signature."""
+    segment = id_token.split(".", 1)[0] if id_token.count(".") == 2 else ""
     try:
-        decoded = jwt.api_jwt.decode_complete(id_token, options={"verify_signature": False})
-    except jwt.PyJWTError as exc:
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, binascii.Error):
+        header = None
+    if not isinstance(header, dict):
+        raise LaunchError("bad_jwt", _l("id_token не является корректным JWT."))
+    return header
+
+
+def _verified(id_token: str, key: Any, leeway: int) -> dict[str, Any]:
+    """Decode once, checking the signature (and nbf). iss, aud, exp and iat are checked by
+    our rules right after, on this verified body (they require each of them), so every
+    refusal keeps its own code."""
+    try:
+        return jwt.decode(id_token, key, algorithms=["RS256"], leeway=leeway, options={
+            "verify_aud": False, "verify_iss": False, "verify_exp": False, "verify_iat": False})
+    except jwt.DecodeError as exc:
+        if isinstance(exc, jwt.InvalidSignatureError):
+            raise LaunchError("bad_signature", _l(
+                "Подпись или сроки токена запуска неверны: %(err)s", err=str(exc))) from exc
         raise LaunchError("bad_jwt", _l("id_token не является корректным JWT.")) from exc
-    return decoded["header"], decoded["payload"]
+    except jwt.PyJWTError as exc:
+        raise LaunchError("bad_signature", _l(
+            "Подпись или сроки токена запуска неверны: %(err)s", err=str(exc))) from exc
 
 
-def _login_state(session: Session, state: str | None, browser_token: str | None) -> LoginState:
+def _login_state(session: Session, state: str | None, browser_token: str | None) -> Any:
     if not state:
         raise LaunchError("no_state", _l("В запросе запуска нет параметра state."))
-    row = session.scalars(select(LoginState).where(LoginState.state == state)).first()
+    row = session.execute(_STATE_BY_VALUE, {"value": state}).first()
     if row is None:
         raise LaunchError("unknown_state", _l(
             "Параметр state не совпадает ни с одним начатым входом."))
@@ -113,26 +150,17 @@ def complete_launch(
     login = _login_state(session, state, browser_token)
     if not id_token:
         raise LaunchError("no_id_token", _l("В запросе запуска нет id_token."))
-    header, body = _unverified(id_token)
-    kid = check_header(header)
-    client: PlatformClient = session.get_one(PlatformClient, login.client_pk,
-                                             options=[joinedload(PlatformClient.platform)])
-    platform: Platform = client.platform
+    kid = check_header(_header(id_token))
+    client = registry_cache.client_by_pk(session, login.client_pk)
+    key = jwks_cache.key_for(client.jwks_url, kid)
+    body = _verified(id_token, key, settings.clock_leeway)
     expected = Expected(
-        issuer=platform.issuer, client_id=client.client_id,
+        issuer=client.issuer, client_id=client.client_id,
         trusted_audiences=(), nonce=login.nonce, now=time.time(), leeway=settings.clock_leeway)
     check_times_and_identity(body, expected)
     check_audience(body, expected)
-    key = jwks_cache.key_for(platform.jwks_url, kid)
-    try:
-        body = jwt.decode(id_token, key, algorithms=["RS256"], audience=client.client_id,
-                          issuer=platform.issuer, leeway=settings.clock_leeway,
-                          options={"require": ["exp", "iat", "iss", "aud"]})
-    except jwt.PyJWTError as exc:
-        raise LaunchError("bad_signature", _l(
-            "Подпись или сроки токена запуска неверны: %(err)s", err=str(exc))) from exc
     message_type = check_message(body)
-    deployment = registry.find_deployment(session, client.id, body[c.DEPLOYMENT_ID])
+    deployment = registry_cache.find_deployment(session, client, body[c.DEPLOYMENT_ID])
     if deployment is None:
         raise LaunchError("unknown_deployment", _l(
             "Развёртывание (deployment_id) «%(d)s» не зарегистрировано для этой платформы.",
@@ -141,13 +169,12 @@ def complete_launch(
         raise LaunchError("client_pending", _l(
             "Регистрация этой платформы ожидает одобрения администратором Маршрута."), 403)
     # Consume the state atomically: of two concurrent posts of one launch, only one passes.
-    used = session.execute(update(LoginState).where(
-        LoginState.id == login.id, LoginState.used_at.is_(None)).values(used_at=utcnow()))
+    used = session.execute(_CONSUME_STATE, {"login_id": login.id, "now": utcnow()})
     if used.rowcount != 1:  # type: ignore[attr-defined]
         raise LaunchError("replayed", _l(
             "Этот запуск уже был использован: повторная отправка отклонена."), 403)
     return _record_launch(session, body, message_type, deployment.id, deployment.organisation_id,
-                          platform.issuer, settings)
+                          client.issuer, settings)
 
 
 def _display_name(body: dict[str, Any]) -> str:
@@ -160,20 +187,21 @@ def _record_launch(
     session: Session, body: dict[str, Any], message_type: str, deployment_pk: int, org_id: int,
     issuer: str, settings: Settings,
 ) -> Launch:
-    person = people.upsert_person(session, source="lti", namespace=issuer,
-                                  external_id=str(body["sub"]), display_name=_display_name(body))
     roles = map_roles(body.get(c.ROLES) or [])
-    people.ensure_roles(session, person, org_id, roles)
-    class_id = None
     context = body.get(c.CONTEXT)
-    if isinstance(context, dict) and context.get("id"):
-        group = people.upsert_class(session, org_id, source="lti", namespace=issuer,
-                                    external_id=str(context["id"]),
-                                    title=str(context.get("title") or ""),
-                                    label=str(context.get("label") or ""))
-        class_id = group.id
-        for role in {"teacher", "student"} & set(roles):
-            people.enrol(session, group, person, role)
+    ctx = (str(context["id"]), str(context.get("title") or ""), str(context.get("label") or "")
+           ) if isinstance(context, dict) and context.get("id") else None
+    enrol_as = {"teacher", "student"} & set(roles)
+    sub, name = str(body["sub"]), _display_name(body)
+    # A returning user whose name, roles and class are already on record: nothing to write.
+    known = people.unchanged_launch_identity(
+        session, org_id=org_id, namespace=issuer, external_id=sub, display_name=name,
+        roles=roles, context=ctx, enrol_as=enrol_as)
+    if known is not None:
+        person_id, class_id = known
+    else:
+        person_id, class_id = _upsert_identity(session, org_id, issuer, sub, name, roles, ctx,
+                                               enrol_as)
     custom = body.get(c.CUSTOM) if isinstance(body.get(c.CUSTOM), dict) else {}
     presentation = body.get(c.LAUNCH_PRESENTATION) or {}
     locale = "en" if str(presentation.get("locale", "")).lower().startswith("en") else "ru"
@@ -185,12 +213,31 @@ def _record_launch(
         services["return_url"] = presentation["return_url"]
     target = "deeplink" if message_type == c.DEEP_LINKING_REQUEST else str(
         (custom or {}).get("target") or "home")
-    launch = Launch(
-        token_id=secrets.token_urlsafe(24), person_id=person.id, organisation_id=org_id,
+    values: dict[str, Any] = dict(
+        token_id=secrets.token_urlsafe(24), person_id=person_id, organisation_id=org_id,
         deployment_pk=deployment_pk, class_id=class_id, roles=roles, message_type=message_type,
         resource_link_id=(body.get(c.RESOURCE_LINK) or {}).get("id"), target=target,
-        locale=locale, services=services,
+        locale=locale, services=services, created_at=utcnow(),
         expires_at=utcnow() + timedelta(seconds=settings.launch_ttl))
-    session.add(launch)
+    # Core insert: the ORM's unit of work costs more than the statement itself here.
+    result = session.execute(_LAUNCH.insert(), values)
+    return Launch(id=result.inserted_primary_key[0], **values)  # type: ignore[attr-defined]
+
+
+def _upsert_identity(
+    session: Session, org_id: int, issuer: str, sub: str, name: str, roles: list[str],
+    ctx: tuple[str, str, str] | None, enrol_as: set[str],
+) -> tuple[int, int | None]:
+    """First launch, or something changed: find-or-create the person, roles, class."""
+    person = people.upsert_person(session, source="lti", namespace=issuer, external_id=sub,
+                                  display_name=name)
+    people.ensure_roles(session, person, org_id, roles)
+    class_id = None
+    if ctx is not None:
+        group = people.upsert_class(session, org_id, source="lti", namespace=issuer,
+                                    external_id=ctx[0], title=ctx[1], label=ctx[2])
+        class_id = group.id
+        for role in sorted(enrol_as):
+            people.enrol(session, group, person, role)
     session.flush()
-    return launch
+    return person.id, class_id

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lti_tool.people.models import (
@@ -54,6 +55,68 @@ def upsert_person(
         if email and person.email != email:
             person.email = email
     return person
+
+
+@functools.cache
+def _launch_identity_query(with_class: bool, with_roles: bool, with_enrolment: bool) -> Any:
+    """Built once per shape, parameters bound at execution: building the expression
+    costs more than running it, and a fixed statement hits SQLAlchemy's compiled cache."""
+    link, person = IdentityLink.__table__, Person.__table__
+    person_id = link.c.person_id
+    cols: list[Any] = [person_id, person.c.display_name]
+    query_from: Any = link.join(person, person.c.id == person_id)
+    group = ClassGroup.__table__
+    if with_class:
+        query_from = query_from.outerjoin(group, (group.c.organisation_id == bindparam("org"))
+                                          & (group.c.source == "lti")
+                                          & (group.c.namespace == bindparam("ns"))
+                                          & (group.c.external_id == bindparam("ctx")))
+        cols += [group.c.id, group.c.title, group.c.label]
+    if with_roles:
+        cols.append(select(func.count()).where(
+            Membership.person_id == person_id, Membership.organisation_id == bindparam("org"),
+            Membership.role.in_(bindparam("roles", expanding=True))).scalar_subquery())
+    if with_enrolment:
+        cols.append(select(func.count()).where(
+            ClassEnrolment.class_id == group.c.id, ClassEnrolment.person_id == person_id,
+            ClassEnrolment.active.is_(True),
+            ClassEnrolment.role.in_(bindparam("enrol", expanding=True))).scalar_subquery())
+    return select(*cols).select_from(query_from).where(
+        link.c.source == "lti", link.c.namespace == bindparam("ns"),
+        link.c.external_id == bindparam("sub"))
+
+
+def unchanged_launch_identity(
+    session: Session, *, org_id: int, namespace: str, external_id: str, display_name: str,
+    roles: Collection[str], context: tuple[str, str, str] | None, enrol_as: Collection[str],
+) -> tuple[int, int | None] | None:
+    """(person id, class id) when the database already holds everything this LTI identity's
+    launch would write, else None (the caller then upserts as usual).
+
+    One statement instead of four reads and their writes for a returning user; it checks
+    the rows themselves rather than a stored fingerprint, so a name, a role or an enrolment
+    changed or deactivated elsewhere (a roster pull, a sync) is still put right.
+    """
+    roles, enrol_as = sorted(set(roles)), sorted(set(enrol_as)) if context else []
+    query = _launch_identity_query(context is not None, bool(roles), bool(enrol_as))
+    row = session.execute(query, {
+        "org": org_id, "ns": namespace, "sub": external_id, "roles": roles, "enrol": enrol_as,
+        "ctx": context[0] if context else None}).first()
+    if row is None or (display_name and row[1] != display_name):
+        return None
+    rest = list(row[2:])
+    class_id = None
+    if context is not None:
+        class_id, title, label = rest[:3]
+        rest = rest[3:]
+        if class_id is None or (context[1] and title != context[1]) or (
+                context[2] and label != context[2]):
+            return None
+    if roles and rest.pop(0) != len(roles):
+        return None
+    if enrol_as and rest.pop(0) != len(enrol_as):
+        return None
+    return int(row[0]), class_id
 
 
 def ensure_roles(session: Session, person: Person, org_id: int, roles: Iterable[str]) -> None:
