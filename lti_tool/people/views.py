@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from pylti1p3.exception import LtiServiceException
 from requests import RequestException
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from lti_tool.db import db_session
 from lti_tool.gradebook import services as gradebook
@@ -55,7 +55,7 @@ def home() -> Any:
         group = dbs.get_one(ClassGroup, viewer.class_id)
         if access.can_view_class(dbs, viewer, group):
             return redirect(app_url("people.class_overview", class_id=group.public_id))
-    person = dbs.get_one(Person, viewer.person_id)
+    person = Person(**dbs.execute(_PERSON_BY_ID, {"id": viewer.person_id}).one()._mapping)
     scores = _scores_of(dbs, person, viewer.organisation_id)
     # Whose journal this viewer may read: themself, and a parent their own children only.
     readers = [person] + (access.children(dbs, person.id) if viewer.has("parent") else [])
@@ -65,12 +65,17 @@ def home() -> Any:
                            journal=journal)
 
 
+# The first page after every launch: statements built once, values bound per request.
+_PERSON_BY_ID = select(Person.__table__).where(Person.id == bindparam("id"))
+_SCORES_OF = select(OutboxScore).where(
+    OutboxScore.organisation_id == bindparam("org_id"),
+    OutboxScore.user_sub.in_(select(IdentityLink.external_id).where(
+        IdentityLink.person_id == bindparam("person_id"), IdentityLink.source == "lti")),
+).order_by(OutboxScore.id.desc()).limit(50)
+
+
 def _scores_of(dbs: Any, person: Person, org_id: int) -> list[OutboxScore]:
-    subs = select(IdentityLink.external_id).where(
-        IdentityLink.person_id == person.id, IdentityLink.source == "lti")
-    return list(dbs.scalars(select(OutboxScore).where(
-        OutboxScore.organisation_id == org_id, OutboxScore.user_sub.in_(subs))
-        .order_by(OutboxScore.id.desc()).limit(50)))
+    return list(dbs.scalars(_SCORES_OF, {"org_id": org_id, "person_id": person.id}))
 
 
 def _class_or_404(public_id: str, viewer: Viewer) -> ClassGroup:
