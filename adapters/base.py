@@ -17,6 +17,7 @@ from schemas.records import (
     AcademicYearRecord,
     AssignmentRecord,
     AttendanceRecord,
+    EnrolmentRecord,
     FinalMarkRecord,
     MarkRecord,
     RecordRejected,
@@ -94,13 +95,25 @@ class JournalBatch:
     rejected: list[RecordRejected] = field(default_factory=list)
     includes_attendance: bool = False
     fetched: int = 0  # remote records seen, valid or not
+    # Removals named by a delta source (OneRoster ``tobedeleted``): remote ids of
+    # assignments, and (assignment id, student id) of marks, to delete whatever the coverage.
+    deleted_assignments: list[str] = field(default_factory=list)
+    deleted_marks: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
 class RosterBatch:
+    """A roster. A full one (``delta`` False) is a snapshot: enrolments it does not list end.
+    A delta lists only changes; what it ends is in :attr:`deleted_enrolments`."""
+
     roster: Roster
     year: AcademicYearRecord | None = None
     rejected: list[RecordRejected] = field(default_factory=list)
+    delta: bool = False
+
+    @property
+    def deleted_enrolments(self) -> list[EnrolmentRecord]:
+        return []
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,14 @@ from adapters.base import Chunk, GradeSource, JournalBatch, RosterBatch, RosterS
 from adapters.oneroster import mapping
 from adapters.oneroster.mapping import Deletions
 from adapters.oneroster.reader import ImportRefused, Parsed, read
-from schemas.records import AssignmentRecord, Batch, MarkRecord, RecordRejected, Roster
+from schemas.records import (
+    AssignmentRecord,
+    Batch,
+    EnrolmentRecord,
+    MarkRecord,
+    RecordRejected,
+    Roster,
+)
 
 
 @dataclass
@@ -28,6 +35,10 @@ class OneRosterRosterBatch(RosterBatch):
 
     delta: bool = False
     deleted: Deletions = field(default_factory=Deletions)
+
+    @property
+    def deleted_enrolments(self) -> list[EnrolmentRecord]:
+        return list(self.deleted.enrolments)
 
 
 @dataclass

@@ -74,6 +74,31 @@ def apply_batches(session: Session, origin: Origin, batches: Sequence[JournalBat
     _apply_marks(session, origin, batches, people, assignment_ids, counts, reject)
     _apply_attendance(session, origin, batches, people, classes, counts, reject)
     _apply_final_marks(session, origin, batches, people, counts, reject)
+    _apply_deletions(session, origin, batches, people, counts)
+
+
+def _apply_deletions(session: Session, origin: Origin, batches: Sequence[JournalBatch],
+                     people: Mapping[str, int], counts: Counter[str]) -> None:
+    """Removals a delta source names explicitly (its chunks cover no dates)."""
+    gone_marks = [(a, people[s]) for b in batches for a, s in b.deleted_marks if s in people]
+    gone_assignments = [a for b in batches for a in b.deleted_assignments]
+    wanted = sorted({a for a, _ in gone_marks} | set(gone_assignments))
+    ids: dict[str, int] = {}
+    for part in _chunks(wanted):
+        ids.update({ext: pk for pk, ext in session.execute(
+            select(Assignment.id, Assignment.external_id).where(
+                Assignment.source == origin.source, Assignment.namespace == origin.namespace,
+                Assignment.external_id.in_(part)))})
+    keys = [(ids[a], s) for a, s in gone_marks if a in ids]
+    for part in _chunks(keys):
+        result = session.execute(delete(Mark).where(
+            tuple_(Mark.assignment_id, Mark.student_id).in_(list(part))))
+        counts["marks.deleted"] += int(getattr(result, "rowcount", 0) or 0)
+    doomed = [ids[a] for a in gone_assignments if a in ids]
+    for part in _chunks(doomed):
+        session.execute(delete(Mark).where(Mark.assignment_id.in_(part)))
+        session.execute(delete(Assignment).where(Assignment.id.in_(part)))
+    counts["assignments.deleted"] += len(doomed)
 
 
 def _apply_assignments(session: Session, origin: Origin, batches: Sequence[JournalBatch],

@@ -101,7 +101,13 @@ def _apply_enrolments(session: Session, people: dict[str, int], classes: dict[st
         .where(ClassEnrolment.class_id.in_(list(classes.values()) or [-1])))}
     create = sorted(wanted - held.keys())
     reactivate = [held[k][0] for k in wanted & held.keys() if not held[k][1]]
-    deactivate = [v[0] for k, v in held.items() if k not in wanted and v[1]]
+    if batch.delta:
+        # A delta speaks only for what it lists: absence means nothing, removals are named.
+        gone = batch.deleted_enrolments
+        removed = {(classes.get(e.class_id), people.get(e.person_id), e.role) for e in gone}
+        deactivate = [v[0] for k, v in held.items() if k in removed and v[1]]
+    else:
+        deactivate = [v[0] for k, v in held.items() if k not in wanted and v[1]]
     if create:
         session.execute(insert(ClassEnrolment), [
             dict(class_id=c, person_id=p, role=r, active=True) for c, p, r in create])

@@ -116,9 +116,6 @@ def test_broken_oneroster_set_fails_the_run_with_its_problems(db: Database,
     assert _marks(db) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="the engine applies every roster as a snapshot and "
-                   "ignores OneRosterRosterBatch.delta/.deleted and "
-                   "OneRosterJournalBatch.deleted_marks (lti_tool/sync is another engineer's)")
 def test_oneroster_delta_after_bulk_changes_only_what_it_lists(db: Database,
                                                                tmp_path: Path) -> None:
     from lti_tool.people.models import ClassEnrolment
