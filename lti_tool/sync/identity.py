@@ -109,7 +109,7 @@ def _refresh_names(session: Session, records: Sequence[PersonRecord], known: dic
 
 
 def link_by_hand(session: Session, unmatched: UnmatchedPerson, target_id: int,
-                 actor_id: int) -> None:
+                 actor_id: int, org_id: int) -> None:
     """The admin says the source's person *is* ``target_id``: move everything onto them.
 
     The person created for the source record is folded into the target (links, marks,
@@ -130,7 +130,7 @@ def link_by_hand(session: Session, unmatched: UnmatchedPerson, target_id: int,
                           (Guardianship, Guardianship.child_id)):
         _move(session, model, column, source_id, target_id)
     session.execute(delete(Person).where(Person.id == source_id))
-    audit(session, actor_id, None, "sync.link_by_hand", "person", target_id,
+    audit(session, actor_id, org_id, "sync.link_by_hand", "person", target_id,
           merged_person=source_id, external_id=unmatched.external_id)
 
 

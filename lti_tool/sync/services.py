@@ -124,7 +124,7 @@ def link_unmatched(session: Session, org_id: int, item_public_id: str,
                           Membership.organisation_id == org_id))
     if item is None or target is None or not in_org or item.resolved:
         raise LookupError("unmatched person or target not found in this organisation")
-    link_by_hand(session, item, target.id, actor_id)
+    link_by_hand(session, item, target.id, actor_id, org_id)
     return item
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from lti_tool.journal.models import Mark
-from lti_tool.people.models import IdentityLink, Membership, Person
+from lti_tool.people.models import AuditEntry, IdentityLink, Membership, Person
 from lti_tool.sync import services
 from lti_tool.sync.models import SourceConnection, UnmatchedPerson
 
@@ -55,6 +55,10 @@ def test_unique_matches_link_namesakes_wait_for_the_admin(remote, env):
         assert s.scalars(select(IdentityLink.person_id).where(
             IdentityLink.source == "netschool", IdentityLink.external_id == str(two.id))
         ).one() == twins[1]
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "sync.link_by_hand")).one()
+        assert (entry.actor_id, entry.organisation_id, entry.entity_id) == (
+            linked, env.org_id, str(twins[1]))
+        assert entry.details["merged_person"] == temp
     again = env.sync()  # the next sync follows the hand-made link: nothing new, nothing lost
     assert again.counts.get("people.created", 0) == 0
     assert env.held() == remote.truth(*_window(env, again.run_id))
