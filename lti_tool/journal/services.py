@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from adapters.base import JournalBatch
+from lti_tool.bulk import insert_returning_ids, insert_rows, update_rows
 from lti_tool.journal.models import Assignment, Attendance, FinalMark, Mark
 from lti_tool.journal.rules import diff
 
@@ -32,33 +33,6 @@ class Origin:
     organisation_id: int
     source: str
     namespace: str
-
-
-def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    """executemany on the table itself: the ORM's bulk path costs more than the write."""
-    if rows:
-        session.execute(insert(model.__table__), rows)
-
-
-def insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]],
-                         key: str) -> dict[Any, int]:
-    """executemany INSERT ... RETURNING: the new rows' ids by the ``key`` column."""
-    if not rows:
-        return {}
-    table: Table = model.__table__
-    result = session.execute(insert(table).returning(table.c.id, table.c[key]), rows)
-    return {row[1]: row[0] for row in result}
-
-
-def update_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    """executemany UPDATE by primary key; every row carries ``id`` and the same columns."""
-    if not rows:
-        return
-    table = model.__table__
-    names = [k for k in rows[0] if k != "id"]
-    stmt = (update(table).where(table.c.id == bindparam("_id"))
-            .values({n: bindparam(n) for n in names}))
-    session.execute(stmt, [{"_id": r["id"], **{n: r[n] for n in names}} for r in rows])
 
 
 def _chunks(items: Sequence[Any], size: int = IN_LIMIT) -> Iterable[Sequence[Any]]:
@@ -142,17 +116,24 @@ def _apply_assignments(session: Session, origin: Origin, batches: Sequence[Journ
 
 
 class Coverage:
-    """The dates each student's chunks speak for (a chunk without a scope: everyone's)."""
+    """The dates each student's chunks speak for (a chunk without a scope: everyone's).
+
+    :meth:`selects` reads exactly what is covered, one query per date range with its own
+    students: a group of week-chunks that straddles two weeks must not read back the other
+    students' half-week the previous group has just written (that was half of all reads).
+    """
 
     def __init__(self, batches: Sequence[JournalBatch], people: Mapping[str, int]) -> None:
         self.everyone: list[tuple[date, date]] = []
         self.per_student: dict[int, list[tuple[date, date]]] = {}
+        self.by_range: dict[tuple[date, date], set[int]] = {}
         for batch in batches:
             c = batch.chunk
             if not c.scope:
                 self.everyone.append((c.start, c.end))
             elif c.scope in people:
                 self.per_student.setdefault(people[c.scope], []).append((c.start, c.end))
+                self.by_range.setdefault((c.start, c.end), set()).add(people[c.scope])
         for ranges in self.per_student.values():
             ranges.extend(self.everyone)
 
@@ -160,14 +141,13 @@ class Coverage:
         ranges = self.per_student.get(student, self.everyone)
         return any(start <= day <= end for start, end in ranges)
 
-    def restrict(self, query: Any, column: Any) -> Any:
-        """Only the students in scope, unless some chunk speaks for everyone."""
-        return query if self.everyone else query.where(
-            column.in_(list(self.per_student) or [-1]))
-
-
-def _span(batches: Sequence[JournalBatch]) -> tuple[date, date]:
-    return (min(b.chunk.start for b in batches), max(b.chunk.end for b in batches))
+    def selects(self, query: Any, day: Any, student: Any) -> Iterable[Any]:
+        """``query`` narrowed to each covered range (``day`` between, ``student`` among)."""
+        for start, end in self.everyone:
+            yield query.where(day.between(start, end))
+        for (start, end), students in self.by_range.items():
+            for part in _chunks(sorted(students)):
+                yield query.where(day.between(start, end), student.in_(part))
 
 
 MARK_FIELDS = ("value", "code", "debt", "date", "comment")
@@ -191,13 +171,10 @@ def _apply_marks(session: Session, origin: Origin, batches: Sequence[JournalBatc
                                                "debt": mark.debt, "date": m.date,
                                                "comment": m.comment}
     coverage = Coverage(batches, people)
-    first, last = _span(batches)
     columns = (Mark.id, Mark.assignment_id, Mark.student_id, Mark.value, Mark.code, Mark.debt,
                Mark.date, Mark.comment)
-    query = coverage.restrict(
-        select(*columns, Assignment.due).join(Assignment, Assignment.id == Mark.assignment_id)
-        .where(Assignment.source == origin.source, Assignment.namespace == origin.namespace,
-               Assignment.due.between(first, last)), Mark.student_id)
+    query = (select(*columns).join(Assignment, Assignment.id == Mark.assignment_id)
+             .where(Assignment.source == origin.source, Assignment.namespace == origin.namespace))
     held: dict[tuple[int, int], dict[str, Any]] = {}
     mark_ids: dict[tuple[int, int], int] = {}
 
@@ -206,9 +183,8 @@ def _apply_marks(session: Session, origin: Origin, batches: Sequence[JournalBatc
         held[key] = {name: getattr(row, name) for name in MARK_FIELDS}
         mark_ids[key] = row.id
 
-    for row in session.execute(query):
-        if (row.assignment_id, row.student_id) in incoming or coverage.covers(
-                row.due, row.student_id):
+    for covered in coverage.selects(query, Assignment.due, Mark.student_id):
+        for row in session.execute(covered):
             hold(row)
     # Keys whose assignment falls inside its student's coverage were read above; only the
     # rest (an assignment that moved weeks) need a look-up of their own.
@@ -247,16 +223,13 @@ def _apply_attendance(session: Session, origin: Origin, batches: Sequence[Journa
                 continue
             incoming[(student, a.date, a.lesson)] = (classes.get(a.class_id), a.subject, a.code)
     coverage = Coverage(with_attendance, people)
-    first, last = _span(with_attendance)
-    query = coverage.restrict(
-        select(Attendance.id, Attendance.student_id, Attendance.date, Attendance.lesson,
-               Attendance.class_id, Attendance.subject, Attendance.code)
-        .where(Attendance.source == origin.source, Attendance.namespace == origin.namespace,
-               Attendance.date.between(first, last)), Attendance.student_id)
+    query = (select(Attendance.id, Attendance.student_id, Attendance.date, Attendance.lesson,
+                    Attendance.class_id, Attendance.subject, Attendance.code)
+             .where(Attendance.source == origin.source, Attendance.namespace == origin.namespace))
     held: dict[tuple[int, date, int], tuple[Any, ...]] = {}
     row_ids: dict[tuple[int, date, int], int] = {}
-    for row in session.execute(query):
-        if coverage.covers(row.date, row.student_id):
+    for covered in coverage.selects(query, Attendance.date, Attendance.student_id):
+        for row in session.execute(covered):
             key = (row.student_id, row.date, row.lesson)
             held[key] = (row.class_id, row.subject, row.code)
             row_ids[key] = row.id

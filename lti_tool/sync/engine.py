@@ -36,13 +36,9 @@ from adapters.base import (
     RemoteError,
     RosterSource,
 )
+from lti_tool.bulk import insert_returning_ids, update_rows
 from lti_tool.db import Database, utcnow
-from lti_tool.journal.services import (
-    Origin,
-    apply_batches,
-    insert_returning_ids,
-    update_rows,
-)
+from lti_tool.journal.services import Origin, apply_batches
 from lti_tool.sync import rules, runs
 from lti_tool.sync.models import SourceConnection, SyncCheckpoint, SyncRun
 from lti_tool.sync.roster import apply_roster, known_maps
@@ -224,7 +220,9 @@ class _Sync:
         failed_in_row, failed, last_flush = 0, 0, time.monotonic()
         message = ""
         with ThreadPoolExecutor(self.opt.concurrency, thread_name_prefix="sync") as pool:
-            for chunk, future in _bounded(pool, self._fetch_one, todo, self.opt.concurrency * 4):
+            # Read ahead by a whole group: fetching goes on while the group before is written.
+            ahead = max(self.opt.concurrency * 4, self.opt.group_size)
+            for chunk, future in _bounded(pool, self._fetch_one, todo, ahead):
                 try:
                     batch = future.result()
                 except RemoteError as exc:
