@@ -12,6 +12,8 @@ identity links, so two sources never collide.
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -332,10 +334,10 @@ def load(record_type: type[R], data: dict[str, Any], source: str) -> R:
     Valid results of hashable input are memoised: a diary repeats the same assignment for
     every student of a class, and records are frozen, so one validation serves them all.
     """
-    if record_type is MarkRecord:
-        fast = _fast_mark(data)
-        if fast is not None:
-            return fast  # type: ignore[return-value]
+    if record_type is MarkRecord:  # a student's own: repeats never, memo would only fill
+        mark = _fast_mark(data)
+        if mark is not None:
+            return mark  # type: ignore[return-value]
     try:
         # In the caller's key order, not sorted: each adapter builds a record's dict the same
         # way every time, so the memo hits as often, without a sort per record.
@@ -346,7 +348,7 @@ def load(record_type: type[R], data: dict[str, Any], source: str) -> R:
     try:
         if items is not None:
             return _load_memo(record_type, items)  # type: ignore[no-any-return, arg-type]
-        return SCHEMAS[record_type].load(data)  # type: ignore[no-any-return]
+        return _load(record_type, data)  # type: ignore[no-any-return]
     except ValidationError as exc:
         errors = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
         raise RecordRejected(record_type.__name__, source, errors, raw=data) from exc
@@ -363,20 +365,59 @@ def _fast_mark(data: dict[str, Any]) -> MarkRecord | None:
         return None
     aid, sid, day = data.get("assignment_id"), data.get("student_id"), data.get("date")
     comment = data.get("comment", "")
-    if not (isinstance(aid, str) and isinstance(sid, str) and isinstance(day, str)
-            and isinstance(comment, str) and 0 < len(aid) <= 255 and 0 < len(sid) <= 255
-            and len(comment) <= 1000 and len(day) == 10):
+    if not (isinstance(aid, str) and isinstance(sid, str) and isinstance(comment, str)
+            and 0 < len(aid) <= 255 and 0 < len(sid) <= 255 and len(comment) <= 1000
+            and _plain_day(day)):
         return None
     try:
-        return MarkRecord(aid, sid, parse_mark(data.get("mark")), date.fromisoformat(day),
+        return MarkRecord(aid, sid, parse_mark(data.get("mark")), date.fromisoformat(str(day)),
                           comment)
     except (MarkError, ValueError):
         return None
 
 
+def _fast_assignment(data: dict[str, Any]) -> AssignmentRecord | None:
+    """The common, well-formed assignment; the same contract as :func:`_fast_mark`."""
+    if data.keys() - _ASSIGNMENT_KEYS:
+        return None
+    aid, cid, subject = data.get("source_id"), data.get("class_id"), data.get("subject")
+    title, type_name = data.get("title", ""), data.get("type_name", "")
+    weight, due, top = data.get("weight", 1.0), data.get("due"), data.get("max_mark", 5)
+    if not (isinstance(aid, str) and isinstance(cid, str) and isinstance(subject, str)
+            and isinstance(title, str) and isinstance(type_name, str)
+            and 0 < len(aid) <= 255 and 0 < len(cid) <= 255 and 0 < len(subject) <= 300
+            and len(title) <= 1000 and len(type_name) <= 200
+            and type(weight) in (int, float) and 0 <= weight <= 100
+            and type(top) is int and 1 <= top <= 100 and _plain_day(due)):
+        return None
+    try:
+        return AssignmentRecord(aid, cid, subject, title, type_name, float(weight),
+                                date.fromisoformat(str(due)), top)
+    except ValueError:
+        return None
+
+
+_ASSIGNMENT_KEYS = frozenset(
+    ("source_id", "class_id", "subject", "title", "type_name", "weight", "due", "max_mark"))
+_FAST: dict[type, Callable[[dict[str, Any]], Any]] = {AssignmentRecord: _fast_assignment}
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _plain_day(value: Any) -> bool:
+    """``YYYY-MM-DD`` only: Python's ``fromisoformat`` takes more forms than the schema."""
+    return isinstance(value, str) and _DAY.fullmatch(value) is not None
+
+
 @functools.lru_cache(maxsize=65536)
 def _load_memo(record_type: type, items: tuple[tuple[str, Any], ...]) -> Any:
-    return SCHEMAS[record_type].load(dict(items))  # errors are raised, never cached
+    # One shared object per distinct record also lets sync digests memoise its repr.
+    return _load(record_type, dict(items))  # errors are raised, never cached
+
+
+def _load(record_type: type, data: dict[str, Any]) -> Any:
+    fast = _FAST.get(record_type)
+    record = fast(data) if fast is not None else None
+    return record if record is not None else SCHEMAS[record_type].load(data)
 
 
 def dump(record: Any) -> dict[str, Any]:

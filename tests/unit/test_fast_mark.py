@@ -1,4 +1,5 @@
-"""The fast path for marks must accept nothing the schema refuses and build the same record."""
+"""The fast paths for marks and assignments must accept nothing the schema refuses and build
+the same record."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
-from schemas.records import MarkSchema, _fast_mark
+from schemas.records import AssignmentSchema, MarkSchema, _fast_assignment, _fast_mark
 
 texts = st.one_of(st.text(max_size=12), st.sampled_from(["5", "1", "Н", "уп", ".", "h", "6"]),
                   st.integers(-2, 8), st.none(), st.floats(allow_nan=False))
@@ -29,3 +30,38 @@ def test_fast_path_agrees_with_the_schema(data):
         assert fast is None
         return
     assert fast is None or fast == slow
+
+
+weights = st.one_of(st.integers(-5, 120), st.floats(), st.booleans(), st.none(),
+                    st.sampled_from(["2", "1.5", "x"]))
+names = st.one_of(st.text(max_size=4), st.text(min_size=299, max_size=302), st.integers(),
+                  st.none())
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.fixed_dictionaries(
+    {"source_id": ids, "class_id": ids, "subject": names, "due": days},
+    optional={"title": st.one_of(st.text(max_size=5), st.text(min_size=1000, max_size=1002)),
+              "type_name": st.one_of(st.text(max_size=5), st.text(min_size=200, max_size=202)),
+              "weight": weights, "max_mark": st.one_of(st.integers(-1, 102), st.booleans(),
+                                                       st.floats(0, 10)),
+              "extra": st.integers()}))
+def test_fast_assignment_agrees_with_the_schema(data):
+    fast = _fast_assignment(data)
+    try:
+        slow = AssignmentSchema().load(data)
+    except ValidationError:
+        assert fast is None
+        return
+    assert fast is None or fast == slow
+
+
+def test_fast_paths_take_the_common_records_and_refuse_odd_days():
+    assignment = {"source_id": "1", "class_id": "c", "subject": "Алгебра", "title": "",
+                  "type_name": "Ответ на уроке", "weight": 1, "due": "2026-09-07"}
+    assert _fast_assignment(assignment) == AssignmentSchema().load(assignment)
+    mark = {"assignment_id": "1", "student_id": "s", "mark": 5, "date": "2026-09-07"}
+    assert _fast_mark(mark) == MarkSchema().load(mark)
+    for odd in ("2026-W36-1", "20260907", "2026-09-07T00:00:00", "２０２６-09-07"):
+        assert _fast_mark({**mark, "date": odd}) is None
+        assert _fast_assignment({**assignment, "due": odd}) is None
