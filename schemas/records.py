@@ -334,10 +334,11 @@ def load(record_type: type[R], data: dict[str, Any], source: str) -> R:
     Valid results of hashable input are memoised: a diary repeats the same assignment for
     every student of a class, and records are frozen, so one validation serves them all.
     """
-    if record_type is MarkRecord:  # a student's own: repeats never, memo would only fill
-        mark = _fast_mark(data)
-        if mark is not None:
-            return mark  # type: ignore[return-value]
+    own = _OWN.get(record_type)  # a student's own record never repeats: no memo
+    if own is not None:
+        record = own(data)
+        if record is not None:
+            return record  # type: ignore[no-any-return]
     try:
         # In the caller's key order, not sorted: each adapter builds a record's dict the same
         # way every time, so the memo hits as often, without a sort per record.
@@ -397,6 +398,26 @@ def _fast_assignment(data: dict[str, Any]) -> AssignmentRecord | None:
         return None
 
 
+def _fast_attendance(data: dict[str, Any]) -> AttendanceRecord | None:
+    """The common, well-formed absence; the same contract as :func:`_fast_mark`."""
+    if data.keys() - _ATTENDANCE_KEYS:
+        return None
+    sid, cid, day = data.get("student_id"), data.get("class_id"), data.get("date")
+    lesson, subject, code = data.get("lesson"), data.get("subject", ""), data.get("code")
+    if not (isinstance(sid, str) and isinstance(cid, str) and isinstance(subject, str)
+            and 0 < len(sid) <= 255 and 0 < len(cid) <= 255
+            and type(lesson) is int and 0 <= lesson <= 20
+            and isinstance(code, str) and code in ABSENCE_CODES and _plain_day(day)):
+        return None
+    try:
+        return AttendanceRecord(sid, cid, date.fromisoformat(str(day)), lesson, subject, code)
+    except ValueError:
+        return None
+
+
+_ATTENDANCE_KEYS = frozenset(("student_id", "class_id", "date", "lesson", "subject", "code"))
+_OWN: dict[type, Callable[[dict[str, Any]], Any]] = {
+    MarkRecord: _fast_mark, AttendanceRecord: _fast_attendance}
 _ASSIGNMENT_KEYS = frozenset(
     ("source_id", "class_id", "subject", "title", "type_name", "weight", "due", "max_mark"))
 _FAST: dict[type, Callable[[dict[str, Any]], Any]] = {AssignmentRecord: _fast_assignment}

@@ -1,5 +1,5 @@
-"""The fast paths for marks and assignments must accept nothing the schema refuses and build
-the same record."""
+"""The fast paths for marks, assignments and absences must accept nothing the schema
+refuses and build the same record."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
-from schemas.records import AssignmentSchema, MarkSchema, _fast_assignment, _fast_mark
+from schemas.records import (
+    AssignmentSchema,
+    AttendanceSchema,
+    MarkSchema,
+    _fast_assignment,
+    _fast_attendance,
+    _fast_mark,
+)
 
 texts = st.one_of(st.text(max_size=12), st.sampled_from(["5", "1", "Н", "уп", ".", "h", "6"]),
                   st.integers(-2, 8), st.none(), st.floats(allow_nan=False))
@@ -65,3 +72,22 @@ def test_fast_paths_take_the_common_records_and_refuse_odd_days():
     for odd in ("2026-W36-1", "20260907", "2026-09-07T00:00:00", "２０２６-09-07"):
         assert _fast_mark({**mark, "date": odd}) is None
         assert _fast_assignment({**assignment, "due": odd}) is None
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.fixed_dictionaries(
+    {"student_id": ids, "class_id": ids, "date": days,
+     "lesson": st.one_of(st.integers(-2, 22), st.booleans(), st.floats(0, 5), st.none(),
+                         st.sampled_from(["3"])),
+     "code": st.one_of(st.sampled_from(["Н", "УП", "Б", "НП", "ОП", "н", "H", ""]),
+                       st.integers(), st.none())},
+    optional={"subject": st.one_of(st.text(max_size=5), st.integers()),
+              "extra": st.integers()}))
+def test_fast_attendance_agrees_with_the_schema(data):
+    fast = _fast_attendance(data)
+    try:
+        slow = AttendanceSchema().load(data)
+    except ValidationError:
+        assert fast is None
+        return
+    assert fast is None or fast == slow
