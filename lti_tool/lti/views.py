@@ -8,6 +8,7 @@ from typing import Any
 from flask import (
     Blueprint,
     current_app,
+    g,
     jsonify,
     redirect,
     request,
@@ -21,7 +22,7 @@ from lti_tool.lti import claims as c
 from lti_tool.lti import keys, services, targets
 from lti_tool.lti.platform_keys import JwksCache
 from lti_tool.lti.rules import LaunchError
-from lti_tool.web.security import sign_launch
+from lti_tool.web.security import adopt_launch, sign_launch
 
 bp = Blueprint("lti", __name__)
 BROWSER_COOKIE = "marshrut_browser"
@@ -81,7 +82,15 @@ def launch() -> Any:
         target.endpoint if target else "people.home")
     current_app.logger.info("launch accepted", extra={"launch": record.id,
                                                        "target": record.target})
-    return redirect(url_for(endpoint, lt=token), code=303)
+    page = url_for(endpoint, lt=token)
+    if endpoint == "deep_linking.pick":
+        return redirect(page, code=303)
+    # The first page in this very response: one round trip less inside the LMS frame. The
+    # page tells the browser its own address (history.replaceState), so a reload or «back»
+    # asks for the page by GET and never posts the single-use id_token again.
+    adopt_launch(record, token)
+    g.page_url = page
+    return current_app.view_functions[endpoint]()
 
 
 @bp.get("/.well-known/jwks.json")

@@ -76,13 +76,23 @@ def load_launch() -> Launch | None:
     return Launch(**row._mapping)
 
 
+def adopt_launch(launch: Launch, token: str) -> None:
+    """Make a launch just accepted the current one, as if its token came with the request."""
+    g.launch_token = token
+    g.launch = launch
+    g.viewer = _viewer_of(launch)
+
+
+def _viewer_of(launch: Launch) -> Viewer:
+    return Viewer(person_id=launch.person_id, organisation_id=launch.organisation_id,
+                  roles=frozenset(launch.roles), class_id=launch.class_id, launch_id=launch.id)
+
+
 def current_viewer() -> Viewer | None:
     if "viewer" not in g:
         launch = load_launch()
         g.launch = launch
-        g.viewer = None if launch is None else Viewer(
-            person_id=launch.person_id, organisation_id=launch.organisation_id,
-            roles=frozenset(launch.roles), class_id=launch.class_id, launch_id=launch.id)
+        g.viewer = None if launch is None else _viewer_of(launch)
     return g.viewer  # type: ignore[no-any-return]
 
 

@@ -3,8 +3,10 @@ submit the auto-posting forms (the platform's launch form, the tool's deep-link 
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urljoin, urlparse
 
 import requests
 from lxml import html
@@ -37,10 +39,30 @@ def get(client: requests.Session, url: str, **kwargs: Any) -> requests.Response:
     return follow(client, client.get(url, timeout=30, **kwargs))
 
 
+PAGE_URL = re.compile(r"history\.replaceState\(null, '', \"([^\"]+)\"\)")
+
+
+def page_url(resp: requests.Response) -> str:
+    """Where the browser shows the page: a redirect's target, the address an in-response
+    first page gives itself (``history.replaceState``), or the address it was fetched from."""
+    if resp.is_redirect:
+        return urljoin(resp.url, resp.headers["Location"])
+    found = PAGE_URL.search(resp.text)
+    return urljoin(resp.url, json.loads(f'"{found.group(1)}"')) if found else resp.url
+
+
 def launch_token(resp: requests.Response) -> str:
     """The signed launch token the tool put into its own links after the launch."""
-    from urllib.parse import parse_qs, urlparse
-
-    token = parse_qs(urlparse(resp.url).query).get("lt", [""])[0]
-    assert token, f"no launch token in {resp.url}"
+    url = page_url(resp)
+    token = parse_qs(urlparse(url).query).get("lt", [""])[0]
+    assert token, f"no launch token in {url}"
     return token
+
+
+def accepted(resp: requests.Response) -> str:
+    """An accepted launch answers with its first page (or a redirect: a deep-linking launch
+    to the picker, a teacher's home to the class); returns the launch token. A refusal
+    fails here with the tool's error page."""
+    assert resp.status_code == 200 or resp.is_redirect, resp.text
+    assert "/app/" in page_url(resp) or "/lti/deeplink" in page_url(resp), page_url(resp)
+    return launch_token(resp)

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from lti_tool.lti.models import Launch
 from lti_tool.people.models import ClassGroup, IdentityLink, Person
 from lti_tool.sandbox.platform import Course
-from tests.e2e.flow import launch_token
+from tests.e2e.flow import launch_token, page_url
 from tests.e2e.lti_helpers import add_link, launch
 
 
@@ -33,7 +33,7 @@ class Session:
 def _launch(platform, user: str, course: str) -> Session:
     resp = launch(requests.Session(), platform, add_link(platform, course), user)
     assert resp.status_code == 200, resp.text
-    return Session(launch_token(resp), resp.url.split("?")[0])
+    return Session(launch_token(resp), page_url(resp).split("?")[0])
 
 
 def _class_id(tool, external_id: str) -> str:

@@ -20,7 +20,7 @@ from lti_tool.db import utcnow
 from lti_tool.gradebook.services import deliver_due
 from lti_tool.lti.connector import forget_tokens
 from lti_tool.lti.models import ToolKey
-from tests.e2e.flow import autosubmit_form, get, launch_token
+from tests.e2e.flow import autosubmit_form, get, launch_token, page_url
 from tests.e2e.lti_helpers import add_link, launch
 
 
@@ -67,7 +67,7 @@ def _deliver_one_score(platform, tool) -> None:
     client = requests.Session()
     link = add_link(platform)
     resp = launch(client, platform, link, "t-ivanova")
-    token, page = launch_token(resp), resp.url.split("?")[0]
+    token, page = launch_token(resp), page_url(resp).split("?")[0]
     resp = client.post(page + "/roster", data={"lt": token}, timeout=30)
     student = html.fromstring(resp.text).xpath('//input[@name="student"]/@value')[0]
     client.post(page + "/scores", data={"lt": token, "student": student, "score": "5"},

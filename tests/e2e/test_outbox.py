@@ -17,7 +17,7 @@ from lti_tool.db import utcnow
 from lti_tool.gradebook.models import OutboxScore
 from lti_tool.gradebook.rules import backoff
 from lti_tool.gradebook.services import deliver_due
-from tests.e2e.flow import launch_token
+from tests.e2e.flow import launch_token, page_url
 from tests.e2e.lti_helpers import add_link, launch
 
 
@@ -27,7 +27,7 @@ def _post_scores(platform, tool, scores: list[float], *, outage: bool = False) -
     client = requests.Session()
     link = add_link(platform)
     resp = launch(client, platform, link, "t-ivanova")
-    token, page = launch_token(resp), resp.url.split("?")[0]
+    token, page = launch_token(resp), page_url(resp).split("?")[0]
     resp = client.post(page + "/roster", data={"lt": token}, timeout=30)
     students = html.fromstring(resp.text).xpath('//input[@name="student"]/@value')
     assert len(students) >= len(scores)

@@ -3,11 +3,10 @@ either school (``dep-school`` or ``dep-other``)."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
-
 import requests
 
 from lti_tool.sandbox.platform import ADMIN, INSTRUCTOR, LEARNER
+from tests.e2e.flow import accepted
 from tests.e2e.lti_helpers import begin_login, post_launch, sign, valid_claims
 
 ROLES = {"admin": [ADMIN, INSTRUCTOR], "teacher": [INSTRUCTOR], "student": [LEARNER]}
@@ -21,5 +20,4 @@ def launch_token(platform, tool, role: str, *, sub: str | None = None,
                           name=name or f"{role} {deployment}", lti_roles=ROLES[role],
                           lti_deployment_id=deployment)
     resp = post_launch(client, tool.base, sign(platform, claims), auth["state"])
-    assert resp.status_code == 303, resp.text
-    return parse_qs(urlparse(resp.headers["Location"]).query)["lt"][0]
+    return accepted(resp)
