@@ -29,15 +29,23 @@ RETURNING = sqlite3.sqlite_version_info >= (3, 35)
 
 def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts with the same keys) into ``model``'s table."""
+    if rows:
+        names = list(rows[0])
+        insert_tuples(session, model, names, [[row[n] for n in names] for row in rows])
+
+
+def insert_tuples(session: Session, model: Any, columns: Sequence[str],
+                  rows: Sequence[Sequence[Any]]) -> None:
+    """Insert ``rows`` given as values in the order of ``columns`` (no dict per row)."""
     if not rows:
         return
     table: Table = model.__table__
     conn = session.connection()
     if conn.dialect.name == "sqlite":
-        for sql, params in _sqlite_values(conn, table, rows, ""):
+        for sql, params in _sqlite_values(conn, table, columns, rows, ""):
             conn.exec_driver_sql(sql, params)
     else:
-        session.execute(insert(table), rows)
+        session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
 
 
 def insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]],
@@ -51,7 +59,9 @@ def insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]
         # The key comes back as stored; read it through the column type like SQLAlchemy.
         result_proc = table.c[key].type._cached_result_processor(conn.dialect, None)
         ids: dict[Any, int] = {}
-        for sql, params in _sqlite_values(conn, table, rows, f" RETURNING id, {key}"):
+        names = list(rows[0])
+        values = [[row[n] for n in names] for row in rows]
+        for sql, params in _sqlite_values(conn, table, names, values, f" RETURNING id, {key}"):
             for row_id, value in conn.exec_driver_sql(sql, params):
                 ids[result_proc(value) if result_proc else value] = row_id
         return ids
@@ -70,9 +80,10 @@ def update_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> Non
     session.execute(stmt, [{"_id": r["id"], **{n: r[n] for n in names}} for r in rows])
 
 
-def _sqlite_values(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
-                   suffix: str) -> Iterator[tuple[str, tuple[Any, ...]]]:
-    names = list(rows[0])
+def _sqlite_values(conn: Connection, table: Table, names: Sequence[str],
+                   rows: Sequence[Sequence[Any]], suffix: str
+                   ) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    names = list(names)
     defaults = _python_defaults(table, names)
     columns = names + [name for name, _ in defaults]
     procs: list[Callable[[Any], Any] | None] = [
@@ -83,13 +94,18 @@ def _sqlite_values(conn: Connection, table: Table, rows: Sequence[dict[str, Any]
     per = max(1, min(MAX_ROWS, limit // len(columns)))
     one = "(" + ",".join("?" * len(columns)) + ")"
     head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
+    typed = [(i, p) for i, p in enumerate(procs) if p is not None]
     for start in range(0, len(rows), per):
         part = rows[start:start + per]
         params: list[Any] = []
-        for row in part:
-            values = [row[n] for n in names] + [make() for _, make in defaults]
-            params.extend(p(v) if p is not None and v is not None else v
-                          for p, v in zip(procs, values, strict=True))
+        for row in part:  # per row, not per value: this loop is the writer's hot spot
+            values = list(row)
+            if defaults:
+                values += [make() for _, make in defaults]
+            for i, process in typed:
+                if values[i] is not None:
+                    values[i] = process(values[i])
+            params += values
         yield head + ",".join([one] * len(part)) + suffix, tuple(params)
 
 

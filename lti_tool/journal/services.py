@@ -18,9 +18,10 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from adapters.base import JournalBatch
-from lti_tool.bulk import insert_returning_ids, insert_rows, update_rows
+from lti_tool.bulk import insert_returning_ids, insert_rows, insert_tuples, update_rows
 from lti_tool.journal.models import Assignment, Attendance, FinalMark, Mark
 from lti_tool.journal.rules import diff
+from schemas.records import AssignmentRecord
 
 Reject = Callable[[str, str, str], None]  # kind, source, reason
 IN_LIMIT = 500  # keep IN (...) lists well under SQLite's variable limit
@@ -44,8 +45,11 @@ def apply_batches(session: Session, origin: Origin, batches: Sequence[JournalBat
                   people: Mapping[str, int], classes: Mapping[str, int],
                   counts: Counter[str], reject: Reject) -> None:
     """Apply chunks' records; counts go to ``counts`` as ``<kind>.<created|updated|...>``."""
-    assignment_ids = _apply_assignments(session, origin, batches, classes, counts)
-    _apply_marks(session, origin, batches, people, assignment_ids, counts, reject)
+    # A class's assignment repeats for every student: one record per id (the first seen).
+    distinct = {a.source_id: a for b in reversed(batches) for a in reversed(b.assignments)}
+    assignment_ids = _apply_assignments(session, origin, batches, distinct, classes, counts)
+    due = {assignment_ids[k]: a.due for k, a in distinct.items() if k in assignment_ids}
+    _apply_marks(session, origin, batches, people, assignment_ids, due, counts, reject)
     _apply_attendance(session, origin, batches, people, classes, counts, reject)
     _apply_final_marks(session, origin, batches, people, counts, reject)
     _apply_deletions(session, origin, batches, people, counts)
@@ -76,15 +80,11 @@ def _apply_deletions(session: Session, origin: Origin, batches: Sequence[Journal
 
 
 def _apply_assignments(session: Session, origin: Origin, batches: Sequence[JournalBatch],
-                       classes: Mapping[str, int], counts: Counter[str]) -> dict[str, int]:
-    incoming: dict[str, dict[str, Any]] = {}
-    for batch in batches:
-        for a in batch.assignments:
-            if a.source_id in incoming:  # a class's assignment repeats for every student
-                continue
-            incoming[a.source_id] = dict(
-                class_id=classes.get(a.class_id), subject=a.subject, title=a.title,
-                type_name=a.type_name, weight=a.weight, due=a.due, max_mark=a.max_mark)
+                       distinct: Mapping[str, AssignmentRecord], classes: Mapping[str, int],
+                       counts: Counter[str]) -> dict[str, int]:
+    incoming = {k: dict(class_id=classes.get(a.class_id), subject=a.subject, title=a.title,
+                        type_name=a.type_name, weight=a.weight, due=a.due,
+                        max_mark=a.max_mark) for k, a in distinct.items()}
     wanted = sorted(incoming) + sorted({m.assignment_id for b in batches for m in b.marks
                                        if m.assignment_id not in incoming})
     held: dict[str, dict[str, Any]] = {}
@@ -138,8 +138,10 @@ class Coverage:
             ranges.extend(self.everyone)
 
     def covers(self, day: date, student: int) -> bool:
-        ranges = self.per_student.get(student, self.everyone)
-        return any(start <= day <= end for start, end in ranges)
+        for start, end in self.per_student.get(student, self.everyone):
+            if start <= day <= end:
+                return True
+        return False
 
     def selects(self, query: Any, day: Any, student: Any) -> Iterable[Any]:
         """``query`` narrowed to each covered range (``day`` between, ``student`` among)."""
@@ -155,8 +157,8 @@ MARK_FIELDS = ("value", "code", "debt", "date", "comment")
 
 def _apply_marks(session: Session, origin: Origin, batches: Sequence[JournalBatch],
                  people: Mapping[str, int], assignment_ids: Mapping[str, int],
-                 counts: Counter[str], reject: Reject) -> None:
-    incoming: dict[tuple[int, int], dict[str, Any]] = {}
+                 due: Mapping[int, date], counts: Counter[str], reject: Reject) -> None:
+    incoming: dict[tuple[int, int], tuple[Any, ...]] = {}  # values in MARK_FIELDS order
     for batch in batches:
         for m in batch.marks:
             student = people.get(m.student_id)
@@ -167,20 +169,19 @@ def _apply_marks(session: Session, origin: Origin, batches: Sequence[JournalBatc
                        f"{m.student_id if student is None else m.assignment_id}")
                 continue
             mark = m.mark
-            incoming[(assignment, student)] = {"value": mark.value, "code": mark.code,
-                                               "debt": mark.debt, "date": m.date,
-                                               "comment": m.comment}
+            incoming[(assignment, student)] = (mark.value, mark.code, mark.debt, m.date,
+                                               m.comment)
     coverage = Coverage(batches, people)
     columns = (Mark.id, Mark.assignment_id, Mark.student_id, Mark.value, Mark.code, Mark.debt,
                Mark.date, Mark.comment)
     query = (select(*columns).join(Assignment, Assignment.id == Mark.assignment_id)
              .where(Assignment.source == origin.source, Assignment.namespace == origin.namespace))
-    held: dict[tuple[int, int], dict[str, Any]] = {}
+    held: dict[tuple[int, int], tuple[Any, ...]] = {}
     mark_ids: dict[tuple[int, int], int] = {}
 
     def hold(row: Any) -> None:
         key = (row.assignment_id, row.student_id)
-        held[key] = {name: getattr(row, name) for name in MARK_FIELDS}
+        held[key] = (row.value, row.code, row.debt, row.date, row.comment)
         mark_ids[key] = row.id
 
     for covered in coverage.selects(query, Assignment.due, Mark.student_id):
@@ -188,8 +189,6 @@ def _apply_marks(session: Session, origin: Origin, batches: Sequence[JournalBatc
             hold(row)
     # Keys whose assignment falls inside its student's coverage were read above; only the
     # rest (an assignment that moved weeks) need a look-up of their own.
-    due = {assignment_ids[a.source_id]: a.due for b in batches for a in b.assignments
-           if a.source_id in assignment_ids}
     outside = [k for k in incoming if k not in held and not (
         k[0] in due and coverage.covers(due[k[0]], k[1]))]
     for part in _chunks(outside):
@@ -197,9 +196,11 @@ def _apply_marks(session: Session, origin: Origin, batches: Sequence[JournalBatc
                 tuple_(Mark.assignment_id, Mark.student_id).in_(list(part)))):
             hold(row)
     change = diff(held, incoming)
-    insert_rows(session, Mark, [{"assignment_id": k[0], "student_id": k[1], **incoming[k]}
-                                for k in change.create])
-    update_rows(session, Mark, [{"id": mark_ids[k], **incoming[k]} for k in change.update])
+    insert_tuples(session, Mark, ("assignment_id", "student_id", *MARK_FIELDS),
+                  [(*k, *incoming[k]) for k in change.create])
+    update_rows(session, Mark, [{"id": mark_ids[k], **dict(zip(MARK_FIELDS, incoming[k],
+                                                                strict=True))}
+                                for k in change.update])
     for part in _chunks([mark_ids[k] for k in change.delete]):
         session.execute(delete(Mark).where(Mark.id.in_(part)))
     counts["marks.created"] += len(change.create)
