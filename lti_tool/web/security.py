@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from flask import Flask, abort, current_app, g, request, session, url_for
+from flask_babel import refresh
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup, escape
 from sqlalchemy import Table, bindparam, select
@@ -81,6 +82,7 @@ def adopt_launch(launch: Launch, token: str) -> None:
     g.launch_token = token
     g.launch = launch
     g.viewer = _viewer_of(launch)
+    refresh()  # the launch's locale: anything translated earlier in this request chose «ru»
 
 
 def _viewer_of(launch: Launch) -> Viewer:

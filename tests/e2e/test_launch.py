@@ -213,3 +213,15 @@ def test_healthz_and_openapi(tool):
     assert requests.get(tool.base + "/healthz", timeout=10).json()["status"] == "ok"
     spec = requests.get(tool.base + "/api/v1/openapi.json", timeout=10).json()
     assert "/api/v1/me" in spec["paths"]
+
+
+def test_launch_presentation_locale_sets_the_first_page_language(platform, tool):
+    """The first page comes in the launch's own response: it must already speak the
+    language the LMS asked for, and the pages after it too."""
+    english = _accepted(platform, tool, sub="en-kid", name="Anna Smith", lti_roles=[LEARNER],
+                        lti_launch_presentation={"locale": "en-GB"})
+    assert "Hello, Anna Smith" in _text(english)
+    assert "Hello, Anna Smith" in _text(requests.get(page_url(english), timeout=30))
+    russian = _accepted(platform, tool, sub="ru-kid", name="Анна Смирнова",
+                        lti_roles=[LEARNER], lti_launch_presentation={"locale": "ru"})
+    assert "Здравствуйте, Анна Смирнова" in _text(russian)
