@@ -29,9 +29,12 @@ RETURNING = sqlite3.sqlite_version_info >= (3, 35)
 
 def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts with the same keys) into ``model``'s table."""
-    if rows:
-        names = list(rows[0])
-        insert_tuples(session, model, names, [[row[n] for n in names] for row in rows])
+    if not rows:
+        return
+    if session.connection().dialect.name == "sqlite":
+        insert_tuples(session, model, *_as_values(rows))
+    else:  # the dicts as they are: no round trip through value lists
+        session.execute(insert(model.__table__), rows)
 
 
 def insert_tuples(session: Session, model: Any, columns: Sequence[str],
@@ -59,9 +62,8 @@ def insert_returning_ids(session: Session, model: Any, rows: list[dict[str, Any]
         # The key comes back as stored; read it through the column type like SQLAlchemy.
         result_proc = table.c[key].type._cached_result_processor(conn.dialect, None)
         ids: dict[Any, int] = {}
-        names = list(rows[0])
-        values = [[row[n] for n in names] for row in rows]
-        for sql, params in _sqlite_values(conn, table, names, values, f" RETURNING id, {key}"):
+        for sql, params in _sqlite_values(conn, table, *_as_values(rows),
+                                          f" RETURNING id, {key}"):
             for row_id, value in conn.exec_driver_sql(sql, params):
                 ids[result_proc(value) if result_proc else value] = row_id
         return ids
@@ -78,6 +80,12 @@ def update_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> Non
     stmt = (update(table).where(table.c.id == bindparam("_id"))
             .values({n: bindparam(n) for n in names}))
     session.execute(stmt, [{"_id": r["id"], **{n: r[n] for n in names}} for r in rows])
+
+
+def _as_values(rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Dict rows as (column names, value lists in that order) for :func:`_sqlite_values`."""
+    names = list(rows[0])
+    return names, [[row[n] for n in names] for row in rows]
 
 
 def _sqlite_values(conn: Connection, table: Table, names: Sequence[str],
