@@ -202,6 +202,7 @@ def demo(host: str, port: int) -> None:
 
     os.environ.setdefault("MARSHRUT_BASE_URL", f"http://{host}:{port}")
     os.environ["MARSHRUT_DEMO"] = "1"
+    os.environ.setdefault("MARSHRUT_ALLOW_PRIVATE_URLS", "1")  # the demo LMS is on loopback
     settings = _settings()
     upgrade(settings.database_url)
     with Database(settings.database_url).session() as session:

@@ -33,6 +33,10 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in ("1", "true", "yes")
+
+
 @dataclass(frozen=True)
 class Settings:
     instance_path: Path
@@ -51,6 +55,9 @@ class Settings:
     testing: bool = False
     #: Mount the demo LMS at /demo (``make demo``); never in production.
     demo: bool = False
+    #: Let outbound requests (Dynamic Registration, JWKS, sync servers) reach loopback and
+    #: private addresses: for the tests and the demo, whose servers live on 127.0.0.1.
+    allow_private_urls: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -66,7 +73,8 @@ class Settings:
             "base_url": os.environ.get("MARSHRUT_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
             "redis_url": os.environ.get("MARSHRUT_REDIS_URL") or None,
             "proxy_count": int(os.environ.get("MARSHRUT_PROXY_COUNT", "0")),
-            "demo": os.environ.get("MARSHRUT_DEMO", "") in ("1", "true", "yes"),
+            "demo": _flag("MARSHRUT_DEMO"),
+            "allow_private_urls": _flag("MARSHRUT_ALLOW_PRIVATE_URLS"),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from adapters.outbound import OutboundSession, RefusedURL, origin, read_json
 from lti_tool.crypto import sha256_hex
 from lti_tool.db import db_session, utcnow
 from lti_tool.lti import registry
@@ -74,11 +75,12 @@ def _holding_org(session: Session) -> Organisation:
     return org
 
 
-def _fetch_config(url: str) -> dict[str, Any]:
+def _fetch_config(http: requests.Session, url: str) -> dict[str, Any]:
     try:
-        resp = requests.get(url, timeout=10)
-        resp.raise_for_status()
-        data = OpenIdConfiguration().load(resp.json())
+        data = OpenIdConfiguration().load(read_json(http, "GET", url))
+    except RefusedURL as exc:
+        raise LaunchError("dynreg_refused_url", _(
+            "Адрес настроек платформы не принят: %(err)s.", err=str(exc)), 400) from exc
     except (requests.RequestException, ValueError) as exc:
         raise LaunchError("dynreg_config", _(
             "Не удалось получить настройки платформы: %(err)s", err=str(exc)), 502) from exc
@@ -88,7 +90,13 @@ def _fetch_config(url: str) -> dict[str, Any]:
             "Настройки платформы неполны или неверны (поля: %(f)s).", f=fields_), 502) from exc
     if PLATFORM_CONF not in data:
         raise LaunchError("dynreg_config", _("Платформа не сообщила свои настройки LTI."), 502)
-    if not url.startswith(data["issuer"]):
+    try:
+        same_origin = origin(url) == origin(data["issuer"])
+    except RefusedURL:
+        same_origin = False
+    if not same_origin:
+        # Exact scheme, host and port: "https://lms.ru@evil.example" or a prefix trick
+        # must not pass as the LMS (a registration for an issuer can take over its launches).
         raise LaunchError("dynreg_issuer", _(
             "Издатель «%(iss)s» не совпадает с адресом настроек платформы.",
             iss=data["issuer"]), 400)
@@ -96,17 +104,27 @@ def _fetch_config(url: str) -> dict[str, Any]:
 
 
 def register(session: Session, *, config_url: str, registration_token: str | None,
-             invite_token: str | None, base_url: str) -> PlatformClient:
+             invite_token: str | None, base_url: str,
+             allow_private_urls: bool = False) -> PlatformClient:
     invite = _invite(session, invite_token)
-    conf = _fetch_config(config_url)
+    http = OutboundSession(allow_private=allow_private_urls)
+    conf = _fetch_config(http, config_url)
+    existing = registry.find_platform(session, conf["issuer"])
+    if existing is not None and invite is None:
+        # A stranger may ask to be approved, but not for an LMS we already trust: its
+        # client would share the platform's URLs and keys (and could replace them).
+        raise LaunchError("dynreg_known_issuer", _(
+            "Эта LMS уже подключена. Новую регистрацию для неё можно сделать только по "
+            "ссылке-приглашению администратора Маршрута."), 409)
     headers = {"Content-Type": "application/json"}
     if registration_token:
         headers["Authorization"] = "Bearer " + registration_token
     try:
-        resp = requests.post(conf["registration_endpoint"], json=tool_configuration(base_url),
-                             headers=headers, timeout=10)
-        resp.raise_for_status()
-        reply = resp.json()
+        reply = read_json(http, "POST", conf["registration_endpoint"],
+                          json=tool_configuration(base_url), headers=headers)
+    except RefusedURL as exc:
+        raise LaunchError("dynreg_refused_url", _(
+            "Адрес регистрации платформы не принят: %(err)s.", err=str(exc)), 400) from exc
     except (requests.RequestException, ValueError) as exc:
         raise LaunchError("dynreg_post", _(
             "Платформа отклонила регистрацию: %(err)s", err=str(exc)), 502) from exc
@@ -115,12 +133,16 @@ def register(session: Session, *, config_url: str, registration_token: str | Non
         raise LaunchError("dynreg_reply", _("Платформа не вернула client_id."), 502)
     deployment = (reply.get(TOOL_CONF) or {}).get("deployment_id")
     org_id = invite.organisation_id if invite else _holding_org(session).id
-    client = registry.add_platform(
-        session, issuer=conf["issuer"], client_id=str(client_id), organisation_id=org_id,
-        auth_login_url=conf["authorization_endpoint"], auth_token_url=conf["token_endpoint"],
-        jwks_url=conf["jwks_uri"], deployment_ids=[str(deployment)] if deployment else [],
-        name=str(conf[PLATFORM_CONF].get("product_family_code") or conf["issuer"]),
-        status="active" if invite else "pending")
+    try:
+        client = registry.add_platform(
+            session, issuer=conf["issuer"], client_id=str(client_id), organisation_id=org_id,
+            auth_login_url=conf["authorization_endpoint"], auth_token_url=conf["token_endpoint"],
+            jwks_url=conf["jwks_uri"], deployment_ids=[str(deployment)] if deployment else [],
+            name=str(conf[PLATFORM_CONF].get("product_family_code") or conf["issuer"]),
+            status="active" if invite else "pending", update_platform=False)
+    except ValueError as exc:
+        raise LaunchError("dynreg_known_client", _(
+            "Этот client_id уже зарегистрирован для этой LMS."), 409) from exc
     if invite:
         invite.used_at = utcnow()
         invite.client_pk = client.id
@@ -151,7 +173,8 @@ def register_view() -> Any:
         client = register(dbs, config_url=config_url,
                           registration_token=request.args.get("registration_token"),
                           invite_token=request.args.get("invite"),
-                          base_url=current_app.config["MARSHRUT"].base_url)
+                          base_url=current_app.config["MARSHRUT"].base_url,
+                          allow_private_urls=current_app.config["MARSHRUT"].allow_private_urls)
         dbs.commit()
     except LaunchError:
         dbs.rollback()

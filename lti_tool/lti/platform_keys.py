@@ -15,11 +15,14 @@ import requests
 from flask_babel import lazy_gettext as _l
 from jwt import PyJWK
 
+from adapters.outbound import OutboundSession, read_json
 from lti_tool.lti.rules import LaunchError
 
 
 class JwksCache:
-    def __init__(self, ttl: float = 3600, min_refetch: float = 10, timeout: float = 5) -> None:
+    def __init__(self, ttl: float = 3600, min_refetch: float = 10, timeout: float = 5,
+                 allow_private_urls: bool = False) -> None:
+        self.http = OutboundSession(allow_private=allow_private_urls, timeout=timeout)
         self.ttl = ttl
         self.min_refetch = min_refetch
         self.timeout = timeout
@@ -32,9 +35,7 @@ class JwksCache:
 
     def _fetch(self, url: str) -> dict[str, Any]:
         try:
-            resp = requests.get(url, timeout=self.timeout)
-            resp.raise_for_status()
-            data = resp.json()
+            data = read_json(self.http, "GET", url)
         except (requests.RequestException, ValueError) as exc:
             raise LaunchError(
                 "jwks_unavailable",

@@ -20,15 +20,21 @@ def add_platform(
     deployment_ids: list[str] | tuple[str, ...] = (),
     name: str = "",
     status: str = "active",
+    update_platform: bool = True,
 ) -> PlatformClient:
-    """Idempotent: re-adding updates URLs and adds missing deployments."""
-    platform = session.scalars(select(Platform).where(Platform.issuer == issuer)).first()
+    """Idempotent: re-adding updates URLs and adds missing deployments.
+
+    ``update_platform=False`` (Dynamic Registration) never changes a known platform's URLs
+    or name, nor touches an existing client: only an operator's ``add-platform`` may, since
+    whoever sets the JWKS URL decides whose launches are believed.
+    """
+    platform = find_platform(session, issuer)
     if platform is None:
         platform = Platform(issuer=issuer, name=name or issuer, auth_login_url=auth_login_url,
                             auth_token_url=auth_token_url, jwks_url=jwks_url)
         session.add(platform)
         session.flush()
-    else:
+    elif update_platform:
         platform.auth_login_url = auth_login_url
         platform.auth_token_url = auth_token_url
         platform.jwks_url = jwks_url
@@ -40,9 +46,15 @@ def add_platform(
                                 organisation_id=organisation_id, status=status)
         session.add(client)
         session.flush()
+    elif not update_platform:
+        raise ValueError(f"client {client_id!r} of {issuer!r} is already registered")
     for dep in deployment_ids:
         add_deployment(session, client, dep)
     return client
+
+
+def find_platform(session: Session, issuer: str) -> Platform | None:
+    return session.scalars(select(Platform).where(Platform.issuer == issuer)).first()
 
 
 def add_deployment(session: Session, client: PlatformClient, deployment_id: str) -> Deployment:

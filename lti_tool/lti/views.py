@@ -31,7 +31,8 @@ BROWSER_COOKIE = "marshrut_browser"
 def jwks_cache() -> JwksCache:
     cache = current_app.extensions.get("marshrut.jwks")
     if cache is None:
-        cache = current_app.extensions["marshrut.jwks"] = JwksCache()
+        cache = current_app.extensions["marshrut.jwks"] = JwksCache(
+            allow_private_urls=current_app.config["MARSHRUT"].allow_private_urls)
     return cache  # type: ignore[no-any-return]
 
 

@@ -7,10 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from adapters.base import RemoteError
+from adapters.outbound import RefusedURL, check_public_host
 from lti_tool.crypto import decrypt, encrypt
 from lti_tool.db import Database, utcnow
 from lti_tool.people.models import Membership, Person
@@ -24,9 +27,20 @@ from lti_tool.sync.schemas import SECRET_FIELD, ConnectionSchema
 
 
 def create_connection(session: Session, org_id: int, form: dict[str, Any], secret_key: str,
-                      actor_id: int | None) -> SourceConnection:
-    """``form`` is validated here; marshmallow.ValidationError names the fields in Russian."""
+                      actor_id: int | None, *, public_urls_only: bool = False
+                      ) -> SourceConnection:
+    """``form`` is validated here; marshmallow.ValidationError names the fields in Russian.
+
+    ``public_urls_only``: a server URL typed in the web form must not point at the tool's
+    own network (SSRF); the operator's CLI may.
+    """
     data = ConnectionSchema().load(form)
+    if public_urls_only and data.get("base_url"):
+        try:
+            check_public_host(data["base_url"])
+        except RefusedURL as exc:
+            raise ValidationError({"base_url": [_("Этот адрес не принимается: %(why)s.",
+                                                  why=str(exc))]}) from exc
     secret = data.pop(SECRET_FIELD[data["kind"]], "") if SECRET_FIELD.get(data["kind"]) else ""
     conn = SourceConnection(
         organisation_id=org_id, kind=data.pop("kind"), title=data.pop("title"),

@@ -58,7 +58,9 @@ def create() -> Any:
     dbs = db_session()
     try:
         conn = services.create_connection(dbs, viewer.organisation_id, request.form,
-                                          current_app.config["SECRET_KEY"], viewer.person_id)
+                                          current_app.config["SECRET_KEY"], viewer.person_id,
+                                          public_urls_only=not current_app.config[
+                                              "MARSHRUT"].allow_private_urls)
     except ValidationError as exc:
         dbs.rollback()
         safe = {k: v for k, v in request.form.items() if k not in ("password", "token")}

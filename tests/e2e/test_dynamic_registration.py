@@ -8,9 +8,11 @@ to the registration endpoint and tells Moodle to close the window. The demo LMS'
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
+import pytest
 import requests
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -19,8 +21,11 @@ from lti_tool.cli import main
 from lti_tool.lti.dynamic_registration import HOLDING_ORG
 from lti_tool.lti.models import PlatformClient, RegistrationInvite
 from lti_tool.people.models import ClassGroup, Organisation
+from lti_tool.sandbox.platform import PlatformState, seed_demo
+from lti_tool.sandbox.views import create_platform_app
 from tests.e2e.flow import page_url
 from tests.e2e.lti_helpers import add_link, launch
+from tests.servers import serve
 
 
 def _cli(tool, tmp_path, *args: str) -> str:
@@ -93,7 +98,22 @@ def test_a_made_up_invite_is_refused(platform, tool):
     assert platform.registered_clients == []
 
 
-def test_without_invite_pending_until_approved(platform, tool, tmp_path):
+@pytest.fixture
+def new_lms(tool) -> Iterator[PlatformState]:
+    """A second LMS the tool has never seen (another issuer on another port)."""
+    holder: dict[str, PlatformState] = {}
+
+    def build(base: str) -> Any:
+        holder["state"] = state = PlatformState(issuer=base, tool_base_url=tool.base)
+        seed_demo(state, {"school": "dep-school", "other": "dep-other"})
+        return create_platform_app(state)
+
+    with serve(build):
+        yield holder["state"]
+
+
+def test_without_invite_pending_until_approved(new_lms, tool, tmp_path):
+    platform = new_lms
     resp = _register(platform, tool.base + "/lti/register")
     assert resp.status_code == 200
     assert "ожидает одобрения" in resp.text
