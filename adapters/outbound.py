@@ -14,6 +14,7 @@ sandboxes live on loopback, switch the address check off; the other bounds stay.
 from __future__ import annotations
 
 import ipaddress
+import json
 import socket
 from typing import Any
 from urllib.parse import urlsplit
@@ -167,4 +168,4 @@ def read_json(session: requests.Session, method: str, url: str, *,
                 raise RefusedURL("too_large", f"ответ длиннее {max_bytes} байт")
     finally:
         resp.close()
-    return requests.models.complexjson.loads(body)
+    return json.loads(body)
