@@ -89,10 +89,16 @@ class LoginState(Base):
     nonce: Mapped[str] = mapped_column(String(64))
     client_pk: Mapped[int] = mapped_column(ForeignKey("lti_client.id", ondelete="CASCADE"))
     target_link_uri: Mapped[str] = mapped_column(String(1000))
-    #: Hash of the browser-binding cookie, when the browser accepted one.
+    #: Hash of the browser-binding secret: the cookie's value, also kept in the platform's
+    #: storage frame (LTI client-side postMessage storage) when the platform offers one.
     browser_hash: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: ``lti_storage_target`` of the login request (the platform offers postMessage storage).
+    storage_target: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: The login request's own parameters, to start again in a new window (first-party
+    #: cookies work there) when the frame can keep neither a cookie nor platform storage.
+    login_query: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Launch(Base):

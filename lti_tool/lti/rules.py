@@ -129,7 +129,9 @@ def check_message(body: Mapping[str, Any]) -> str:
         raise _missing("deployment_id")
     if not body.get("sub"):
         raise _missing("sub")
-    roles = body.get(c.ROLES, [])
+    if c.ROLES not in body:  # LTI 1.3 Core §5.3.7: required, though it may be empty
+        raise _missing("roles")
+    roles = body[c.ROLES]
     if not isinstance(roles, list):
         raise LaunchError("bad_roles", _l("Поле roles должно быть списком."))
     if message_type == c.RESOURCE_LINK_REQUEST:

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 from flask_babel import lazy_gettext as _l
@@ -56,6 +56,51 @@ class LoginRequest:
     client_id: str | None = None
     lti_message_hint: str | None = None
     lti_deployment_id: str | None = None
+    #: The platform's storage frame (LTI client-side postMessage storage), when offered.
+    lti_storage_target: str | None = None
+    #: The request's own query string, to start the same login again in a new window.
+    query: str = ""
+
+
+class BindingRequired(Exception):
+    """The launch came without the browser-binding cookie, but the login used the
+    platform's postMessage storage: the browser must prove it holds the binding secret
+    (it decrypts the launch token with it, see ``seal_for_browser``)."""
+
+    def __init__(self, storage_target: str, platform_origin: str, state: str,
+                 browser_hash: str) -> None:
+        super().__init__(storage_target)
+        self.storage_target, self.platform_origin, self.state = (
+            storage_target, platform_origin, state)
+        self.browser_hash = browser_hash
+
+
+def storage_key(state: str) -> str:
+    return "marshrut_bind_" + state
+
+
+def seal_for_browser(binding: BindingRequired, launch_token: str) -> dict[str, str]:
+    """The launch token encrypted with the binding secret (AES-GCM, key = its SHA-256, which
+    is what the login state keeps).
+
+    Only a page that reads the secret from the platform's storage in *this* browser can
+    open it; a value the server accepted from a form could be posted by an attacker who
+    started the login in their own browser (login CSRF).
+    """
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = secrets.token_bytes(12)
+    key = bytes.fromhex(binding.browser_hash)
+    sealed = AESGCM(key).encrypt(nonce, launch_token.encode(), None)
+    return {"nonce": base64.b64encode(nonce).decode(),
+            "sealed": base64.b64encode(sealed).decode()}
+
+
+def _expire_login_states(session: Session) -> None:
+    """Login states outlive their TTL only until the next sweep (1 login in 50 sweeps), so
+    anonymous calls to /lti/login cannot grow the table without bound."""
+    if secrets.randbelow(50) == 0:
+        session.execute(_LOGIN_STATE.delete().where(_LOGIN_STATE.c.expires_at < utcnow()))
 
 
 def begin_login(
@@ -78,10 +123,13 @@ def begin_login(
             "Адрес target_link_uri «%(uri)s» не принадлежит этому инструменту.",
             uri=req.target_link_uri))
     state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    _expire_login_states(session)
     session.execute(_LOGIN_STATE.insert(), dict(
         state=state, nonce=nonce, client_pk=client.id, target_link_uri=req.target_link_uri,
         browser_hash=sha256_hex(browser_token),
-        expires_at=utcnow() + timedelta(seconds=settings.login_state_ttl)))
+        expires_at=utcnow() + timedelta(seconds=settings.login_state_ttl),
+        storage_target=(req.lti_storage_target or None) and req.lti_storage_target[:64],
+        login_query=req.query[:4000] or None))
     params = {
         "scope": "openid", "response_type": "id_token", "response_mode": "form_post",
         "prompt": "none", "client_id": client.client_id,
@@ -136,22 +184,40 @@ def _login_state(session: Session, state: str | None, browser_token: str | None)
             "Этот запуск уже был использован: повторная отправка отклонена."), 403)
     if row.expires_at < utcnow():
         raise LaunchError("state_expired", _l("Вход устарел: откройте инструмент из курса заново."))
-    # With third-party cookies blocked the browser sends no binding cookie: the one-time
-    # state and nonce are then the whole defence. When it does send one, it must match.
-    if browser_token and sha256_hex(browser_token) != row.browser_hash:
-        raise LaunchError("other_browser", _l("Вход был начат в другом браузере."), 403)
+    # The state must be bound to this browser (login CSRF: someone else's valid id_token and
+    # state posted from the victim's browser). The cookie, when the browser keeps it;
+    # otherwise the platform's postMessage storage; otherwise refuse.
+    if browser_token:
+        if sha256_hex(browser_token) != row.browser_hash:
+            raise LaunchError("other_browser", _l("Вход был начат в другом браузере."), 403)
+        return row
+    if not row.storage_target:
+        raise UnboundBrowser(row.login_query or "")
     return row
+
+
+class UnboundBrowser(LaunchError):
+    """No cookie came back and the platform offers no storage: the frame cannot prove the
+    login was its own. In a new window (first-party) the cookie works."""
+
+    def __init__(self, login_query: str) -> None:
+        super().__init__("unbound_browser", _l(
+            "Браузер не сохранил cookie Маршрута внутри LMS, поэтому вход нельзя проверить. "
+            "Откройте Маршрут в новом окне."), 403)
+        self.login_query = login_query
 
 
 def complete_launch(
     session: Session, *, id_token: str | None, state: str | None, browser_token: str | None,
     settings: Settings, jwks_cache: JwksCache,
-) -> Launch:
+) -> tuple[Launch, BindingRequired | None]:
+    """The recorded launch, and what the browser still has to prove when no cookie came."""
     login = _login_state(session, state, browser_token)
     if not id_token:
         raise LaunchError("no_id_token", _l("В запросе запуска нет id_token."))
     kid = check_header(_header(id_token))
     client = registry_cache.client_by_pk(session, login.client_pk)
+    needs_storage = not browser_token
     key = jwks_cache.key_for(client.jwks_url, kid)
     body = _verified(id_token, key, settings.clock_leeway)
     expected = Expected(
@@ -173,8 +239,18 @@ def complete_launch(
     if used.rowcount != 1:  # type: ignore[attr-defined]
         raise LaunchError("replayed", _l(
             "Этот запуск уже был использован: повторная отправка отклонена."), 403)
-    return _record_launch(session, body, message_type, deployment.id, deployment.organisation_id,
-                          client.issuer, settings)
+    record = _record_launch(session, body, message_type, deployment.id,
+                            deployment.organisation_id, client.issuer, settings)
+    if needs_storage:
+        # Everything is checked; the browser still has to show it holds the binding secret.
+        return record, BindingRequired(login.storage_target, _origin(client.auth_login_url),
+                                       login.state, login.browser_hash)
+    return record, None
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _display_name(body: dict[str, Any]) -> str:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from flask import (
     Blueprint,
     current_app,
     g,
     jsonify,
+    make_response,
     redirect,
+    render_template,
     request,
     session,
     url_for,
@@ -50,16 +53,29 @@ def login() -> Any:
             raise LaunchError("missing_param", _("В запросе входа нет параметра %(name)s.",
                                                  name=name))
     browser = request.cookies.get(BROWSER_COOKIE) or secrets.token_urlsafe(24)
+    storage_target = _param("lti_storage_target")
     req = services.LoginRequest(
         iss=iss or "", login_hint=hint or "", target_link_uri=target or "",
         client_id=_param("client_id"), lti_message_hint=_param("lti_message_hint"),
-        lti_deployment_id=_param("lti_deployment_id"))
+        lti_deployment_id=_param("lti_deployment_id"), lti_storage_target=storage_target,
+        query=urlencode(request.values.to_dict()))
     dbs = db_session()
     url = services.begin_login(dbs, req, settings, browser)
     dbs.commit()
-    resp = redirect(url, code=302)
+    resp: Any
+    if storage_target:
+        # The platform keeps the binding secret for us in case the frame drops the cookie.
+        state = parse_qs(urlsplit(url).query)["state"][0]
+        resp = make_response(render_template("lti/storage.html", storage={
+            "mode": "put", "target": storage_target, "origin": _origin(url),
+            "key": services.storage_key(state), "value": browser, "next": url}))
+    else:
+        resp = redirect(url, code=302)
+    # Partitioned (CHIPS): a browser that blocks third-party cookies may still keep this one
+    # for the LMS's site only, which is all the binding needs.
     resp.set_cookie(BROWSER_COOKIE, browser, max_age=settings.login_state_ttl, httponly=True,
-                    secure=settings.https, samesite="None" if settings.https else "Lax")
+                    secure=settings.https, samesite="None" if settings.https else "Lax",
+                    partitioned=settings.https)
     return resp
 
 
@@ -68,19 +84,30 @@ def launch() -> Any:
     settings = current_app.config["MARSHRUT"]
     dbs = db_session()
     try:
-        record = services.complete_launch(
+        record, binding = services.complete_launch(
             dbs, id_token=request.form.get("id_token"), state=request.form.get("state"),
             browser_token=request.cookies.get(BROWSER_COOKIE), settings=settings,
             jwks_cache=jwks_cache())
         dbs.commit()
+    except services.UnboundBrowser as err:
+        dbs.rollback()
+        login_url = settings.base_url + "/lti/login?" + err.login_query if err.login_query else ""
+        return render_template("lti/open_window.html", message=str(err.message),
+                               login_url=login_url), err.status
     except LaunchError:
         dbs.rollback()
         raise
     token = sign_launch(record)
+    if binding is not None:
+        # No cookie came back: only a page that reads the binding secret from the platform's
+        # storage in this browser can open the launch token.
+        return render_template("lti/storage.html", storage={
+            "mode": "get", "target": binding.storage_target, "origin": binding.platform_origin,
+            "key": services.storage_key(binding.state),
+            "next": url_for(_first_endpoint(record.target)),
+            **services.seal_for_browser(binding, token)})
     session["lt"] = token
-    target = targets.get(record.target)
-    endpoint = "deep_linking.pick" if record.target == "deeplink" else (
-        target.endpoint if target else "people.home")
+    endpoint = _first_endpoint(record.target)
     current_app.logger.info("launch accepted", extra={"launch": record.id,
                                                        "target": record.target})
     page = url_for(endpoint, lt=token)
@@ -92,6 +119,17 @@ def launch() -> Any:
     adopt_launch(record, token)
     g.page_url = page
     return current_app.view_functions[endpoint]()
+
+
+def _first_endpoint(target_name: str) -> str:
+    target = targets.get(target_name)
+    return "deep_linking.pick" if target_name == "deeplink" else (
+        target.endpoint if target else "people.home")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @bp.get("/.well-known/jwks.json")

@@ -18,8 +18,15 @@ SCHOOLS = {
 }
 
 
+def demo_issuer(settings: Settings) -> str:
+    """The demo LMS's address: beside the tool, or (browser tests) on another site's name
+    for the same server, so the tool's frame is cross-site as in a real LMS."""
+    return str(settings.extra.get("demo_lms_url") or settings.base_url + "/demo")
+
+
 def demo_state(settings: Settings) -> PlatformState:
-    state = PlatformState(issuer=settings.base_url + "/demo", tool_base_url=settings.base_url)
+    state = PlatformState(issuer=demo_issuer(settings), tool_base_url=settings.base_url,
+                          storage_target="_parent")
     seed_demo(state, {slug: dep for slug, (_, dep) in SCHOOLS.items()})
     for course in state.courses.values():
         link = ResourceLink(f"overview-{course.id}", course.id, "Маршрут: обзор класса",
@@ -41,7 +48,7 @@ def mount_demo(app: Flask, settings: Settings) -> PlatformState:
 
 def seed_registry(session: Session, settings: Settings) -> None:
     """Idempotent: the demo schools and the demo LMS registration with one deployment each."""
-    issuer = settings.base_url + "/demo"
+    issuer = demo_issuer(settings)
     for slug, (name, deployment) in SCHOOLS.items():
         org = organisation_by_slug(session, slug)
         if org is None:

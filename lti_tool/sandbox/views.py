@@ -81,6 +81,8 @@ def make_blueprint(state: PlatformState, name: str = "demo") -> Blueprint:  # no
                   "target_link_uri": state.tool_base_url + "/lti/launch",
                   "lti_message_hint": hint, "client_id": state.client_id,
                   "lti_deployment_id": deployment_id}
+        if state.storage_target:
+            params["lti_storage_target"] = state.storage_target
         return redirect(state.tool_base_url + "/lti/login?" + urlencode(params))
 
     @bp.get("/launch/<link_id>")

@@ -49,7 +49,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
     url = f"sqlite:///{tmp / 'marshrut.sqlite'}"
 
     def build(base: str) -> Any:
-        settings = make_settings(tmp, url, base, demo=True)
+        lms = base.replace("127.0.0.1", "localhost") + "/demo"
+        settings = make_settings(tmp, url, base, demo=True, extra={"demo_lms_url": lms})
         app = create_app(settings)
         with app.extensions["marshrut.db"].session() as session:
             seed_registry(session, settings)

@@ -152,8 +152,10 @@ def test_unknown_role_is_ignored(platform, tool):
     assert _roles_of(tool, "odd") == set()
 
 
-def test_no_role_claim_at_all(platform, tool):
-    _accepted(platform, tool, sub="norole", lti_roles=DROP)
+def test_an_empty_roles_claim_is_accepted(platform, tool):
+    """LTI 1.3 requires the roles claim but allows it empty; a launch without it is refused
+    (tests/e2e/test_browser_binding.py::test_roles_claim_is_required_but_may_be_empty)."""
+    _accepted(platform, tool, sub="norole", lti_roles=[])
     assert _roles_of(tool, "norole") == set()
 
 
