@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 
 from flask import Flask, g, jsonify, request
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     database = dbmod.Database(settings.database_url)
     dbmod.init_app(app, database)
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale  # <html lang> follows the UI language
 
     from lti_tool import jobs
     from lti_tool.api import init_api
@@ -98,6 +99,16 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     @app.before_request
     def _request_id() -> None:
         g.request_id = request.headers.get("X-Request-Id") or secrets.token_hex(8)
+
+    @app.get("/")
+    def welcome() -> Any:
+        """What this is and where to go: the demo LMS in the demo, how to connect otherwise."""
+        from flask import render_template
+
+        from lti_tool.web.security import current_viewer
+
+        return render_template("welcome.html", viewer=current_viewer(),
+                               demo=app.extensions.get("marshrut.demo"))
 
     @app.get("/healthz")
     def healthz() -> Any:

@@ -24,6 +24,9 @@ def _app(**overrides: Any) -> Any:
 @click.group()
 def main() -> None:
     """Маршрут: LTI 1.3 tool (ИОМ, portfolios, network courses)."""
+    # The database, the job queue, keys and exports hold minors' personal data: files we
+    # create are readable by our own user only (SQLite gives its -wal/-shm the same mode).
+    os.umask(0o077)
 
 
 @main.group()
@@ -186,8 +189,7 @@ def worker() -> None:
 
     app = _app()
     with app.app_context():
-        consumer = jobs().huey.create_consumer(workers=2, worker_type="thread", periodic=True)
-        consumer.run()
+        jobs().run_consumer(workers=2)
 
 
 @main.command()
@@ -208,11 +210,26 @@ def demo(host: str, port: int) -> None:
     with Database(settings.database_url).session() as session:
         seed_registry(session, settings)
         ensure_keys(session, settings.secret_key)
-    click.echo(f"Маршрут: {settings.base_url}/demo/ — демо-LMS; {settings.base_url}/healthz")
     from lti_tool.server import run
 
     # One worker process: the demo LMS keeps its state in memory.
-    run(host, port, workers=1, threads=8, embedded_worker=True)
+    run(host, port, workers=1, threads=8, embedded_worker=True,
+        banner=_demo_banner(settings.base_url))
+
+
+def _demo_banner(base: str) -> str:
+    from adapters.netschool.sandbox import DEMO_PASSWORD
+    from lti_tool.sandbox.platform import PlatformState, seed_demo
+
+    users = PlatformState(issuer="", tool_base_url="")
+    seed_demo(users, {"a": "a", "b": "b"})
+    people = "\n".join(f"    {u.id:<14} {u.name}" for u in users.users.values())
+    return (f"\n  Маршрут работает: {base}/\n"
+            f"  Откройте демо-LMS: {base}/demo/ — выберите человека, курс и запустите Маршрут.\n"
+            f"  Люди демо-LMS:\n{people}\n"
+            f"  «Сетевой город» (песочница): marshrut sandbox netschool --port 5001; учётка "
+            f"школы zavuch1001, пароль {DEMO_PASSWORD}\n"
+            f"  Остановить: Ctrl+C\n")
 
 
 @main.group()

@@ -63,7 +63,7 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         instance = Path(str(overrides.pop("instance_path", _default_instance_path())))
-        instance.mkdir(parents=True, exist_ok=True)
+        instance.mkdir(mode=0o700, parents=True, exist_ok=True)
         values: dict[str, object] = {
             "instance_path": instance,
             "database_url": os.environ.get(

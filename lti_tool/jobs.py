@@ -4,7 +4,11 @@ settings; ``marshrut worker`` runs a consumer, ``marshrut serve`` an embedded on
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import signal
+import threading
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
@@ -21,8 +25,7 @@ class Jobs:
         if settings.redis_url:
             self.huey = RedisHuey("marshrut", url=settings.redis_url)
         else:
-            self.huey = SqliteHuey(
-                "marshrut", filename=str(settings.instance_path / "jobs.sqlite"))
+            self.huey = _sqlite_huey(settings.instance_path / "jobs.sqlite")
         self.app = app
 
         @self.huey.task(retries=0)
@@ -51,12 +54,36 @@ class Jobs:
             log.info("outbox delivery", extra=counts)
         return counts
 
-    def start_embedded_consumer(self, workers: int = 2) -> Any:
-        """Worker threads inside the web process: enough for a single-machine school."""
+    def run_consumer(self, workers: int = 2, grace: float = 10.0) -> None:
+        """Consume jobs until SIGTERM or SIGINT, then stop gracefully: the jobs in hand get
+        ``grace`` seconds to finish. One still running after that is cut off: a sync resumes
+        from its last checkpoint on the next run, and the score outbox keeps what it has
+        not sent, so nothing is lost (Huey alone treats SIGTERM as an immediate stop)."""
         consumer = self.huey.create_consumer(workers=workers, worker_type="thread",
-                                             periodic=True, check_worker_health=False)
+                                             periodic=True, shutdown_timeout=grace)
+        stop = threading.Event()
         consumer.start()
-        return consumer
+        # After start(): Huey sets its own handlers there (SIGTERM = stop at once).
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        log.info("job consumer started", extra={"workers": workers})
+        while not stop.wait(1.0):
+            pass
+        log.info("job consumer stopping")
+        consumer.stop(graceful=True)  # waits at most ``grace`` s, then interrupts
+
+
+def _sqlite_huey(path: Path) -> Huey:
+    """Create the queue's tables one process at a time (a file lock): the web workers and
+    the consumer start together, and Huey's schema set-up takes an exclusive lock that a
+    concurrent one may fail to get («database is locked»)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return SqliteHuey("marshrut", filename=str(path), timeout=30)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def init_app(app: Flask) -> None:
