@@ -83,7 +83,6 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     ensure_at_startup(database, settings.secret_key)
     jobs.init_app(app)
     security.init_app(app)
-    errors.init_app(app)
     app.register_blueprint(lti_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(lti_admin_bp)
@@ -95,6 +94,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
         mount_demo(app, settings)
     init_api(app)
+    # After the API: flask-smorest registers a JSON handler for every HTTPException, which
+    # would otherwise answer pages with raw JSON. Ours gives pages HTML and the API JSON.
+    errors.init_app(app)
 
     @app.before_request
     def _request_id() -> None:
