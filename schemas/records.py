@@ -348,7 +348,10 @@ def load(record_type: type[R], data: dict[str, Any], source: str) -> R:
         items = None
     try:
         if items is not None:
-            return _load_memo(record_type, items)  # type: ignore[no-any-return, arg-type]
+            # The values' types are part of the key: True == 1 == 1.0 hash alike, and a
+            # verdict must not depend on which of them was seen first.
+            return _load_memo(  # type: ignore[no-any-return]
+                record_type, items, tuple(map(type, data.values())))
         return _load(record_type, data)  # type: ignore[no-any-return]
     except ValidationError as exc:
         errors = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
@@ -430,7 +433,8 @@ def _plain_day(value: Any) -> bool:
 
 
 @functools.lru_cache(maxsize=65536)
-def _load_memo(record_type: type, items: tuple[tuple[str, Any], ...]) -> Any:
+def _load_memo(record_type: type, items: tuple[tuple[str, Any], ...],
+               _types: tuple[type, ...]) -> Any:
     # One shared object per distinct record also lets sync digests memoise its repr.
     return _load(record_type, dict(items))  # errors are raised, never cached
 

@@ -109,7 +109,7 @@ def _one(item: Any, lesson: dict[str, Any], student_id: str, class_id: str,
 ASSIGNMENT_FIELDS = ("source_id", "class_id", "subject", "title", "type_name", "weight", "due")
 
 
-@functools.lru_cache(maxsize=32768)
+@functools.lru_cache(maxsize=32768, typed=True)  # typed: True and 1 are not one key
 def _valid_assignment(*fields: Any) -> AssignmentRecord | None:
     """A class's assignment comes once in every student's diary (≈ 430 000 items a year for
     a large school, 26 000 distinct): validated once here, by its fields as they arrive, and
