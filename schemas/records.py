@@ -334,6 +334,10 @@ def load(record_type: type[R], data: dict[str, Any], source: str) -> R:
     Valid results of hashable input are memoised: a diary repeats the same assignment for
     every student of a class, and records are frozen, so one validation serves them all.
     """
+    if any(type(v) is str and "\x00" in v for v in data.values()):
+        # PostgreSQL cannot store NUL in text (one such name aborted a whole sync), and it
+        # never means anything in a name or a comment: drop it, keep the record.
+        data = {k: v.replace("\x00", "") if type(v) is str else v for k, v in data.items()}
     own = _OWN.get(record_type)  # a student's own record never repeats: no memo
     if own is not None:
         record = own(data)

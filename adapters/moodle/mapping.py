@@ -11,6 +11,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import lxml.html
+from lxml import etree
+
 from adapters.scale import to_mark
 from schemas.records import (
     AssignmentRecord,
@@ -141,12 +144,25 @@ def grade_records(course: ClassRecord, usergrades: list[dict[str, Any]], student
     return assignments, marks, fetched
 
 
-_TAGS = re.compile(r"<[^>]+>")
+_BREAKS = frozenset(("br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4",
+                     "blockquote", "pre", "ul", "ol", "table"))
 
 
 def _text(html: Any) -> str:
-    """Moodle feedback is HTML; the journal keeps plain text."""
-    return " ".join(_TAGS.sub(" ", str(html or "")).split())
+    """Moodle feedback is HTML; the journal keeps plain text. Parsed by lxml (a regex left
+    entities such as ``&nbsp;&amp;`` in the comment and could not tell markup from text)."""
+    source = str(html or "")
+    if not source.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(source, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return " ".join(source.split())
+    for el in root.iter():
+        if el is not root and el.tag in _BREAKS:  # a paragraph or line break parts words
+            el.tail = " " + (el.tail or "")
+    text = root.text_content()
+    return " ".join(text.replace("\xa0", " ").split())
 
 
 def _numeric(value: str) -> tuple[int, str]:

@@ -137,3 +137,25 @@ def test_oneroster_delta_after_bulk_changes_only_what_it_lists(db: Database,
     # bulk had 5; the delta adds s3 to 10А and removes s2 from it
     assert active == 5
     assert _marks(db) == 4  # res6 added, res2 deleted
+
+
+def test_a_nul_byte_in_a_name_does_not_abort_the_sync(database_url: str, tmp_path: Path
+                                                      ) -> None:
+    """PostgreSQL refuses NUL in text: it is dropped at the schema boundary (issue 7)."""
+    from lti_tool.people.models import Person
+
+    header, first, *rest = BULK["users.csv"].splitlines()
+    cells = first.split(",")
+    given = header.split(",").index("givenName")
+    cells[given] = cells[given][:2] + "\x00" + cells[given][2:]
+    users = "\n".join([header, ",".join(cells), *rest]) + "\n"
+    db = Database(database_url)
+    path = write_folder(tmp_path / "set", {**BULK, "users.csv": users})
+    conn = _connect(db, {"kind": "oneroster", "path": str(path)})
+    result = sync_now(db, conn, SECRET, _options())
+    assert result.status == "done", result.message
+    assert _marks(db) == 4
+    with db.session() as s:
+        names = [p.display_name for p in s.scalars(select(Person))]
+    assert names and not any("\x00" in n for n in names)
+    db.engine.dispose()
