@@ -11,7 +11,8 @@ from adapters.moodle.mapping import _text
 @pytest.mark.parametrize(("html", "text"), [
     ("<p>Хорошо&nbsp;&amp; аккуратно</p><p>Проверьте №3</p>",
      "Хорошо & аккуратно Проверьте №3"),
-    ("<b>Молодец</b>, но &laquo;5&raquo; &mdash; в следующий раз", "Молодец, но «5» — в следующий раз"),
+    ("<b>Молодец</b>, но &laquo;5&raquo; &mdash; в следующий раз",
+     "Молодец, но «5» — в следующий раз"),
     ("a<br>b<br/>c", "a b c"),
     ("3 &lt; 5 &amp;&amp; 5 &gt; 3", "3 < 5 && 5 > 3"),
     ("plain 3 < 5", "plain 3 < 5"),
