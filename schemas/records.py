@@ -354,8 +354,8 @@ def load(record_type: type[R], data: dict[str, Any], source: str) -> R:
         if items is not None:
             # The values' types are part of the key: True == 1 == 1.0 hash alike, and a
             # verdict must not depend on which of them was seen first.
-            return _load_memo(  # type: ignore[no-any-return, arg-type]
-                record_type, items, tuple(map(type, data.values())))
+            types = tuple(map(type, data.values()))
+            return _load_memo(record_type, items, types)  # type: ignore[no-any-return, arg-type]
         return _load(record_type, data)  # type: ignore[no-any-return]
     except ValidationError as exc:
         errors = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
