@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -118,6 +119,27 @@ def find_deployment(session: Session, client: ClientInfo, deployment_id: str
     if client.status == "active":
         _put(key, info)
     return info
+
+
+def frame_origins(session: Session) -> tuple[str, ...]:
+    """Origins of the active platforms (issuer and login URL): the only sites allowed to
+    frame the tool (CSP frame-ancestors)."""
+    cached = _get(("frame-origins",))
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    rows = session.execute(select(Platform.issuer, Platform.auth_login_url).join(
+        PlatformClient, PlatformClient.platform_id == Platform.id).where(
+        PlatformClient.status == "active").distinct()).all()
+    origins = sorted({_origin(url) for row in rows for url in row if _origin(url)})
+    _put(("frame-origins",), tuple(origins))
+    return tuple(origins)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
 
 
 # -- invalidation ----------------------------------------------------------------------------

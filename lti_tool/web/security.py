@@ -51,12 +51,21 @@ def sign_launch(launch: Launch) -> str:
     return _serializer().dumps(launch.token_id)
 
 
+_SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
+
+
 def _token_from_request() -> str | None:
+    """The launch token, from the header, the query or the form. The cookie session only
+    counts for safe methods: a browser sends cookies with another site's form too, while
+    the token in the request itself is a secret that site cannot know (this is the CSRF
+    protection of every form and API call)."""
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
         return auth[7:].strip()
-    return (request.headers.get(HEADER) or request.args.get("lt") or request.form.get("lt")
-            or session.get("lt"))
+    explicit = request.headers.get(HEADER) or request.args.get("lt") or request.form.get("lt")
+    if explicit or request.method not in _SAFE_METHODS:
+        return explicit
+    return session.get("lt")  # type: ignore[no-any-return]
 
 
 def load_launch() -> Launch | None:
@@ -130,15 +139,27 @@ def token_field() -> Markup:
     return Markup('<input type="hidden" name="lt" value="%s">') % escape(token)
 
 
+def _frame_ancestors() -> str:
+    from lti_tool.lti.registry_cache import frame_origins
+
+    try:
+        origins = frame_origins(db_session())
+    except Exception:  # no database (e.g. it is down): the strict answer
+        current_app.logger.warning("frame-ancestors: registry unavailable", exc_info=True)
+        origins = ()
+    return " ".join(("'self'", *origins))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(app_url=app_url, token_field=token_field,
                                  current_viewer=current_viewer)
 
     @app.after_request
     def _headers(resp: Any) -> Any:
-        # The tool lives in the LMS iframe: allow framing, but nothing else loose.
-        resp.headers.setdefault("Content-Security-Policy",
-                                "frame-ancestors *; object-src 'none'; base-uri 'self'")
+        # The tool lives in the LMS iframe: only the registered platforms may frame it.
+        if "Content-Security-Policy" not in resp.headers:
+            resp.headers["Content-Security-Policy"] = (
+                f"frame-ancestors {_frame_ancestors()}; object-src 'none'; base-uri 'self'")
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "no-referrer")
         if g.get("launch_token"):
