@@ -105,6 +105,26 @@ def lti() -> None:
     """LTI platform registrations."""
 
 
+@lti.command("revoke")
+@click.option("--org", "org_slug", required=True, help="organisation slug")
+@click.option("--person", "person_id", default=None, help="a person's public id")
+@click.option("--all", "everyone", is_flag=True, help="every live launch of the organisation")
+def lti_revoke(org_slug: str, person_id: str | None, everyone: bool) -> None:
+    """End live launch tokens now (a stolen or shared link stops working)."""
+    from lti_tool.db import Database
+    from lti_tool.lti.revocation import revoke_launches
+
+    if (person_id is None) == (not everyone):
+        raise click.UsageError("укажите --person ID или --all")
+    with Database(_settings().database_url).session() as session:
+        try:
+            count = revoke_launches(session, _org_id(session, org_slug),
+                                    person_public_id=person_id)
+        except LookupError as exc:
+            raise click.ClickException(f"нет человека {exc}") from exc
+    click.echo(f"revoked {count} launch(es)")
+
+
 @lti.command("add-platform")
 @click.option("--issuer", required=True)
 @click.option("--client-id", required=True)
