@@ -78,4 +78,5 @@ def init_api(app: Flask) -> Api:
                         "description": "Подписанный токен запуска LTI"})
     api.spec.options["security"] = [{"launchToken": []}]
     api.register_blueprint(blp)
+    app.extensions["marshrut.api"] = api  # web/errors.py answers API errors through it
     return api

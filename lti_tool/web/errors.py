@@ -39,6 +39,9 @@ def init_app(app: Flask) -> None:
     def _http_error(err: HTTPException) -> Any:
         status = err.code or 500
         title = str(_TITLES.get(status, _("Ошибка")))
+        api = app.extensions.get("marshrut.api")
+        if api is not None and request.path.startswith("/api/"):
+            return api.handle_http_exception(err)  # the API's documented error shape
         if _wants_json():
             payload: dict[str, Any] = {"error": status, "message": title}
             data = getattr(err, "data", None)
