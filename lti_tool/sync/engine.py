@@ -145,10 +145,11 @@ class _Sync:
     # --- roster ---------------------------------------------------------------------------
 
     def _roster(self, s: Session, conn: SourceConnection, run: SyncRun) -> Any:
+        namespace = rules.scoped_namespace(conn, self.source)
         batch = self._call(self.source.fetch_roster) if isinstance(
             self.source, RosterSource) else None
         if batch is None:
-            self.people, self.classes = known_maps(s, conn, self.source.namespace)
+            self.people, self.classes = known_maps(s, conn, namespace)
             return None
         roster = batch.roster
         self.counts["fetched"] += len(roster.people) + len(roster.classes) + len(
@@ -157,12 +158,11 @@ class _Sync:
         records = [*roster.classes, *roster.people, *roster.enrolments]
         digest = rules.digest(records)
         if self.checkpoints.get("roster") == digest:
-            self.people, self.classes = known_maps(s, conn, self.source.namespace)
+            self.people, self.classes = known_maps(s, conn, namespace)
             self.counts["people.unchanged"] += len(roster.people)
             self.counts["classes.unchanged"] += len(roster.classes)
         else:
-            self.people, self.classes = apply_roster(s, conn, self.source.namespace, batch,
-                                                     self.counts)
+            self.people, self.classes = apply_roster(s, conn, namespace, batch, self.counts)
             self._checkpoint(s, "roster", digest)
         return batch
 
@@ -201,7 +201,8 @@ class _Sync:
             run.chunks_total = len(chunks)
             run.chunks_done = len(chunks) - len(todo)
             self.counts["chunks.resumed"] += len(chunks) - len(todo)
-            self.origin = Origin(conn.organisation_id, conn.kind, self.source.namespace)
+            self.origin = Origin(conn.organisation_id, conn.kind,
+                                 rules.scoped_namespace(conn, self.source))
         self.done, self.total = len(chunks) - len(todo), len(chunks)
         self.progress(self.done, self.total)
         return self._fetch_all(todo)

@@ -164,3 +164,13 @@ def explain(exc: RemoteError) -> str:
     if isinstance(exc, RemoteUnavailable):
         return f"Сервер недоступен, повторите позже: {exc.message}"
     return f"Сервер ответил не так, как ожидалось: {exc.message}"
+
+
+def scoped_namespace(conn: Any, source: Any) -> str:
+    """Where a connection's remote ids live: the source's own id space *within the school*.
+
+    Remote ids are chosen by the remote system (a OneRoster export may call its school
+    «1», as the next school's does): two schools' data must never meet under one key, so
+    the organisation is part of every key the sync writes (people links, classes, journal).
+    """
+    return f"{source.namespace}@org{conn.organisation_id}"
