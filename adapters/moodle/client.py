@@ -130,9 +130,13 @@ class MoodleClient:
         return _expect(answer.get("usergrades"), list, "usergrades")
 
     def assignments(self, course_ids: list[int]) -> list[dict[str, Any]]:
-        """``mod_assign_get_assignments``: the courses with their assignments (due dates)."""
-        answer = _expect(self.call("mod_assign_get_assignments", {"courseids": course_ids}),
-                         dict, "assignments")
+        """``mod_assign_get_assignments``: the courses with their assignments (due dates).
+
+        ``includenotenrolledcourses=1``: without it Moodle serves only courses the calling
+        user is *enrolled* in, and a WS service account is enrolled nowhere — every course
+        came back as warning 2 and due dates fell back to the course start."""
+        answer = _expect(self.call("mod_assign_get_assignments", {
+            "courseids": course_ids, "includenotenrolledcourses": 1}), dict, "assignments")
         return _expect(answer.get("courses"), list, "assignment courses")
 
     def course_module(self, cmid: int) -> dict[str, Any]:

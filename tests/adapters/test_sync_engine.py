@@ -159,3 +159,21 @@ def test_a_nul_byte_in_a_name_does_not_abort_the_sync(database_url: str, tmp_pat
         names = [p.display_name for p in s.scalars(select(Person))]
     assert names and not any("\x00" in n for n in names)
     db.engine.dispose()
+
+
+def test_moodle_incremental_sync_finds_grades_due_in_its_window(db: Database) -> None:
+    """An incremental run fetches only the weeks since the last run; with due dates fallen
+    back to the course start (no includenotenrolledcourses, issue 7) it found nothing."""
+    state = seeded()
+    cmids = {a.cmid for a in state.activities.values()
+             if a.modname == "assign" and date(2026, 9, 10) <= date.fromtimestamp(a.duedate)
+             <= date(2026, 9, 20)}
+    expected = sum(1 for (cmid, _), g in state.grades.items()
+                   if cmid in cmids and g.value is not None)
+    with serve(lambda base: create_app(state)) as (base, _):
+        conn = _connect(db, {"kind": "moodle", "base_url": base, "token": TOKEN})
+        result = sync_now(db, conn, SECRET, SyncOptions(
+            since=date(2026, 9, 10), today=date(2026, 9, 13), backoff_initial=0.01,
+            backoff_max=0.02, attempts=2))
+    assert result.status == "done", result.message
+    assert expected > 0 and result.counts["marks.created"] == expected == _marks(db)

@@ -133,13 +133,27 @@ def grade_items(state: MoodleState, params: dict[str, Any], user: int) -> Any:
 
 
 def assignments(state: MoodleState, params: dict[str, Any], user: int) -> Any:
+    """As Moodle's ``mod_assign_get_assignments``: without ``includenotenrolledcourses=1``
+    only courses the calling user is *enrolled* in are served (an empty ``courseids`` means
+    all of them); others get warning 2. A WS service account is enrolled nowhere."""
     wanted = [int(c) for c in phpform.as_list(params.get("courseids"))]
+    every = str(params.get("includenotenrolledcourses") or "0") in ("1", "true")
+    mine = {c for (c, u) in state.roles if u == user}
     out, warnings = [], []
-    for course_id in wanted or sorted(state.courses):
+    if not wanted:
+        chosen = sorted(mine)
+    elif every:
+        chosen = wanted
+    else:
+        chosen = [c for c in wanted if c in mine]
+        warnings += [{"item": "course", "itemid": c, "warningcode": "2",
+                      "message": "User is not enrolled or does not have requested capability"}
+                     for c in wanted if c not in mine]
+    for course_id in chosen:
         course = state.courses.get(course_id)
         if course is None:
             warnings.append({"item": "course", "itemid": course_id, "warningcode": "1",
-                             "message": "No access rights in module context"})
+                             "message": "No access rights in course context"})
             continue
         out.append({"id": course.id, "fullname": course.fullname,
                     "shortname": course.shortname, "timemodified": 0,

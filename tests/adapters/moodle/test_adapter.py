@@ -95,3 +95,20 @@ def test_suspended_enrolments_are_left_out(moodle: Moodle) -> None:
     assert ("2", "student") not in {(e.class_id, e.role) for e in roster.enrolments
                                     if e.person_id == str(pupil)}
     assert any(e.person_id == str(pupil) for e in roster.enrolments)  # still in course 3
+
+
+def test_due_dates_come_from_moodle_for_a_service_account_enrolled_nowhere(
+        moodle: Moodle) -> None:
+    """Real Moodle serves mod_assign_get_assignments only for courses the WS user is
+    enrolled in unless ``includenotenrolledcourses=1`` (issue 7): without it every due date
+    fell back to the course start."""
+    assert not any(u == 2 for (_, u) in moodle.state.roles)  # the WS account
+    source = MoodleSource(moodle.base, TOKEN)
+    roster = source.fetch_roster().roster
+    chunk = source.chunks(*YEAR, roster)[0]
+    batch = source.fetch_grades(chunk)
+    dues = {a.source_id: a.due for a in batch.assignments if a.type_name != "Тест"}
+    assert dues and all(
+        a.due == date.fromtimestamp(moodle.state.activities[int(a.source_id)].duedate)
+        for a in batch.assignments if a.source_id in dues)
+    assert date(2026, 9, 1) not in dues.values()
