@@ -10,26 +10,26 @@ from __future__ import annotations
 import secrets
 import zipfile
 from pathlib import Path
-from typing import IO
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from werkzeug.datastructures import FileStorage
 
 #: The web form's own limit (Flask's MAX_CONTENT_LENGTH bounds the whole request too).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def store_oneroster_upload(instance_path: Path, organisation_id: int, stream: IO[bytes] | None,
-                           filename: str) -> str:
+def store_oneroster_upload(instance_path: Path, organisation_id: int,
+                           upload: FileStorage | None) -> str:
     """Save the zip and return its path; ValidationError on the ``file`` field otherwise."""
-    if stream is None or not filename:
+    if upload is None or not upload.filename:
         raise ValidationError({"file": [_("Загрузите zip-архив выгрузки OneRoster.")]})
     folder = instance_path / "uploads" / "oneroster" / f"org{organisation_id}"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = folder / f"{secrets.token_hex(12)}.zip"
     size = 0
     with open(target, "wb") as out:
-        while piece := stream.read(1024 * 1024):
+        while piece := upload.stream.read(1024 * 1024):
             size += len(piece)
             if size > MAX_UPLOAD_BYTES:
                 out.close()

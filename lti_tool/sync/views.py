@@ -61,10 +61,8 @@ def create() -> Any:
     stored = ""
     try:
         if form.get("kind") == "oneroster":
-            upload = request.files.get("file")
             stored = form["path"] = uploads.store_oneroster_upload(
-                settings.instance_path, viewer.organisation_id, upload and upload.stream,
-                upload.filename if upload else "")
+                settings.instance_path, viewer.organisation_id, request.files.get("file"))
         conn = services.create_connection(dbs, viewer.organisation_id, form,
                                           current_app.config["SECRET_KEY"], viewer.person_id,
                                           public_urls_only=not settings.allow_private_urls)
@@ -134,7 +132,7 @@ def upload(public_id: str) -> Any:
     file = request.files.get("file")
     try:
         path = uploads.store_oneroster_upload(settings.instance_path, viewer.organisation_id,
-                                              file and file.stream, file.filename if file else "")
+                                              file)
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {}
         return _detail(viewer, conn, error=" ".join(messages.get("file", [])), status=400)
