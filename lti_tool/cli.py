@@ -101,6 +101,24 @@ def _org_id(session: Any, slug: str) -> int:
 
 
 @main.group()
+def scores() -> None:
+    """Scores waiting to go to the LMS gradebook (AGS outbox)."""
+
+
+@scores.command("retry")
+@click.option("--org", "org_slug", required=True, help="organisation slug")
+def scores_retry(org_slug: str) -> None:
+    """Send again the scores the LMS did not take during automatic retries."""
+    from lti_tool.db import Database
+    from lti_tool.gradebook.services import retry_failed
+
+    with Database(_settings().database_url).session() as session:
+        count = retry_failed(session, _org_id(session, org_slug), user_subs=None,
+                             actor_id=None)
+    click.echo(f"{count} score(s) queued again")
+
+
+@main.group()
 def lti() -> None:
     """LTI platform registrations."""
 

@@ -108,6 +108,31 @@ def read(path: str | Path) -> Parsed:
     return parsed
 
 
+#: Limits for a zip (a 200 KB archive once expanded to 2 GB in memory): a OneRoster set of
+#: a large school for a year is tens of MB of CSV and compresses about tenfold.
+MAX_MEMBERS = 40
+MAX_MEMBER_BYTES = 200 * 1024 * 1024
+MAX_TOTAL_BYTES = 400 * 1024 * 1024
+MAX_RATIO = 200
+
+
+def _unzip(archive: zipfile.ZipFile, name: str, budget: list[int]) -> bytes:
+    """One member, read in pieces and stopped as soon as it passes a limit: the sizes in
+    the zip's own headers are only claims, so they are checked again while reading."""
+    info = archive.getinfo(name)
+    limit = min(MAX_MEMBER_BYTES, budget[0], max(info.compress_size, 1) * MAX_RATIO)
+    out = bytearray()
+    with archive.open(info) as member:
+        while piece := member.read(1024 * 1024):
+            out += piece
+            if len(out) > limit:
+                raise ImportRefused([
+                    f"{name}: слишком большой после распаковки (больше {limit // 1024 // 1024} "
+                    f"МБ, или сжат более чем в {MAX_RATIO} раз); такой архив не принимается"])
+    budget[0] -= len(out)
+    return bytes(out)
+
+
 def _open(path: Path) -> dict[str, str]:
     """File name → text, from a zip or a folder (the set may sit in one top folder)."""
     blobs: dict[str, bytes] = {}
@@ -118,9 +143,13 @@ def _open(path: Path) -> dict[str, str]:
     elif zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             names = [n for n in archive.namelist() if n.endswith(".csv")]
+            if len(names) > MAX_MEMBERS:
+                raise ImportRefused([f"{path.name}: в архиве {len(names)} CSV-файлов, "
+                                     f"допустимо не больше {MAX_MEMBERS}"])
             prefix = min((n[:-len("manifest.csv")] for n in names
                           if n.rsplit("/", 1)[-1] == "manifest.csv"), key=len, default="")
-            blobs = {n[len(prefix):]: archive.read(n) for n in names
+            budget = [MAX_TOTAL_BYTES]
+            blobs = {n[len(prefix):]: _unzip(archive, n, budget) for n in names
                      if n.startswith(prefix) and "/" not in n[len(prefix):]}
     elif path.exists():
         raise ImportRefused([f"{path.name}: это не zip-архив и не папка"])

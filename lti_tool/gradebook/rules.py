@@ -8,8 +8,10 @@ BASE = timedelta(seconds=30)
 CAP = timedelta(hours=1)
 #: A claimed row whose worker died is taken again after this lease.
 LEASE = timedelta(minutes=5)
-#: After this many failures an operator must look (the row stays, marked ``failed``).
-MAX_ATTEMPTS = 20
+#: Automatic tries stop after about three days (a weekend of LMS outage: 7 tries in the first
+#: hour, then one an hour). The row is never dropped: it stays ``failed``, the teacher sees
+#: it and can send it again (``retry_failed``), as can an operator (``marshrut scores retry``).
+MAX_ATTEMPTS = 80
 
 
 def backoff(attempts: int) -> timedelta:

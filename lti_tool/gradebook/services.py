@@ -20,6 +20,7 @@ from lti_tool.gradebook.models import OutboxScore
 from lti_tool.gradebook.rules import LEASE, MAX_ATTEMPTS, backoff, score_key
 from lti_tool.lti.connector import connector_for
 from lti_tool.lti.models import Deployment
+from lti_tool.people.services import audit
 
 log = logging.getLogger("marshrut.gradebook")
 
@@ -129,3 +130,19 @@ def deliver_due(db: Database, secret_key: str, limit: int = 100) -> dict[str, in
                 row.last_error = ""
                 counts["sent"] += 1
     return counts
+
+
+def retry_failed(session: Session, organisation_id: int, *, user_subs: list[str] | None,
+                 actor_id: int | None) -> int:
+    """Send failed scores again: due now, with a fresh count of tries. ``user_subs`` limits
+    it to some students (a teacher's class); None is the whole organisation (operator)."""
+    query = update(OutboxScore).where(OutboxScore.organisation_id == organisation_id,
+                                      OutboxScore.status == "failed")
+    if user_subs is not None:
+        query = query.where(OutboxScore.user_sub.in_(user_subs))
+    result = session.execute(query.values(status="pending", attempts=0,
+                                          next_attempt_at=utcnow()))
+    count = int(result.rowcount)  # type: ignore[attr-defined]
+    if count:
+        audit(session, actor_id, organisation_id, "scores.retry", "ags_outbox", "*", count=count)
+    return count

@@ -183,3 +183,23 @@ def post_score(class_id: str) -> Any:
     jobs().deliver_outbox()
     flash(_("Балл поставлен в очередь отправки в журнал LMS."))
     return redirect(app_url("people.class_overview", class_id=group.public_id), code=303)
+
+
+@bp.post("/class/<class_id>/scores/retry")
+@login_required
+def retry_scores(class_id: str) -> Any:
+    """Scores the LMS did not take for days are kept; the teacher sends them again."""
+    viewer, dbs = _viewer(), db_session()
+    group = _class_or_404(class_id, viewer)
+    if not access.can_grade_class(dbs, viewer, group):
+        abort(403)
+    students = [s.id for s in people.class_roster(dbs, group.id)]
+    subs = list(dbs.scalars(select(IdentityLink.external_id).where(
+        IdentityLink.person_id.in_(students), IdentityLink.source == "lti")))
+    count = gradebook.retry_failed(dbs, group.organisation_id, user_subs=subs,
+                                   actor_id=viewer.person_id)
+    dbs.commit()
+    if count:
+        jobs().deliver_outbox()
+    flash(_("Снова отправляются баллы: %(n)s.", n=count))
+    return redirect(app_url("people.class_overview", class_id=group.public_id), code=303)

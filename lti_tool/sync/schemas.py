@@ -27,6 +27,7 @@ REQUIRED = {
 }
 LABELS = {
     "kind": _l("Источник"), "title": _l("Название"), "base_url": _l("Адрес сервера"),
+    "file": _l("Выгрузка OneRoster (zip)"),
     "login": _l("Логин"), "password": _l("Пароль"), "school": _l("Школа"),
     "token": _l("Токен веб-службы"), "path": _l("Папка или архив OneRoster"),
     "match_keys": _l("Ключи сопоставления людей"),

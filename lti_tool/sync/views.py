@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 from lti_tool.db import db_session
 from lti_tool.jobs import jobs
 from lti_tool.people.services import audit
-from lti_tool.sync import services
+from lti_tool.sync import services, uploads
 from lti_tool.sync.models import SourceConnection
 from lti_tool.sync.schemas import LABELS
 from lti_tool.web.security import Viewer, current_viewer, login_required
@@ -56,12 +56,19 @@ def index() -> Any:
 def create() -> Any:
     viewer = _admin()
     dbs = db_session()
+    settings = current_app.config["MARSHRUT"]
+    form = {k: v for k, v in request.form.items() if k != "path"}  # never a server path
+    stored = ""
     try:
-        conn = services.create_connection(dbs, viewer.organisation_id, request.form,
+        if form.get("kind") == "oneroster":
+            stored = form["path"] = uploads.store_oneroster_upload(
+                settings.instance_path, viewer.organisation_id, request.files.get("file"))
+        conn = services.create_connection(dbs, viewer.organisation_id, form,
                                           current_app.config["SECRET_KEY"], viewer.person_id,
-                                          public_urls_only=not current_app.config[
-                                              "MARSHRUT"].allow_private_urls)
+                                          public_urls_only=not settings.allow_private_urls)
     except ValidationError as exc:
+        if stored:
+            uploads.forget_upload(settings.instance_path, stored)
         dbs.rollback()
         safe = {k: v for k, v in request.form.items() if k not in ("password", "token")}
         return _index(viewer, safe, exc.messages if isinstance(exc.messages, dict) else {},
@@ -111,6 +118,35 @@ def run(public_id: str) -> Any:
     jobs().sync_connection(conn.id, "admin")
     return _detail(viewer, conn, notice=_("Синхронизация поставлена в очередь. Обновите "
                                           "страницу, чтобы увидеть отчёт."), status=202)
+
+
+@bp.post("/<public_id>/upload")
+@login_required
+def upload(public_id: str) -> Any:
+    """A new OneRoster drop for the connection: stored, then synced."""
+    viewer = _admin()
+    conn = _connection(viewer, public_id)
+    if conn.kind != "oneroster":
+        abort(404)
+    settings = current_app.config["MARSHRUT"]
+    file = request.files.get("file")
+    try:
+        path = uploads.store_oneroster_upload(settings.instance_path, viewer.organisation_id,
+                                              file)
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {}
+        return _detail(viewer, conn, error=" ".join(messages.get("file", [])), status=400)
+    dbs = db_session()
+    previous = conn.settings.get("path", "")
+    conn.settings = {**conn.settings, "path": path}
+    audit(dbs, viewer.person_id, viewer.organisation_id, "sync.upload", "sync_connection",
+          conn.public_id, file=file.filename if file else "")
+    dbs.commit()
+    if previous:
+        uploads.forget_upload(settings.instance_path, previous)
+    jobs().sync_connection(conn.id, "admin")
+    return _detail(viewer, conn, notice=_("Выгрузка загружена, синхронизация поставлена в "
+                                          "очередь."), status=202)
 
 
 @bp.get("/runs/<public_id>")

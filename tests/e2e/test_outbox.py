@@ -122,3 +122,51 @@ def test_two_deliverers_at_once_post_each_score_once(platform, tool):
         3.0, 4.0, 5.0]
     assert {r.status for r in _rows(tool)} == {"sent"}
     assert {r.attempts for r in _rows(tool)} == {1}
+
+
+def test_a_long_outage_keeps_the_score_and_the_teacher_sends_it_again(platform, tool):
+    """Issue 7: after ≈13 h of LMS outage scores were dropped for good. Automatic tries
+    now stop after about three days; the score is kept, shown, and sent again on demand."""
+    from lti_tool.gradebook.rules import MAX_ATTEMPTS
+
+    secret = tool.app.config["SECRET_KEY"]
+    assert sum(backoff(n).total_seconds() for n in range(1, MAX_ATTEMPTS)) > 2.5 * 86400
+    client = requests.Session()
+    link = add_link(platform)
+    resp = launch(client, platform, link, "t-ivanova")
+    token, page = launch_token(resp), page_url(resp).split("?")[0]
+    resp = client.post(page + "/roster", data={"lt": token}, timeout=30)
+    student = html.fromstring(resp.text).xpath('//input[@name="student"]/@value')[0]
+    platform.services_down = True
+    client.post(page + "/scores", data={"lt": token, "student": student, "score": "4"},
+                timeout=30)
+    with tool.db.session() as s:
+        s.execute(update(OutboxScore).values(attempts=MAX_ATTEMPTS - 1))
+    _make_due(tool)
+    assert deliver_due(tool.db, secret)["failed"] == 1
+    (row,) = _rows(tool)
+    assert row.status == "failed"  # kept, not dropped
+
+    shown = client.get(page, params={"lt": token}, timeout=30)
+    assert 'data-testid="failed-scores"' in shown.text and "Отправить снова" in shown.text
+    student_view = launch(requests.Session(), platform, link, "s-petrov")  # no such button
+    assert "Отправить снова" not in student_view.text
+
+    platform.services_down = False
+    again = client.post(page + "/scores/retry", data={"lt": token}, timeout=30)
+    assert again.status_code == 200 and "Снова отправляются баллы: 1" in again.text
+    (row,) = _rows(tool)
+    assert row.status == "pending" and row.attempts == 0
+    assert deliver_due(tool.db, secret)["sent"] == 1
+    assert [s["scoreGiven"] for s in platform.lineitems[link.lineitem_id].scores.values()] == [4]
+
+
+def test_a_student_cannot_resend_scores(platform, tool):
+    client = requests.Session()
+    link = add_link(platform)
+    resp = launch(client, platform, link, "t-ivanova")
+    page = page_url(resp).split("?")[0]
+    student = launch(requests.Session(), platform, link, "s-petrov")
+    forbidden = requests.post(page + "/scores/retry", data={"lt": launch_token(student)},
+                              timeout=30)
+    assert forbidden.status_code == 403

@@ -169,3 +169,29 @@ def test_not_a_set_at_all(tmp_path: Path) -> None:
         OneRosterSource(tmp_path / "notes.txt").check()
     with pytest.raises(ImportRefused, match="нет файла или папки"):
         OneRosterSource(tmp_path / "missing.zip").check()
+
+
+def test_a_zip_bomb_is_refused_without_expanding_it(tmp_path):
+    """Issue 7: a 200 KB zip used 1.96 GB of memory. Limits on size and ratio, checked while
+    reading (the zip's headers may lie)."""
+    import tracemalloc
+    import zipfile
+
+    from adapters.oneroster.reader import ImportRefused, read
+    from tests.adapters.oneroster.sets import BULK
+
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, text in BULK.items():
+            archive.writestr(name, text)
+        archive.writestr("results.csv", BULK["results.csv"] + "x" * (300 * 1024 * 1024))
+    assert bomb.stat().st_size < 1024 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportRefused) as refused:
+            read(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "results.csv: слишком большой после распаковки" in str(refused.value.problems)
+    assert peak < 200 * 1024 * 1024
