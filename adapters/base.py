@@ -128,9 +128,13 @@ class GradePush:
 
 @dataclass(frozen=True)
 class PushOutcome:
+    """``ok``: the grade was written. ``feedback_delivered``: None when the push had no
+    feedback, else whether it reached the remote (a sink may take grades but not feedback)."""
+
     push: GradePush
     ok: bool
     message: str = ""
+    feedback_delivered: bool | None = None
 
 
 # --- ports --------------------------------------------------------------------------------

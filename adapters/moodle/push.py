@@ -14,6 +14,12 @@ code  constant                    what a push gets
 4     GRADE_UPDATE_ITEM_LOCKED    failed: the grade item is locked in the gradebook
 ====  ==========================  ==========================================================
 
+Feedback does not travel this way: Moodle validates each grade's ``str_feedback`` and then
+drops it (``core_grades_external::update_grades`` hands ``grade_update()`` only ``userid``
+and ``rawgrade``), and every entry must carry a grade. So feedback is never sent; a push
+with feedback reports ``feedback_delivered=False`` and says so, and a feedback-only push
+fails without a call — the teacher learns that the comment is not in Moodle.
+
 Requests are cut so a form never exceeds the server's ``max_input_vars``: PHP drops the
 excess silently, and Moodle would then write only the grades that survived.
 """
@@ -40,6 +46,11 @@ MESSAGES = {
                               "(GRADE_UPDATE_ITEM_LOCKED)",
 }
 
+FEEDBACK_DROPPED = ("отзыв не передан: Moodle не принимает отзывы через веб-сервис "
+                    "core_grades_update_grades, впишите его в журнале Moodle")
+FEEDBACK_ONLY = ("оценки нет, а отзыв не передан: Moodle не принимает отзывы через "
+                 "веб-сервис core_grades_update_grades")
+
 Item = tuple[int, dict[str, Any]]  # (index of the push, grade form entry)
 
 
@@ -54,24 +65,29 @@ def push_grades(client: MoodleClient, pushes: list[GradePush],
             outcomes[index] = PushOutcome(push, False, "нужны числовые id модуля курса и "
                                                        "пользователя Moodle")
             continue
-        grade: dict[str, Any] = {"studentid": int(push.student_id)}
-        if push.grade is not None:
-            grade["grade"] = push.grade
-        if push.feedback:
-            grade["str_feedback"] = push.feedback
+        if push.grade is None:
+            outcomes[index] = PushOutcome(push, False, FEEDBACK_ONLY if push.feedback
+                                          else "нет оценки для отправки",
+                                          False if push.feedback else None)
+            continue
+        grade: dict[str, Any] = {"studentid": int(push.student_id), "grade": push.grade}
         groups.setdefault(push.activity_id, []).append((index, grade))
     for activity, items in groups.items():
         try:
             cm = modules.get(activity) or client.course_module(int(activity))
         except MoodleError as exc:
             for index, _ in items:
-                outcomes[index] = PushOutcome(pushes[index], False, exc.message)
+                outcomes[index] = _failed(pushes[index], exc.message)
             continue
         modules[activity] = cm
         for part in split(items, client.max_input_vars):
             _send(client, cm, part, pushes, outcomes)
     return [o if o is not None else PushOutcome(pushes[i], False, "не отправлено")
             for i, o in enumerate(outcomes)]
+
+
+def _failed(push: GradePush, message: str) -> PushOutcome:
+    return PushOutcome(push, False, message, False if push.feedback else None)
 
 
 def split(items: list[Item], max_input_vars: int) -> list[list[Item]]:
@@ -101,7 +117,7 @@ def _send(client: MoodleClient, cm: dict[str, Any], items: list[Item],
                                     component=f"mod_{cm.get('modname') or 'assign'}")
     except MoodleError as exc:
         for index, _ in items:
-            outcomes[index] = PushOutcome(pushes[index], False, exc.message)
+            outcomes[index] = _failed(pushes[index], exc.message)
         return
     if code == GRADE_UPDATE_FAILED and len(items) > 1:
         middle = len(items) // 2
@@ -111,4 +127,10 @@ def _send(client: MoodleClient, cm: dict[str, Any], items: list[Item],
     message = "" if code == GRADE_UPDATE_OK else MESSAGES.get(
         code, f"неизвестный код ответа Moodle: {code}")
     for index, _ in items:
-        outcomes[index] = PushOutcome(pushes[index], code == GRADE_UPDATE_OK, message)
+        push = pushes[index]
+        ok = code == GRADE_UPDATE_OK
+        if push.feedback:
+            note = FEEDBACK_DROPPED if ok else f"{message}; {FEEDBACK_DROPPED}"
+            outcomes[index] = PushOutcome(push, ok, note, False)
+        else:
+            outcomes[index] = PushOutcome(push, ok, message)

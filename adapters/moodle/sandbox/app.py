@@ -186,18 +186,24 @@ def update_grades(state: MoodleState, params: dict[str, Any], user: int) -> Any:
         return GRADE_UPDATE_MULTIPLE
     if a.cmid in state.locked:
         return GRADE_UPDATE_ITEM_LOCKED
+    entries = [g if isinstance(g, dict) else {} for g in phpform.as_list(params.get("grades"))]
+    if any("grade" not in g for g in entries):
+        # PARAM_FLOAT, VALUE_REQUIRED in core_grades_update_grades' parameters
+        raise _invalid("Invalid parameter value detected (grades => Invalid parameter value "
+                       "detected (Missing required key in single structure: grade))")
     failed = False
     now = int(time.time())
-    for g in phpform.as_list(params.get("grades")):
-        student = int(g.get("studentid", 0)) if isinstance(g, dict) else 0
+    for g in entries:
+        student = int(g.get("studentid", 0))
         if student in state.failing_students or student not in state.users:
             failed = True
             continue
-        value = float(g["grade"]) if g.get("grade") not in (None, "") else None
         old = state.grades.get((a.cmid, student))
+        # Moodle validates ``str_feedback`` and then drops it: the grade structure it hands
+        # to grade_update() holds only userid and rawgrade (grade/externallib.php).
         state.grades[(a.cmid, student)] = Grade(
-            value if "grade" in g else (old.value if old else None),
-            g.get("str_feedback", old.feedback if old else ""), now)
+            float(g["grade"]) if g["grade"] not in (None, "") else None,
+            old.feedback if old else "", now)
     return GRADE_UPDATE_FAILED if failed else GRADE_UPDATE_OK
 
 

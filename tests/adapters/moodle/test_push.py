@@ -25,12 +25,22 @@ def _pupils(moodle: Moodle, course: int = 2) -> list[int]:
             if moodle.state.roles[(course, u.id)] == "student"]
 
 
-def test_ok_writes_grade_and_feedback(moodle: Moodle) -> None:
+def test_ok_writes_the_grade(moodle: Moodle) -> None:
+    pupil = _pupils(moodle)[0]
+    [outcome] = _source(moodle).push_grades([GradePush("501", str(pupil), 5.0)])
+    assert outcome.ok and outcome.message == ""
+    assert moodle.state.grades[(501, pupil)].value == 5.0
+
+
+def test_feedback_moodle_drops_is_reported_not_claimed(moodle: Moodle) -> None:
+    """core_grades_update_grades accepts ``str_feedback`` and throws it away (issue 7): the
+    grade is written, and the outcome says the feedback did not reach Moodle."""
     pupil = _pupils(moodle)[0]
     [outcome] = _source(moodle).push_grades([GradePush("501", str(pupil), 5.0, "Отлично!")])
-    assert outcome.ok and outcome.message == ""
     held = moodle.state.grades[(501, pupil)]
-    assert (held.value, held.feedback) == (5.0, "Отлично!")
+    assert (held.value, held.feedback) == (5.0, "")
+    assert outcome.ok and outcome.feedback_delivered is False
+    assert "отзыв не передан" in outcome.message
 
 
 @pytest.mark.parametrize(("code", "ok", "text"), [
@@ -92,14 +102,13 @@ def test_1500_grades_arrive_whole_under_max_input_vars(moodle: Moodle) -> None:
     ids = list(range(20000, 21500))
     for uid in ids:
         state.users[uid] = User(uid, f"u{uid}", "Имя", "Фамилия", "")
-    pushes = [GradePush("501", str(uid), float(1 + uid % 5), f"отзыв {uid}") for uid in ids]
+    pushes = [GradePush("501", str(uid), float(1 + uid % 5)) for uid in ids]
     outcomes = _source(moodle, max_input_vars=1000).push_grades(pushes)
     assert all(o.ok for o in outcomes) and len(outcomes) == 1500
     assert all(state.grades[(501, uid)].value == 1 + uid % 5 for uid in ids)
-    assert all(state.grades[(501, uid)].feedback == f"отзыв {uid}" for uid in ids)
     updates = moodle.calls("core_grades_update_grades")
     assert all(kept == sent <= 1000 for _, kept, sent in updates)
-    assert len(updates) == math.ceil(1500 / ((1000 - 6) // 3))
+    assert len(updates) == math.ceil(1500 / ((1000 - 6) // 2))
 
 
 def test_sandbox_truncates_an_oversized_form_silently_like_php(moodle: Moodle) -> None:
@@ -127,13 +136,26 @@ def test_split_counts_every_variable() -> None:
         split(items, 8)
 
 
-def test_feedback_without_a_grade_keeps_the_grade(moodle: Moodle) -> None:
+def test_feedback_without_a_grade_is_refused_and_nothing_is_sent(moodle: Moodle) -> None:
+    """Moodle requires a grade in every entry (the whole call would fail) and would drop the
+    feedback anyway: the push fails with the reason, nothing is sent, the grade stays."""
     pupil = next(p for p in _pupils(moodle) if (501, p) in moodle.state.grades)
-    before = moodle.state.grades[(501, pupil)].value
+    before = moodle.state.grades[(501, pupil)]
     [outcome] = _source(moodle).push_grades([GradePush("501", str(pupil), None, "Пересдать")])
-    assert outcome.ok
-    held = moodle.state.grades[(501, pupil)]
-    assert (held.value, held.feedback) == (before, "Пересдать")
+    assert not outcome.ok and "отзыв не передан" in outcome.message
+    assert moodle.state.grades[(501, pupil)] == before
+    assert moodle.calls("core_grades_update_grades") == []
+
+
+def test_sandbox_refuses_an_entry_without_a_grade_like_moodle(moodle: Moodle) -> None:
+    pupil = _pupils(moodle)[0]
+    body = [("wstoken", TOKEN), *phpform.encode({
+        "source": "t", "courseid": 2, "component": "mod_assign", "activityid": 501,
+        "itemnumber": 0, "grades": [{"studentid": pupil, "str_feedback": "x"}]})]
+    answer = requests.post(f"{moodle.base}/webservice/rest/server.php", params={
+        "wsfunction": "core_grades_update_grades", "moodlewsrestformat": "json"}, data=body,
+        timeout=10).json()
+    assert answer["exception"] == "invalid_parameter_exception" and "grade" in answer["message"]
 
 
 def test_refused_token_fails_the_whole_push(moodle: Moodle) -> None:
