@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lti_tool import db as dbmod
 from lti_tool.config import Settings
+from lti_tool.crypto import old_secret_keys
 from lti_tool.logging_setup import configure as configure_logging
 
 LOCALES = ("ru", "en")
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     app.config.update(
         SECRET_KEY=settings.secret_key,
+        SECRET_KEY_FALLBACKS=list(old_secret_keys()),  # the cookie session after a rotation
         MARSHRUT=settings,
         TESTING=settings.testing,
         BABEL_DEFAULT_LOCALE="ru",

@@ -58,6 +58,21 @@ def keys() -> None:
     """Tool signing keys."""
 
 
+@keys.command("reencrypt")
+def keys_reencrypt() -> None:
+    """After changing MARSHRUT_SECRET_KEY (old one in MARSHRUT_OLD_SECRET_KEYS): store every
+    secret under the new key, so the old one can be removed."""
+    from lti_tool.db import Database
+    from lti_tool.lti.keys import reencrypt_private_keys
+    from lti_tool.sync.services import reencrypt_secrets
+
+    settings = _settings()
+    with Database(settings.database_url).session() as session:
+        keys_done = reencrypt_private_keys(session, settings.secret_key)
+        secrets_done = reencrypt_secrets(session, settings.secret_key)
+    click.echo(f"re-encrypted {keys_done} tool key(s) and {secrets_done} connection secret(s)")
+
+
 @keys.command("rotate")
 def keys_rotate() -> None:
     """Promote the published next key to signing; keep the old one until its tokens expire."""

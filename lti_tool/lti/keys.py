@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from lti_tool.crypto import decrypt, encrypt
+from lti_tool.crypto import decrypt, encrypt, reencrypt
 from lti_tool.db import Database, utcnow
 from lti_tool.lti.models import ToolKey
 
@@ -90,3 +90,11 @@ def ensure_at_startup(db: Database, secret_key: str) -> None:
             ensure_keys(session, secret_key)
     except (OperationalError, ProgrammingError):
         pass  # not migrated yet: ``marshrut db upgrade`` runs first, the next start creates
+
+
+def reencrypt_private_keys(session: Session, secret_key: str) -> int:
+    """Every stored private key under the current secret (after a rotation)."""
+    rows = session.scalars(select(ToolKey)).all()
+    for key in rows:
+        key.private_key_encrypted = reencrypt(key.private_key_encrypted, secret_key)
+    return len(rows)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from adapters.base import RemoteError
 from adapters.outbound import RefusedURL, check_public_host
-from lti_tool.crypto import decrypt, encrypt
+from lti_tool.crypto import decrypt, encrypt, reencrypt
 from lti_tool.db import Database, utcnow
 from lti_tool.people.models import Membership, Person
 from lti_tool.people.services import audit
@@ -153,3 +153,11 @@ def due_for_schedule(session: Session, now: datetime | None = None) -> list[int]
         if last is None or now - last >= timedelta(minutes=conn.interval_minutes):
             due.append(conn.id)
     return due
+
+
+def reencrypt_secrets(session: Session, secret_key: str) -> int:
+    """Every connection's password or token under the current secret (after a rotation)."""
+    rows = [c for c in session.scalars(select(SourceConnection)) if c.secret]
+    for conn in rows:
+        conn.secret = reencrypt(conn.secret, secret_key)
+    return len(rows)

@@ -20,6 +20,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup, escape
 from sqlalchemy import Table, bindparam, select
 
+from lti_tool.crypto import signing_keys
 from lti_tool.db import db_session, utcnow
 from lti_tool.lti.models import Launch
 
@@ -44,7 +45,9 @@ class Viewer:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="marshrut-launch")
+    # A key list: tokens are signed with the last (the current secret's launch key) and
+    # verified with any, so a rotated secret does not end the launches in progress.
+    return URLSafeTimedSerializer(list(signing_keys()), salt="marshrut-launch")
 
 
 def sign_launch(launch: Launch) -> str:
