@@ -189,7 +189,8 @@ class _Sync:
             if batch is None:
                 raise TypeError("a grade source must also serve its roster")
             roster = batch.roster
-            chunks = self.source.chunks(run.window_start, run.window_end, roster)
+            window = run.window_start, run.window_end  # may ask the server (meta)
+            chunks = self._call(lambda: self.source.chunks(*window, roster))
             todo = [c for c in chunks if c.key not in finished]
             run.chunks_total = len(chunks)
             run.chunks_done = len(chunks) - len(todo)
