@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from datetime import UTC, datetime
 
@@ -35,7 +36,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
-def configure(level: int = logging.INFO) -> None:
+def configure(level: int | None = None) -> None:
+    """JSON lines on stderr at MARSHRUT_LOG_LEVEL (INFO when unset or unknown)."""
+    if level is None:
+        named = os.environ.get("MARSHRUT_LOG_LEVEL", "INFO").upper()
+        level = logging.getLevelNamesMapping().get(named, logging.INFO)
     root = logging.getLogger("marshrut")
     if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
         return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session
 
 from lti_tool.lti.models import Deployment, Platform, PlatformClient
 
@@ -66,23 +66,3 @@ def add_deployment(session: Session, client: PlatformClient, deployment_id: str)
         session.add(dep)
         session.flush()
     return dep
-
-
-def find_client(session: Session, issuer: str, client_id: str | None) -> PlatformClient | None:
-    """One query, with the platform loaded (every caller reads its URLs next)."""
-    query = (select(PlatformClient).join(PlatformClient.platform)
-             .where(Platform.issuer == issuer).options(contains_eager(PlatformClient.platform)))
-    if client_id:
-        return session.scalars(query.where(PlatformClient.client_id == client_id)).first()
-    clients = session.scalars(query).all()
-    return clients[0] if len(clients) == 1 else None
-
-
-def find_deployment(session: Session, client_pk: int, deployment_id: str) -> Deployment | None:
-    return session.scalars(select(Deployment).where(
-        Deployment.client_pk == client_pk, Deployment.deployment_id == deployment_id)).first()
-
-
-def client_ids_of(session: Session, platform_id: int) -> list[str]:
-    return list(session.scalars(select(PlatformClient.client_id).where(
-        PlatformClient.platform_id == platform_id)))

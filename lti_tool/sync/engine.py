@@ -1,7 +1,8 @@
 """The sync engine: fetch chunks concurrently, write the differences in groups, checkpoint.
 
 - **Polite**: at most ``concurrency`` requests in flight per remote server (a process-wide
-  semaphore per namespace), retryable errors backed off exponentially with jitter
+  bound per server host, shared through Redis when the queue runs there — see
+  :mod:`lti_tool.sync.politeness`), retryable errors backed off exponentially with jitter
   (tenacity), the run stopped after a few chunks in a row have failed.
 - **Idempotent**: each chunk's digest is compared with the one stored last time; equal
   means nothing to write. Otherwise the journal diff writes only what changed.
@@ -14,7 +15,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -39,22 +39,13 @@ from adapters.base import (
 from lti_tool.bulk import insert_returning_ids, update_rows
 from lti_tool.db import Database, utcnow
 from lti_tool.journal.services import Origin, apply_batches
-from lti_tool.sync import rules, runs
+from lti_tool.sync import politeness, rules, runs
 from lti_tool.sync.models import SourceConnection, SyncCheckpoint, SyncRun
 from lti_tool.sync.roster import apply_roster, known_maps
 
 log = logging.getLogger("marshrut.sync")
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
-
-_slots_lock = threading.Lock()
-_slots: dict[str, threading.BoundedSemaphore] = {}
-
-
-def _slot(namespace: str, limit: int) -> threading.BoundedSemaphore:
-    with _slots_lock:
-        return _slots.setdefault(namespace, threading.BoundedSemaphore(limit))
-
 
 @dataclass
 class SyncOptions:
@@ -69,6 +60,8 @@ class SyncOptions:
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
     max_failed_in_row: int = 3
+    #: With the job queue on Redis, the per-server bound holds across processes.
+    redis_url: str | None = None
 
 
 @dataclass
@@ -95,7 +88,7 @@ class _Sync:
         self.counts: Counter[str] = Counter()
         self.write_seconds = 0.0
         self.reprs: dict[int, tuple[Any, str]] = {}
-        self.slot = _slot(source.namespace, options.concurrency)
+        self.slot = politeness.slot(source, options.concurrency, options.redis_url)
 
     def _call(self, fn: Callable[[], T]) -> T:
         retrying = Retrying(
@@ -201,7 +194,8 @@ class _Sync:
             if batch is None:
                 raise TypeError("a grade source must also serve its roster")
             roster = batch.roster
-            chunks = self.source.chunks(run.window_start, run.window_end, roster)
+            window = run.window_start, run.window_end  # may ask the server (meta)
+            chunks = self._call(lambda: self.source.chunks(*window, roster))
             todo = [c for c in chunks if c.key not in finished]
             run.chunks_total = len(chunks)
             run.chunks_done = len(chunks) - len(todo)

@@ -26,7 +26,8 @@ def register(jobs: Jobs) -> None:
         with app.app_context():
             try:
                 result = sync_now(get_db(), connection_id, app.config["SECRET_KEY"],
-                                  SyncOptions(trigger=trigger))
+                                  SyncOptions(trigger=trigger,
+                                              redis_url=app.config["MARSHRUT"].redis_url))
             except SyncRefused as exc:
                 log.info("sync already running", extra={"run": str(exc)})
                 return {"status": "refused", "run": str(exc)}

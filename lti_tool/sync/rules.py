@@ -44,20 +44,6 @@ def sync_window(
     return (start, max(start, end))
 
 
-def monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def weeks(start: date, end: date) -> list[tuple[date, date]]:
-    """Monday–Sunday weeks touching ``start..end``: how school diaries are served."""
-    first = monday(start)
-    out = []
-    while first <= end:
-        out.append((first, first + timedelta(days=6)))
-        first += timedelta(days=7)
-    return out
-
-
 def digest(records: Iterable[Any], memo: dict[int, tuple[Any, str]] | None = None) -> str:
     """A stable fingerprint of a chunk's records: equal digest means nothing changed.
 

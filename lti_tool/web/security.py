@@ -12,7 +12,6 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import urlencode
 
 from flask import Flask, abort, current_app, g, request, session, url_for
 from flask_babel import refresh
@@ -126,13 +125,6 @@ def app_url(endpoint: str, **values: Any) -> str:
     if token:
         values.setdefault("lt", token)
     return url_for(endpoint, **values)
-
-
-def with_token(url: str) -> str:
-    token = g.get("launch_token")
-    if not token:
-        return url
-    return url + ("&" if "?" in url else "?") + urlencode({"lt": token})
 
 
 def token_field() -> Markup:

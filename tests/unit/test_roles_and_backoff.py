@@ -77,3 +77,25 @@ def test_score_key_distinguishes_every_part() -> None:
               score_key(1, "marshrut:abc", "u-2", "2026-11-23T00:00:00+00:00"),
               score_key(1, "marshrut:abc", "u-1", "2026-11-23T00:00:01+00:00")}
     assert base not in others and len(others) == 4
+
+
+def test_log_level_comes_from_the_environment(monkeypatch):
+    """MARSHRUT_LOG_LEVEL was documented but read nowhere (issue 8)."""
+    import logging
+
+    from lti_tool import logging_setup
+
+    root = logging.getLogger("marshrut")
+    saved = (list(root.handlers), root.level)
+    root.handlers.clear()
+    try:
+        monkeypatch.setenv("MARSHRUT_LOG_LEVEL", "warning")
+        logging_setup.configure()
+        assert root.level == logging.WARNING
+        root.handlers.clear()
+        monkeypatch.setenv("MARSHRUT_LOG_LEVEL", "nonsense")
+        logging_setup.configure()
+        assert root.level == logging.INFO
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])

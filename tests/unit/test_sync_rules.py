@@ -1,4 +1,4 @@
-"""Pure sync rules, no database: window, weeks, digests, identity matching, diff."""
+"""Pure sync rules, no database: window, digests, identity matching, diff."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from lti_tool.sync.rules import (
     match_person,
     normalise_name,
     sync_window,
-    weeks,
 )
 from schemas.marks import ParsedMark
 from schemas.records import MarkRecord, PersonRecord
@@ -44,13 +43,6 @@ def test_full_and_since_override_the_incremental_window() -> None:
     assert sync_window(today, *YEAR, last_success=None, lookback_weeks=2,
                        since=date(2025, 1, 1))[0] == YEAR[0]
     assert sync_window(date(2027, 6, 20), *YEAR, last_success=None, lookback_weeks=2)[1] == YEAR[1]
-
-
-def test_weeks_are_monday_to_sunday_and_cover_the_range() -> None:
-    got = weeks(date(2026, 9, 1), date(2026, 9, 16))
-    assert got[0] == (date(2026, 8, 31), date(2026, 9, 6))
-    assert got[-1] == (date(2026, 9, 14), date(2026, 9, 20))
-    assert len(got) == 3
 
 
 def _mark(value: int, student: str = "s1") -> MarkRecord:
