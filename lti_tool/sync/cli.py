@@ -113,7 +113,8 @@ def _run(kind: str, org_slug: str, since: date | None, full: bool, file: str | N
                 stored.settings = {**stored.settings, "path": os.path.abspath(file)}
         bar = _Bar(conn.title or conn.kind)
 
-        options = SyncOptions(since=since, full=full, trigger="cli")
+        options = SyncOptions(since=since, full=full, trigger="cli",
+                              redis_url=settings.redis_url)
         try:
             result = sync_now(db, conn.id, settings.secret_key, options, bar.update,
                               public_urls_only=not settings.allow_private_urls)

@@ -18,7 +18,7 @@ from lti_tool.crypto import decrypt, encrypt, reencrypt
 from lti_tool.db import Database, utcnow
 from lti_tool.people.models import Membership, Person
 from lti_tool.people.services import audit
-from lti_tool.sync import sources
+from lti_tool.sync import politeness, sources
 from lti_tool.sync.engine import Progress, RunResult, SyncOptions, run_sync
 from lti_tool.sync.identity import link_by_hand
 from lti_tool.sync.models import SourceConnection, SyncRejection, SyncRun, UnmatchedPerson
@@ -76,8 +76,12 @@ def sync_now(db: Database, connection_id: int, secret_key: str,
         if conn is None:
             raise LookupError(connection_id)
         source = open_source(conn, secret_key, **tuning)
-    with source:
+    options = options or SyncOptions()
+    try:
         return run_sync(db, connection_id, source, options, progress)
+    finally:  # logging out is a request to the server too: within the politeness bound
+        with politeness.slot(source, options.concurrency, options.redis_url):
+            source.close()
 
 
 def connections(session: Session, org_id: int, kind: str | None = None

@@ -106,7 +106,15 @@ class SandboxApp:
             return _message(exc.code or 404, "Страница не найдена")
         if not path.startswith("/webapi/") or endpoint == "warning":
             return self._call(endpoint, request, None, args)
-        api_path = path.removeprefix("/webapi/")
+        st.enter()
+        try:
+            return self._webapi(request, endpoint, path.removeprefix("/webapi/"), args)
+        finally:
+            st.leave()
+
+    def _webapi(self, request: Request, endpoint: str, api_path: str,
+                args: Mapping[str, Any]) -> Response:
+        st = self.state
         if st.faults.delay and st.faults.applies(api_path):
             time.sleep(st.faults.delay)
         fault = st.take_fault(api_path)

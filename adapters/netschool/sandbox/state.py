@@ -93,6 +93,8 @@ class State:
         self.overrides: dict[tuple[int, int], dict[str, Any] | None] = {}
         self.requests: deque[tuple[str, str]] = deque(maxlen=20000)
         self.logins = 0
+        self.in_flight = 0  # /webapi/ requests being answered now
+        self.peak_in_flight = 0  # the most at once since start (a client's politeness)
         self.lock = threading.Lock()
         self._rng = random.Random(seed)
         self.by_login = {p.login.lower(): p.id for p in self.world.people.values() if p.login}
@@ -215,4 +217,14 @@ class State:
     def snapshot(self) -> dict[str, Any]:
         return {"faults": asdict(self.faults), "logins": self.logins,
                 "sessions": sum(1 for s in self.sessions.values() if s.alive),
-                "overrides": len(self.overrides), "requests": len(self.requests)}
+                "overrides": len(self.overrides), "requests": len(self.requests),
+                "in_flight": self.in_flight, "peak_in_flight": self.peak_in_flight}
+
+    def enter(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+
+    def leave(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
