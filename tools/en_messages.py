@@ -213,4 +213,19 @@ EN: dict[str, str] = {
     'Мои отметки': 'My marks',
     'Отметки: %(name)s': 'Marks: %(name)s',
     'обязательное поле для этого источника.': 'required for this source.',
+    # sync run messages (lti_tool/sync/messages.py), rendered when the report is shown
+    "Неверный логин или пароль.": "Wrong login or password.",
+    "Учётная запись временно заблокирована после неудачных попыток входа. Подождите и проверьте пароль.":
+        "The account is locked for a while after failed sign-in attempts. Wait, then check the password.",
+    "Сервер на техническом обслуживании. Повторите позже.": "The server is under maintenance. Try again later.",
+    "Учётной записи не хватает прав на чтение данных.": "The account lacks the rights to read the data.",
+    "Сеанс истёк и не восстановился.": "The session expired and could not be renewed.",
+    "Вход не выполнен.": "Sign-in failed.",
+    "%(reason)s Ответ сервера: %(answer)s": "%(reason)s The server answered: %(answer)s",
+    "Сервер недоступен, повторите позже: %(answer)s": "The server is unavailable, try again later: %(answer)s",
+    "Сервер ответил не так, как ожидалось: %(answer)s": "The server gave an unexpected answer: %(answer)s",
+    "Синхронизация прервалась (процесс остановлен).": "The sync was interrupted (its process stopped).",
+    "Внутренняя ошибка: %(error)s": "Internal error: %(error)s",
+    "Источник недоступен, синхронизация остановлена: %(cause)s": "The source is unavailable, the sync was stopped: %(cause)s",
+    "Не получены %(failed)s частей из %(total)s: %(cause)s": "%(failed)s of %(total)s parts were not received: %(cause)s",
 }
