@@ -15,6 +15,7 @@ from lti_tool import db as dbmod
 from lti_tool.config import Settings
 from lti_tool.crypto import old_secret_keys
 from lti_tool.logging_setup import configure as configure_logging
+from lti_tool.web.nav import nav_links
 
 LOCALES = ("ru", "en")
 log = logging.getLogger("marshrut.app")
@@ -80,11 +81,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from lti_tool.lti.views import bp as lti_bp
     from lti_tool.people.views import bp as people_bp
     from lti_tool.sync.views import bp as sync_admin_bp
-    from lti_tool.web import errors, security
+    from lti_tool.web import errors, flashes, labels, security
 
     ensure_at_startup(database, settings.secret_key)
     jobs.init_app(app)
     security.init_app(app)
+    labels.init_app(app)
+    flashes.init_app(app)
+    app.jinja_env.globals["nav_links"] = nav_links  # the header: what this viewer may open
     app.register_blueprint(lti_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(lti_admin_bp)

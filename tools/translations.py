@@ -31,6 +31,13 @@ def main() -> int:
     )
     with pot.open("rb") as fh:
         catalog = read_po(fh, locale="en")
+    # marshmallow's messages are msgids held in a table, not in gettext calls: add them.
+    sys.path.insert(0, str(ROOT))
+    from schemas.messages import msgids
+
+    for msgid in msgids():
+        if msgid not in catalog:
+            catalog.add(msgid)
     missing = []
     for message in catalog:
         if not message.id:

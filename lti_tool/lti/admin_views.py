@@ -10,6 +10,7 @@ from sqlalchemy import select
 from lti_tool.db import db_session
 from lti_tool.lti.dynamic_registration import create_invite
 from lti_tool.lti.models import PlatformClient
+from lti_tool.people import access
 from lti_tool.people.services import audit
 from lti_tool.web.security import Viewer, current_viewer, login_required
 
@@ -18,7 +19,7 @@ bp = Blueprint("lti_admin", __name__, url_prefix="/app/admin/lti")
 
 def _admin() -> Viewer:
     viewer = current_viewer()
-    if viewer is None or not viewer.has("admin"):
+    if viewer is None or not access.can_administer(viewer):  # the navigation asks the same
         abort(403)
     return viewer
 

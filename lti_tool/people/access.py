@@ -19,6 +19,19 @@ def teaches(session: Session, viewer: Viewer, class_id: int) -> bool:
         ClassEnrolment.role == "teacher", ClassEnrolment.active.is_(True))).first() is not None
 
 
+def can_administer(viewer: Viewer) -> bool:
+    """The school's admin pages (LMS connections, data sources): the admin role only."""
+    return viewer.has("admin")
+
+
+def home_class(session: Session, viewer: Viewer) -> ClassGroup | None:
+    """The class a teacher's or admin's launch lands on (its course), if they may see it."""
+    if not viewer.class_id or not viewer.has("teacher", "admin"):
+        return None
+    group = session.get(ClassGroup, viewer.class_id)
+    return group if group is not None and can_view_class(session, viewer, group) else None
+
+
 def can_view_class(session: Session, viewer: Viewer, group: ClassGroup) -> bool:
     if group.organisation_id != viewer.organisation_id:
         return False

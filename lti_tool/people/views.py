@@ -51,10 +51,9 @@ def _launch() -> Launch:
 def home() -> Any:
     viewer = _viewer()
     dbs = db_session()
-    if viewer.class_id and viewer.has("teacher", "admin"):
-        group = dbs.get_one(ClassGroup, viewer.class_id)
-        if access.can_view_class(dbs, viewer, group):
-            return redirect(app_url("people.class_overview", class_id=group.public_id))
+    group = access.home_class(dbs, viewer)
+    if group is not None:
+        return redirect(app_url("people.class_overview", class_id=group.public_id))
     person = Person(**dbs.execute(_PERSON_BY_ID, {"id": viewer.person_id}).one()._mapping)
     scores = _scores_of(dbs, person, viewer.organisation_id)
     # Whose journal this viewer may read: themself, and a parent their own children only.
@@ -156,8 +155,10 @@ def post_score(class_id: str) -> Any:
         data = ScoreForm().load(request.form.to_dict())
     except ValidationError as err:
         for field, messages in err.normalized_messages().items():
-            label = ScoreForm.labels.get(field, field)
-            flash(f"{label}: {'; '.join(map(str, messages))}", "error")
+            # A schema-level check gives one string, a field a list: never iterate a string.
+            texts = [messages] if isinstance(messages, str) else list(map(str, messages))
+            label = ScoreForm.labels.get(field, _("Форма"))
+            flash(f"{label}: {'; '.join(texts)}", "error")
         return redirect(app_url("people.class_overview", class_id=group.public_id), code=303)
     student = dbs.scalars(select(Person).join(
         ClassEnrolment, ClassEnrolment.person_id == Person.id).where(

@@ -156,9 +156,14 @@ class _Sync:
             self.people, self.classes = known_maps(s, conn, namespace)
             self.counts["people.unchanged"] += len(roster.people)
             self.counts["classes.unchanged"] += len(roster.classes)
+            self.counts["enrolments.unchanged"] += len(roster.enrolments)
         else:
-            self.people, self.classes = apply_roster(s, conn, namespace, batch, self.counts)
-            self._checkpoint(s, "roster", digest)
+            dropped: list[Any] = []  # enrolments naming nobody we know: reported, not lost
+            self.people, self.classes = apply_roster(s, conn, namespace, batch, self.counts,
+                                                     dropped)
+            runs.record_rejections(s, run, dropped, self.counts)
+            if not dropped:  # else the next run applies (and reports) the roster again
+                self._checkpoint(s, "roster", digest)
         return batch
 
     # --- chunks ---------------------------------------------------------------------------

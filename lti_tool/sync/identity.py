@@ -85,12 +85,14 @@ def resolve_people(session: Session, conn: SourceConnection, namespace: str,
         session.add(IdentityLink(person_id=person_id, source=conn.kind, namespace=namespace,
                                  external_id=record.source_id))
         known[record.source_id] = person_id
-    _refresh_names(session, records, known, counts)
+    _refresh_names(session, records, known, counts, {r.source_id for r in fresh})
     return known
 
 
 def _refresh_names(session: Session, records: Sequence[PersonRecord], known: dict[str, int],
-                   counts: Counter[str]) -> None:
+                   counts: Counter[str], fresh: set[str]) -> None:
+    """Names and emails as the source has them now. Each record is counted once: a fresh
+    one as linked or created above, a known one here as updated or unchanged."""
     ids = [known[r.source_id] for r in records]
     current: dict[int, tuple[str, str | None]] = {}
     for i in range(0, len(ids), 500):
@@ -103,9 +105,11 @@ def _refresh_names(session: Session, records: Sequence[PersonRecord], known: dic
         name, email = current.get(pid, ("", None))
         if r.display_name != name or (r.email and r.email != email):
             changes.append(dict(id=pid, display_name=r.display_name, email=r.email or email))
+            counts["people.updated"] += r.source_id not in fresh
+        else:
+            counts["people.unchanged"] += r.source_id not in fresh
     if changes:
         session.execute(update(Person), changes)
-    counts["people.updated"] += len(changes)
 
 
 def link_by_hand(session: Session, unmatched: UnmatchedPerson, target_id: int,

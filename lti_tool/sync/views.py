@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 
 from lti_tool.db import db_session
 from lti_tool.jobs import jobs
+from lti_tool.people import access
 from lti_tool.people.services import audit
 from lti_tool.sync import services, uploads
 from lti_tool.sync.models import SourceConnection
@@ -24,7 +25,7 @@ bp = Blueprint("sync_admin", __name__, url_prefix="/app/admin/sync",
 
 def _admin() -> Viewer:
     viewer = current_viewer()
-    if viewer is None or not viewer.has("admin"):
+    if viewer is None or not access.can_administer(viewer):  # the navigation asks the same
         abort(403)
     return viewer
 

@@ -1,0 +1,117 @@
+# ruff: noqa: E501  (a message table: one message per line reads better than wrapped)
+"""Russian default messages for every marshmallow field and validator (one place for the app).
+
+marshmallow's own defaults are English ("Longer than maximum length 200."). ``install``
+replaces them, before any schema is defined, with :class:`Message`: a ``str`` whose text is
+the Russian msgid and whose ``format`` (which marshmallow calls when it raises the error)
+translates it into the request's language first. A plain ``str`` subclass, so the messages
+still go to JSON and to the database like any string.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from marshmallow import fields, schema, validate
+
+# marshmallow's English default -> the Russian msgid (English for the en UI comes back
+# through tools/en_messages.py, which holds these same texts).
+RUSSIAN: dict[str, str] = {
+    "Missing data for required field.": "Обязательное поле: значение не указано.",
+    "Field may not be null.": "Поле не может быть пустым.",
+    "Invalid value.": "Недопустимое значение.",
+    "Not a valid boolean.": "Нужно значение «да» или «нет».",
+    "Not a valid date.": "Неверная дата.",
+    '"{input}" cannot be formatted as a date.': "Значение нельзя записать как дату.",
+    "Special numeric values (nan or infinity) are not permitted.":
+        "Особые числа (nan, бесконечность) недопустимы.",
+    "Not a valid email address.": "Неверный адрес электронной почты.",
+    "Must be one of: {choices}.": "Допустимые значения: {choices}.",
+    "Not a valid IP address.": "Неверный IP-адрес.",
+    "Not a valid IP interface.": "Неверный IP-интерфейс.",
+    "Not a valid IPv4 address.": "Неверный адрес IPv4.",
+    "Not a valid IPv4 interface.": "Неверный интерфейс IPv4.",
+    "Not a valid IPv6 address.": "Неверный адрес IPv6.",
+    "Not a valid IPv6 interface.": "Неверный интерфейс IPv6.",
+    "Not a valid integer.": "Нужно целое число.",
+    "Not a valid list.": "Нужен список.",
+    "Not a valid mapping type.": "Нужен словарь (объект).",
+    "Invalid type.": "Неверный тип значения.",
+    "Not a valid number.": "Нужно число.",
+    "Number too large.": "Слишком большое число.",
+    "Not a valid string.": "Нужна строка.",
+    "Not a valid utf-8 string.": "Строка не в кодировке UTF-8.",
+    "Not a valid period of time.": "Неверный промежуток времени.",
+    "{input!r} cannot be formatted as a timedelta.":
+        "Значение нельзя записать как промежуток времени.",
+    "Not a valid tuple.": "Нужен кортеж.",
+    "Not a valid URL.": "Неверный адрес (URL).",
+    "Not a valid UUID.": "Неверный UUID.",
+    "Not a valid {obj_type}.": "Неверные дата или время.",
+    "Not a valid {awareness} {obj_type}.": "Неверные дата или время (часовой пояс).",
+    '"{input}" cannot be formatted as a {obj_type}.': "Значение нельзя записать как дату или время.",
+    "One or more of the choices you made was in: {values}.": "Недопустимые значения: {values}.",
+    "One or more of the choices you made was not in: {choices}.":
+        "Допустимы только значения: {choices}.",
+    "Must be equal to {other}.": "Должно быть равно {other}.",
+    "Shorter than minimum length {min}.": "Короче допустимого: нужно не меньше {min} символов.",
+    "Longer than maximum length {max}.": "Длиннее допустимого: не больше {max} символов.",
+    "Length must be between {min} and {max}.": "Длина должна быть от {min} до {max} символов.",
+    "Length must be {equal}.": "Длина должна быть ровно {equal} символов.",
+    "Invalid input.": "Недопустимое значение.",
+    "Must be {min_op} {{min}}.": "Должно быть {min_op} {{min}}.",
+    "Must be {max_op} {{max}}.": "Должно быть {max_op} {{max}}.",
+    "Must be {min_op} {{min}} and {max_op} {{max}}.": "Должно быть {min_op} {{min}} и {max_op} {{max}}.",
+    "greater than or equal to": "не меньше",
+    "greater than": "больше",
+    "less than or equal to": "не больше",
+    "less than": "меньше",
+    "String does not match expected pattern.": "Строка не соответствует образцу.",
+    "Invalid input type.": "Неверный тип данных.",
+    "Unknown field.": "Неизвестное поле.",
+}
+# Range fills in its comparison words when it is built; the results are msgids as well.
+RANGE_FORMS = [f"Должно быть {op} {{{side}}}." for side, ops in
+               (("min", ("не меньше", "больше")), ("max", ("не больше", "меньше"))) for op in ops]
+RANGE_FORMS += [f"Должно быть {lo} {{min}} и {hi} {{max}}." for lo in ("не меньше", "больше")
+                for hi in ("не больше", "меньше")]
+
+
+def msgids() -> list[str]:
+    """Every Russian text here that the English catalogue must translate."""
+    return sorted({*RUSSIAN.values(), *RANGE_FORMS} - {
+        v for v in RUSSIAN.values() if "{min_op}" in v or "{max_op}" in v})
+
+
+class Message(str):
+    """A Russian msgid that translates itself when marshmallow formats it."""
+
+    __slots__ = ()
+
+    def format(self, *args: Any, **kwargs: Any) -> str:  # noqa: A003 - str's own method
+        from flask import has_request_context
+        from flask_babel import gettext
+
+        if not has_request_context():
+            # Built before any request (Range words): stays a msgid, translated later.
+            return Message(str.format(self, *args, **kwargs))
+        return gettext(str(self)).format(*args, **kwargs)
+
+
+def _ru(text: str) -> str:
+    return Message(RUSSIAN[text]) if text in RUSSIAN and not isinstance(text, Message) else text
+
+
+def install() -> None:
+    """Replace the English defaults in place (fields read them when they are created)."""
+    for _name, cls in inspect.getmembers(fields, inspect.isclass):
+        own = cls.__dict__.get("default_error_messages")
+        if own:
+            cls.default_error_messages = {k: _ru(v) for k, v in own.items()}  # type: ignore[attr-defined]
+    for _name, cls in inspect.getmembers(validate, inspect.isclass):
+        for attr, value in list(cls.__dict__.items()):
+            if (attr.startswith("message") or attr == "default_message") and isinstance(value, str):
+                setattr(cls, attr, _ru(value))
+    schema.Schema._default_error_messages = {
+        k: _ru(v) for k, v in schema.Schema._default_error_messages.items()}
