@@ -253,7 +253,13 @@ def demo(host: str, port: int) -> None:
     from lti_tool.db import Database
     from lti_tool.lti.keys import ensure_keys
     from lti_tool.migrate import upgrade
-    from lti_tool.sandbox.demo import seed_registry
+
+    try:  # the demo LMS lives in the `demo` extra, not in a school's install
+        from lti_tool.sandbox.demo import seed_registry
+    except ModuleNotFoundError as exc:
+        raise click.ClickException(
+            f"Для демо нужен пакет {exc.name}: pip install -c constraints.txt -e '.[demo]' "
+            "(или make demo)") from exc
 
     os.environ.setdefault("MARSHRUT_BASE_URL", f"http://{host}:{port}")
     os.environ["MARSHRUT_DEMO"] = "1"
