@@ -6,6 +6,14 @@ extraction without losing work; unknown msgids are reported, not silently left b
 """
 
 EN: dict[str, str] = {
+    "Браузер не сохранил cookie Маршрута внутри LMS, поэтому вход нельзя проверить. Откройте Маршрут в новом окне.": "The browser did not keep Marshrut's cookie inside the LMS, so the sign-in cannot be checked. Open Marshrut in a new window.",
+    "Откройте в новом окне": "Open in a new window",
+    "Откройте Маршрут в новом окне": "Open Marshrut in a new window",
+    "Открыть в новом окне": "Open in a new window",
+    "Вход": "Sign-in",
+    "Проверяем вход…": "Checking the sign-in…",
+    "LMS не подтвердила, что вход начат в этом браузере. Откройте Маршрут из курса заново.": "The LMS did not confirm that the sign-in started in this browser. Open Marshrut from the course again.",
+    "Слишком много входов с этого адреса за %(minutes)s мин.: подождите и откройте инструмент из курса снова.": "Too many sign-ins from this address in %(minutes)s min: wait, then open the tool from the course again.",
     "Ученик": "Student",
     "Балл": "Score",
     "Комментарий": "Comment",
