@@ -1,7 +1,7 @@
 """sync run: the message as a code with parameters, rendered in the reader's language
 
 Revision ID: b3e8c1d2f4a7
-Revises: 9d4b2f6e8a11
+Revises: 5f2a9c7e1b34
 Create Date: 2026-12-05 10:45:00
 
 Runs written before keep their rendered text in ``message`` and are shown as they are.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'b3e8c1d2f4a7'
-down_revision = '9d4b2f6e8a11'
+down_revision = '5f2a9c7e1b34'
 branch_labels = None
 depends_on = None
 
