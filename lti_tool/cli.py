@@ -206,6 +206,10 @@ def lti_approve(client_pk: int, org_slug: str) -> None:
     with Database(_settings().database_url).session() as session:
         client = approve(session, client_pk, _org_id(session, org_slug))
         click.echo(f"client {client.client_id} is active")
+        # Whoever registered chose these: launches are believed if signed by the JWKS keys.
+        p = client.platform
+        click.echo(f"issuer {p.issuer}\nlogin {p.auth_login_url}\ntoken {p.auth_token_url}\n"
+                   f"jwks {p.jwks_url}")
 
 
 @lti.command("list")
@@ -253,7 +257,13 @@ def demo(host: str, port: int) -> None:
     from lti_tool.db import Database
     from lti_tool.lti.keys import ensure_keys
     from lti_tool.migrate import upgrade
-    from lti_tool.sandbox.demo import seed_registry
+
+    try:  # the demo LMS lives in the `demo` extra, not in a school's install
+        from lti_tool.sandbox.demo import seed_registry
+    except ModuleNotFoundError as exc:
+        raise click.ClickException(
+            f"Для демо нужен пакет {exc.name}: pip install -c constraints.txt -e '.[demo]' "
+            "(или make demo)") from exc
 
     os.environ.setdefault("MARSHRUT_BASE_URL", f"http://{host}:{port}")
     os.environ["MARSHRUT_DEMO"] = "1"
