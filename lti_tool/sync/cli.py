@@ -166,4 +166,4 @@ def runs_list(org_slug: str) -> None:
                 s = {k.removeprefix("summary."): v for k, v in run.counts.items()
                      if k.startswith("summary.")}
                 click.echo(f"  {run.public_id} {run.started_at:%Y-%m-%d %H:%M} {run.status} "
-                           f"{s} {run.message}")
+                           f"{s} {run.display_message}")

@@ -11,7 +11,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from adapters.outbound import OutboundSession, RefusedURL, guard_session, read_json
+from adapters.outbound import (
+    OutboundSession,
+    RefusedURL,
+    guard_session,
+    is_public_address,
+    read_json,
+)
 
 
 class _Drip(BaseHTTPRequestHandler):
@@ -64,3 +70,12 @@ def test_a_guarded_client_session_sees_a_connection_error(drip):
         session.get(drip.replace("127.0.0.1", "localhost") + "/length", timeout=5)
     assert isinstance(err.value.__cause__, RefusedURL)
     assert err.value.__cause__.reason == "private_address"
+
+
+@pytest.mark.parametrize(("address", "public"), [
+    ("8.8.8.8", True), ("2a00:1450:4010::1", True), ("127.0.0.1", False), ("10.1.2.3", False),
+    ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False), ("::1", False),
+    ("fe80::1%eth0", False), ("fd00::1", False), ("::ffff:10.0.0.1", False),
+    ("2002:7f00:1::1", False), ("2002:a01:203::1", False), ("2002:808:808::1", True)])
+def test_which_addresses_count_as_public(address, public):
+    assert is_public_address(address) is public
