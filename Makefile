@@ -4,23 +4,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+DEMO_STAMP := $(VENV)/.installed-demo
+# Every install takes the versions the tests passed with (constraints.txt, a pip freeze).
+PIP_INSTALL := $(BIN)/pip install -q -c constraints.txt
 
-.PHONY: demo test lint bench clean install install-test browser translations compat-node
+.PHONY: demo test lint bench clean install install-test install-demo browser translations compat-node
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]'
+$(TEST_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e '.[test]'
+	touch $@
+
+# The demo LMS (lti1p3platform) is only for the demo and the tests, not for a school's server.
+$(DEMO_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e '.[demo]'
 	touch $@
 
 install: $(STAMP)
 install-test: $(TEST_STAMP)
+install-demo: $(DEMO_STAMP)
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser download).
 browser:
@@ -28,7 +37,7 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	$(BIN)/marshrut demo --host 127.0.0.1 --port 5000
 
 # The npm Сетевой город client that tests/adapters/netschool/test_third_party.py runs.

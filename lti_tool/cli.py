@@ -62,14 +62,22 @@ def keys() -> None:
 def keys_reencrypt() -> None:
     """After changing MARSHRUT_SECRET_KEY (old one in MARSHRUT_OLD_SECRET_KEYS): store every
     secret under the new key, so the old one can be removed."""
+    from cryptography.fernet import InvalidToken
+
     from lti_tool.db import Database
     from lti_tool.lti.keys import reencrypt_private_keys
     from lti_tool.sync.services import reencrypt_secrets
 
     settings = _settings()
-    with Database(settings.database_url).session() as session:
-        keys_done = reencrypt_private_keys(session, settings.secret_key)
-        secrets_done = reencrypt_secrets(session, settings.secret_key)
+    try:
+        with Database(settings.database_url).session() as session:
+            keys_done = reencrypt_private_keys(session, settings.secret_key)
+            secrets_done = reencrypt_secrets(session, settings.secret_key)
+    except InvalidToken as exc:  # all or nothing: the session rolled back, nothing changed
+        raise click.ClickException(
+            "a stored secret opens with none of the keys given: put the secret it was "
+            "written with in MARSHRUT_OLD_SECRET_KEYS (comma-separated); nothing was "
+            "changed") from exc
     click.echo(f"re-encrypted {keys_done} tool key(s) and {secrets_done} connection secret(s)")
 
 
@@ -206,6 +214,10 @@ def lti_approve(client_pk: int, org_slug: str) -> None:
     with Database(_settings().database_url).session() as session:
         client = approve(session, client_pk, _org_id(session, org_slug))
         click.echo(f"client {client.client_id} is active")
+        # Whoever registered chose these: launches are believed if signed by the JWKS keys.
+        p = client.platform
+        click.echo(f"issuer {p.issuer}\nlogin {p.auth_login_url}\ntoken {p.auth_token_url}\n"
+                   f"jwks {p.jwks_url}")
 
 
 @lti.command("list")
@@ -253,7 +265,13 @@ def demo(host: str, port: int) -> None:
     from lti_tool.db import Database
     from lti_tool.lti.keys import ensure_keys
     from lti_tool.migrate import upgrade
-    from lti_tool.sandbox.demo import seed_registry
+
+    try:  # the demo LMS lives in the `demo` extra, not in a school's install
+        from lti_tool.sandbox.demo import seed_registry
+    except ModuleNotFoundError as exc:
+        raise click.ClickException(
+            f"Для демо нужен пакет {exc.name}: pip install -c constraints.txt -e '.[demo]' "
+            "(или make demo)") from exc
 
     os.environ.setdefault("MARSHRUT_BASE_URL", f"http://{host}:{port}")
     os.environ["MARSHRUT_DEMO"] = "1"

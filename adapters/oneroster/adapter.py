@@ -98,9 +98,9 @@ class OneRosterSource(RosterSource, GradeSource):
             parsed = self.parsed()
             batch = Batch()
             classes = mapping.classes(parsed, batch)
-            roster = Roster(mapping.organisation(parsed), tuple(classes),
-                            tuple(mapping.people(parsed, batch)),
-                            tuple(mapping.enrolments(parsed, batch)))
+            people = mapping.people(parsed, batch)
+            roster = Roster(mapping.organisation(parsed), tuple(classes), tuple(people),
+                            tuple(mapping.enrolments(parsed, batch, people, classes)))
             year = mapping.year(parsed, batch)
             rows = [r for r in parsed.rejected if r.file not in ("lineItems.csv", "results.csv")]
             self._roster = OneRosterRosterBatch(

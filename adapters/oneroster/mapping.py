@@ -22,6 +22,7 @@ from typing import Any
 
 from adapters.oneroster.reader import Parsed, Row
 from adapters.scale import to_mark
+from schemas.oneroster import RowRejected
 from schemas.records import (
     AcademicYearRecord,
     AssignmentRecord,
@@ -158,11 +159,37 @@ def people(parsed: Parsed, batch: Batch) -> list[PersonRecord]:
     return out
 
 
-def enrolments(parsed: Parsed, batch: Batch) -> list[EnrolmentRecord]:
+def enrolments(parsed: Parsed, batch: Batch, people: list[PersonRecord] | None = None,
+               classes: list[ClassRecord] | None = None) -> list[EnrolmentRecord]:
+    """Enrolments of the journal's roles. A row repeating an earlier one (same person, class
+    and role under another sourcedId) is rejected, naming that line; so is, in a bulk set,
+    a row whose person or class was itself rejected (``people``/``classes``: those kept) —
+    nothing is dropped without a reason."""
+    def whole(file: str) -> bool:  # a bulk file is the whole truth; a delta relies on before
+        return parsed.modes.get(file) == "bulk"
+
+    persons = {p.source_id for p in people} if people is not None and whole(
+        "users.csv") else None
+    groups = {c.source_id for c in classes} if classes is not None and whole(
+        "classes.csv") else None
     out = []
+    seen: dict[tuple[str, str, str], int] = {}
     for row in _active(parsed, "enrollments.csv"):
         if row["role"] not in ("student", "teacher"):
             continue  # administrators and proctors of a class are not in its journal
+        key = (str(row["userSourcedId"]), str(row["classSourcedId"]), str(row["role"]))
+        errors = {}
+        if key in seen:
+            errors["userSourcedId"] = (f"«{key[0]}» уже записан в класс «{key[1]}» с ролью "
+                                       f"{key[2]} в строке {seen[key]}")
+        if persons is not None and key[0] not in persons:
+            errors["userSourcedId"] = f"пользователь «{key[0]}» отклонён в users.csv"
+        if groups is not None and key[1] not in groups:
+            errors["classSourcedId"] = f"класс «{key[1]}» отклонён в classes.csv"
+        if errors:
+            batch.rejected.append(RowRejected("enrollments.csv", row.line, errors, row.values))
+            continue
+        seen[key] = row.line
         record = batch.add(EnrolmentRecord, {"person_id": row["userSourcedId"],
                                              "class_id": row["classSourcedId"],
                                              "role": row["role"]},

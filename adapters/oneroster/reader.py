@@ -203,7 +203,11 @@ def _table(file: str, text: str, problems: list[str]
         if len(header) == 1 and ";" in header[0]:
             problems.append(f"{file}: столбцы разделены «;», а OneRoster требует запятую")
             return [], []
-        duplicates = sorted({h for h in header if header.count(h) > 1})
+        nameless = [str(i) for i, h in enumerate(header, start=1) if not h]
+        if nameless:
+            problems.append(f"{file}: у столбцов {', '.join(nameless)} (по порядку слева) "
+                            "нет имени в строке заголовка (лишняя запятая?)")
+        duplicates = sorted({h for h in header if h and header.count(h) > 1})
         if duplicates:
             problems.append(f"{file}: столбцы повторяются: {', '.join(duplicates)}")
         rows: list[tuple[int, dict[str, str]]] = []

@@ -7,13 +7,12 @@ signed has expired.
 
 from __future__ import annotations
 
-import json
 import secrets
 from datetime import timedelta
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from jwcrypto.jwk import JWK
+from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
@@ -34,7 +33,8 @@ def _new_key(state: str, secret_key: str) -> ToolKey:
         serialization.NoEncryption(),
     ).decode()
     kid = secrets.token_hex(8)
-    jwk = json.loads(JWK.from_pem(pem.encode()).export_public())
+    jwk: dict[str, object] = RSAAlgorithm.to_jwk(private.public_key(), as_dict=True)
+    jwk.pop("key_ops", None)  # RFC 7517 §4.3: not beside "use"; platforms read "use"
     jwk.update({"kid": kid, "alg": "RS256", "use": "sig"})
     return ToolKey(
         kid=kid,

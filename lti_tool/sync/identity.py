@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +27,7 @@ from lti_tool.people.models import (
 )
 from lti_tool.people.services import audit
 from lti_tool.sync.models import SourceConnection, UnmatchedPerson
-from lti_tool.sync.rules import Candidate, match_person
+from lti_tool.sync.rules import Candidate, Match, match_person
 from schemas.records import PersonRecord
 
 
@@ -56,16 +57,64 @@ def _candidates(session: Session, conn: SourceConnection, namespace: str) -> lis
             for p in people]
 
 
+def site(url: str) -> str:
+    """A Moodle site's address compared as an LTI issuer: scheme and host without case or
+    default port, the path without a trailing slash (Moodle's issuer is its wwwroot)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    default = {"http": 80, "https": 443}[parts.scheme]
+    host = parts.hostname + (f":{port}" if port and port != default else "")
+    return f"{parts.scheme}://{host}{parts.path.rstrip('/')}"
+
+
+def same_site_launches(session: Session, conn: SourceConnection, namespace: str,
+                       ids: Sequence[str]) -> dict[str, int]:
+    """Moodle user id → the person that Moodle's own LTI launches brought into this school.
+
+    Moodle names a launching user by ``sub`` = its user id under the issuer = its site URL,
+    and its WS serves the same ids: that is the same person, whatever the match keys say
+    (with ``email``, everyone who had launched the tool became a second person). Only this
+    site's issuer, only members of the connection's school, only a unique person per id."""
+    if conn.kind != "moodle" or not ids:
+        return {}
+    home = site(str((conn.settings or {}).get("base_url") or ""))
+    if not home:
+        return {}
+    members = select(Membership.person_id).where(
+        Membership.organisation_id == conn.organisation_id)
+    taken = select(IdentityLink.person_id).where(
+        IdentityLink.source == conn.kind, IdentityLink.namespace == namespace)
+    found: dict[str, set[int]] = {}
+    for i in range(0, len(ids), 500):
+        for row in session.execute(select(
+                IdentityLink.external_id, IdentityLink.namespace, IdentityLink.person_id).where(
+                IdentityLink.source == "lti", IdentityLink.external_id.in_(ids[i:i + 500]),
+                IdentityLink.person_id.in_(members), IdentityLink.person_id.not_in(taken))):
+            if site(row.namespace) == home:
+                found.setdefault(row.external_id, set()).add(row.person_id)
+    return {sub: next(iter(people)) for sub, people in found.items() if len(people) == 1}
+
+
 def resolve_people(session: Session, conn: SourceConnection, namespace: str,
                    records: Sequence[PersonRecord], counts: Counter[str]) -> dict[str, int]:
     """Make sure every record has a person; return source id → person id."""
     known = linked_people(session, conn, namespace)
     fresh = [r for r in records if r.source_id not in known]
     candidates = _candidates(session, conn, namespace) if fresh else []
+    launched = same_site_launches(session, conn, namespace, [r.source_id for r in fresh])
     used: set[int] = set()
     for record in fresh:
-        match = match_person(record, [c for c in candidates if c.person_id not in used],
-                             conn.match_keys)
+        same = launched.get(record.source_id)
+        if same is not None and same not in used:
+            match = Match(same, "lti")
+        else:
+            match = match_person(record, [c for c in candidates if c.person_id not in used],
+                                 conn.match_keys)
         if match.person_id is not None:
             person_id = match.person_id
             used.add(person_id)
@@ -85,12 +134,14 @@ def resolve_people(session: Session, conn: SourceConnection, namespace: str,
         session.add(IdentityLink(person_id=person_id, source=conn.kind, namespace=namespace,
                                  external_id=record.source_id))
         known[record.source_id] = person_id
-    _refresh_names(session, records, known, counts)
+    _refresh_names(session, records, known, counts, {r.source_id for r in fresh})
     return known
 
 
 def _refresh_names(session: Session, records: Sequence[PersonRecord], known: dict[str, int],
-                   counts: Counter[str]) -> None:
+                   counts: Counter[str], fresh: set[str]) -> None:
+    """Names and emails as the source has them now. Each record is counted once: a fresh
+    one as linked or created above, a known one here as updated or unchanged."""
     ids = [known[r.source_id] for r in records]
     current: dict[int, tuple[str, str | None]] = {}
     for i in range(0, len(ids), 500):
@@ -103,9 +154,11 @@ def _refresh_names(session: Session, records: Sequence[PersonRecord], known: dic
         name, email = current.get(pid, ("", None))
         if r.display_name != name or (r.email and r.email != email):
             changes.append(dict(id=pid, display_name=r.display_name, email=r.email or email))
+            counts["people.updated"] += r.source_id not in fresh
+        else:
+            counts["people.unchanged"] += r.source_id not in fresh
     if changes:
         session.execute(update(Person), changes)
-    counts["people.updated"] += len(changes)
 
 
 def link_by_hand(session: Session, unmatched: UnmatchedPerson, target_id: int,

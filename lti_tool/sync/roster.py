@@ -5,6 +5,7 @@ not deleted, so marks keep their history."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from adapters.base import RosterBatch
 from lti_tool.people.models import ClassEnrolment, ClassGroup, Guardianship, Membership
 from lti_tool.sync.identity import linked_people, resolve_people
 from lti_tool.sync.models import SourceConnection
+from schemas.records import RecordRejected
 
 
 def known_classes(session: Session, conn: SourceConnection, namespace: str) -> dict[str, int]:
@@ -29,13 +31,17 @@ def known_maps(session: Session, conn: SourceConnection, namespace: str
 
 
 def apply_roster(session: Session, conn: SourceConnection, namespace: str, batch: RosterBatch,
-                 counts: Counter[str]) -> tuple[dict[str, int], dict[str, int]]:
+                 counts: Counter[str], rejected: list[RecordRejected] | None = None
+                 ) -> tuple[dict[str, int], dict[str, int]]:
+    """Write the roster; enrolments that cannot be applied go to ``rejected`` with why."""
     roster = batch.roster
     classes = _apply_classes(session, conn, namespace, batch, counts)
     people = resolve_people(session, conn, namespace, list(roster.people), counts)
     _apply_roles(session, conn, people, batch)
     _apply_guardians(session, people, batch)
-    _apply_enrolments(session, people, classes, batch, counts)
+    dropped = _apply_enrolments(session, people, classes, batch, counts)
+    if rejected is not None:
+        rejected += dropped
     return people, classes
 
 
@@ -92,9 +98,23 @@ def _apply_guardians(session: Session, people: dict[str, int], batch: RosterBatc
 
 
 def _apply_enrolments(session: Session, people: dict[str, int], classes: dict[str, int],
-                      batch: RosterBatch, counts: Counter[str]) -> None:
-    wanted = {(classes[e.class_id], people[e.person_id], e.role)
-              for e in batch.roster.enrolments if e.class_id in classes and e.person_id in people}
+                      batch: RosterBatch, counts: Counter[str]) -> list[RecordRejected]:
+    wanted: set[tuple[int, int, str]] = set()
+    dropped: list[RecordRejected] = []
+    for e in batch.roster.enrolments:
+        where = f"запись {e.person_id} в класс {e.class_id}"
+        errors: dict[str, Any] = {}
+        if e.person_id not in people:
+            errors["person_id"] = [f"нет такого человека: «{e.person_id}»"]
+        if e.class_id not in classes:
+            errors["class_id"] = [f"нет такого класса: «{e.class_id}»"]
+        key = (classes.get(e.class_id, -1), people.get(e.person_id, -1), e.role)
+        if not errors and key in wanted:
+            errors["person_id"] = [f"запись повторяется (роль {e.role})"]
+        if errors:
+            dropped.append(RecordRejected("EnrolmentRecord", where, errors, raw=e))
+            continue
+        wanted.add(key)
     held = {(r.class_id, r.person_id, r.role): (r.id, r.active) for r in session.execute(
         select(ClassEnrolment.id, ClassEnrolment.class_id, ClassEnrolment.person_id,
                ClassEnrolment.role, ClassEnrolment.active)
@@ -118,3 +138,4 @@ def _apply_enrolments(session: Session, people: dict[str, int], classes: dict[st
     counts["enrolments.created"] += len(create) + len(reactivate)
     counts["enrolments.deleted"] += len(deactivate)
     counts["enrolments.unchanged"] += len(wanted) - len(create) - len(reactivate)
+    return dropped

@@ -17,6 +17,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from lti_tool.db import utcnow
+from lti_tool.sync.messages import Message, msg
 from lti_tool.sync.models import SyncRejection, SyncRun
 from lti_tool.sync.rules import STALE_AFTER
 from schemas.records import RecordRejected
@@ -63,7 +64,8 @@ def begin(session: Session, connection_id: int, trigger: str) -> tuple[SyncRun, 
                 raise SyncRefused(run.public_id)
             run.status = "interrupted"
             run.finished_at = now
-            run.message = run.message or "Синхронизация прервалась (процесс остановлен)."
+            if not run.message and not run.message_data:
+                run.message_data = msg("run.interrupted")
     chain: list[int] = []
     for run in runs:  # newest first: resume the unbroken tail of unfinished runs
         if run.status in ("interrupted", "failed"):
@@ -100,10 +102,12 @@ def record_rejections(session: Session, run: SyncRun, rejected: list[RecordRejec
         session.execute(insert(SyncRejection), rows)
 
 
-def finish(run: SyncRun, status: str, counts: Counter[str], message: str = "") -> None:
+def finish(run: SyncRun, status: str, counts: Counter[str],
+           message: Message | None = None) -> None:
+    """Close the run; its message is kept as a code, rendered in the reader's language."""
     run.status = status
     run.finished_at = utcnow()
     run.heartbeat_at = run.finished_at
     run.counts = {**dict(counts), **{"summary." + k: v for k, v in summary(counts).items()}}
     if message:
-        run.message = message
+        run.message_data, run.message = message, ""

@@ -15,6 +15,7 @@ import requests
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select, update
 
+from lti_tool.crypto import signing_keys
 from lti_tool.lti.models import Launch
 from lti_tool.people.models import ClassGroup, IdentityLink, Person
 from lti_tool.sandbox.platform import Course
@@ -165,8 +166,8 @@ def test_tampered_forged_or_expired_launch_token_is_refused(tool, school):
     payload, _, sig = token.rpartition(".")
     flipped = sig[:-1] + ("A" if sig[-1] != "A" else "B")
     forged = URLSafeTimedSerializer("not-our-secret", salt="marshrut-launch").dumps(
-        URLSafeTimedSerializer(tool.app.config["SECRET_KEY"], salt="marshrut-launch")
-        .loads(token))
+        URLSafeTimedSerializer(list(signing_keys(tool.app.config["SECRET_KEY"])),
+                               salt="marshrut-launch").loads(token))
     for bad in (payload + "." + flipped, token[:-4], forged, "garbage"):
         assert _get(tool, path, bad).status_code == 401
         assert _api(tool, "/me", bad).status_code == 401

@@ -195,3 +195,17 @@ def test_a_zip_bomb_is_refused_without_expanding_it(tmp_path):
         tracemalloc.stop()
     assert "results.csv: слишком большой после распаковки" in str(refused.value.problems)
     assert peak < 200 * 1024 * 1024
+
+
+def test_nameless_header_columns_are_named_by_position(tmp_path: Path) -> None:
+    """Two nameless columns were refused as «столбцы повторяются: » — an empty list."""
+    header, rest = BULK["users.csv"].split("\n", 1)
+    cells = header.split(",")
+    cells[1] = cells[4] = ""
+    users = ",".join(cells) + "\n" + rest
+    with pytest.raises(ImportRefused) as caught:
+        OneRosterSource(write_folder(tmp_path / "set", {**BULK, "users.csv": users})
+                        ).fetch_roster()
+    assert "users.csv: у столбцов 2, 5 (по порядку слева) нет имени в строке заголовка " \
+           "(лишняя запятая?)" in caught.value.problems
+    assert not any(p.rstrip().endswith(":") for p in caught.value.problems)
