@@ -237,6 +237,8 @@ EN: dict[str, str] = {
     "Внутренняя ошибка: %(error)s": "Internal error: %(error)s",
     "Источник недоступен, синхронизация остановлена: %(cause)s": "The source is unavailable, the sync was stopped: %(cause)s",
     "Не получены %(failed)s частей из %(total)s: %(cause)s": "%(failed)s of %(total)s parts were not received: %(cause)s",
+    "неизвестный ученик: %(id)s": "unknown student: %(id)s",
+    "неизвестное задание: %(id)s": "unknown assignment: %(id)s",
     'Длина должна быть от {min} до {max} символов.': 'Length must be between {min} and {max} characters.',
     'Длина должна быть ровно {equal} символов.': 'Length must be exactly {equal} characters.',
     'Длиннее допустимого: не больше {max} символов.': 'Too long: at most {max} characters.',
