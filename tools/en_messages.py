@@ -6,6 +6,7 @@ extraction without losing work; unknown msgids are reported, not silently left b
 """
 
 EN: dict[str, str] = {
+    "Эта LMS уже подключена с другими адресами входа и ключей. Сверьте настройки LMS с администратором Маршрута.": "This LMS is already connected with different sign-in and key addresses. Check the LMS settings with Marshrut's administrator.",
     "Браузер не сохранил cookie Маршрута внутри LMS, поэтому вход нельзя проверить. Откройте Маршрут в новом окне.": "The browser did not keep Marshrut's cookie inside the LMS, so the sign-in cannot be checked. Open Marshrut in a new window.",
     "Откройте в новом окне": "Open in a new window",
     "Откройте Маршрут в новом окне": "Open Marshrut in a new window",
