@@ -94,8 +94,8 @@ def record_rejections(session: Session, run: SyncRun, rejected: list[RecordRejec
                       counts: Counter[str]) -> None:
     counts["rejected"] += len(rejected)
     room = MAX_REJECTIONS_KEPT - int(run.counts.get("rejected", 0) if run.counts else 0)
-    rows = [dict(run_id=run.id, kind=r.kind, source=r.source[:300], reason=r.reason())
-            for r in rejected[:max(room, 0)]]
+    rows = [dict(run_id=run.id, kind=_text(r.kind), source=_text(r.source)[:300],
+                 reason=_text(r.reason())) for r in rejected[:max(room, 0)]]
     if rows:
         session.execute(insert(SyncRejection), rows)
 
@@ -106,4 +106,10 @@ def finish(run: SyncRun, status: str, counts: Counter[str], message: str = "") -
     run.heartbeat_at = run.finished_at
     run.counts = {**dict(counts), **{"summary." + k: v for k, v in summary(counts).items()}}
     if message:
-        run.message = message
+        run.message = _text(message)
+
+
+def _text(value: str) -> str:
+    """Reasons and messages quote remote values, and PostgreSQL refuses NUL in text: one
+    such byte in a rejected row aborted the whole run. It is never meaningful: dropped."""
+    return value.replace("\x00", "") if "\x00" in value else value
