@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import socket
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +27,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 DEFAULT_MAX_BYTES = 1_000_000
 DEFAULT_TIMEOUT = (5.0, 10.0)
+DEFAULT_DEADLINE = 30.0
 
 
 class RefusedURL(ValueError):
@@ -38,8 +40,12 @@ class RefusedURL(ValueError):
 
 def is_public_address(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # An IPv4 address carried inside IPv6 (::ffff:a.b.c.d, 6to4 2002:a.b.c.d::) is
+        # judged as that IPv4 address: 2002:7f00:1:: counts as "global" otherwise.
+        inner = ip.ipv4_mapped or ip.sixtofour
+        if inner is not None:
+            ip = inner
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
 
 
@@ -49,6 +55,11 @@ def _check_peer(sock: socket.socket) -> None:
         sock.close()
         raise RefusedURL("private_address",
                          f"адрес {address} — внутренний (частная сеть, loopback или link-local)")
+
+
+class RefusedConnection(requests.ConnectionError):
+    """A guarded session refused the target: clients that handle requests' errors (the sync
+    adapters) see a connection error; ``__cause__`` is the RefusedURL saying why."""
 
 
 class _GuardedHTTPConnection(HTTPConnection):
@@ -78,6 +89,13 @@ class _GuardedAdapter(HTTPAdapter):
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {
             "http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+
+    def send(self, request: requests.PreparedRequest, *args: Any,  # type: ignore[override]
+             **kwargs: Any) -> requests.Response:
+        try:
+            return super().send(request, *args, **kwargs)
+        except RefusedURL as exc:
+            raise RefusedConnection(str(exc), request=request) from exc
 
 
 def check_url(url: str) -> str:
@@ -110,6 +128,20 @@ def check_public_host(url: str) -> None:
             raise RefusedURL("private_address",
                              f"адрес {info[4][0]} — внутренний (частная сеть, loopback или "
                              "link-local)")
+
+
+def guard_session(session: requests.Session, *, allow_private: bool = False
+                  ) -> requests.Session:
+    """The same rule for a client that builds its own session (the sync adapters keep their
+    headers, proxies and CA settings): no redirect is followed, and unless ``allow_private``
+    every connection must reach a public address (checked on the connected socket, so a
+    name re-bound to 10.x after the form's check is still refused). Behind an HTTP proxy
+    the proxy is what gets checked: the operator's proxy must do its own filtering."""
+    session.max_redirects = 0  # requests raises TooManyRedirects on the first redirect
+    if not allow_private:
+        session.mount("http://", _GuardedAdapter())
+        session.mount("https://", _GuardedAdapter())
+    return session
 
 
 class OutboundSession(requests.Session):
@@ -156,16 +188,25 @@ def _refusal_in(exc: BaseException) -> RefusedURL | None:
 
 
 def read_json(session: requests.Session, method: str, url: str, *,
-              max_bytes: int = DEFAULT_MAX_BYTES, **kwargs: Any) -> Any:
-    """One request whose JSON answer is read up to ``max_bytes`` (a bigger one is refused)."""
+              max_bytes: int = DEFAULT_MAX_BYTES, deadline: float = DEFAULT_DEADLINE,
+              **kwargs: Any) -> Any:
+    """One request whose JSON answer is read up to ``max_bytes`` within ``deadline``
+    seconds (the read timeout bounds each wait, not a server that drips a byte at a time);
+    a bigger or slower answer is refused."""
+    end = time.monotonic() + deadline
     resp = session.request(method, url, stream=True, **kwargs)
     try:
         resp.raise_for_status()
         body = b""
-        for piece in resp.iter_content(64 * 1024):
+        while True:  # read1: what has arrived, so a drip cannot hold one read for hours
+            piece = resp.raw.read1(16 * 1024, decode_content=True)
+            if not piece:
+                break
             body += piece
             if len(body) > max_bytes:
                 raise RefusedURL("too_large", f"ответ длиннее {max_bytes} байт")
+            if time.monotonic() > end:
+                raise RefusedURL("too_slow", f"ответ не получен за {deadline:g} с")
     finally:
         resp.close()
     return json.loads(body)

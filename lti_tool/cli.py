@@ -206,6 +206,10 @@ def lti_approve(client_pk: int, org_slug: str) -> None:
     with Database(_settings().database_url).session() as session:
         client = approve(session, client_pk, _org_id(session, org_slug))
         click.echo(f"client {client.client_id} is active")
+        # Whoever registered chose these: launches are believed if signed by the JWKS keys.
+        p = client.platform
+        click.echo(f"issuer {p.issuer}\nlogin {p.auth_login_url}\ntoken {p.auth_token_url}\n"
+                   f"jwks {p.jwks_url}")
 
 
 @lti.command("list")

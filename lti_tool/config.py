@@ -50,6 +50,9 @@ class Settings:
     clock_leeway: int = 5
     #: How long a login state (and its nonce) may wait for the launch POST.
     login_state_ttl: int = 600
+    #: Live login states one client address (IPv4 address, IPv6 /64) may hold: bounds what
+    #: anonymous calls to /lti/login can write, well above a school behind one NAT.
+    login_states_per_address: int = 2000
     #: How long a launch token keeps a session alive inside the LMS iframe.
     launch_ttl: int = 8 * 3600
     testing: bool = False

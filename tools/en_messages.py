@@ -6,6 +6,14 @@ extraction without losing work; unknown msgids are reported, not silently left b
 """
 
 EN: dict[str, str] = {
+    "Браузер не сохранил cookie Маршрута внутри LMS, поэтому вход нельзя проверить. Откройте Маршрут в новом окне.": "The browser did not keep Marshrut's cookie inside the LMS, so the sign-in cannot be checked. Open Marshrut in a new window.",
+    "Откройте в новом окне": "Open in a new window",
+    "Откройте Маршрут в новом окне": "Open Marshrut in a new window",
+    "Открыть в новом окне": "Open in a new window",
+    "Вход": "Sign-in",
+    "Проверяем вход…": "Checking the sign-in…",
+    "LMS не подтвердила, что вход начат в этом браузере. Откройте Маршрут из курса заново.": "The LMS did not confirm that the sign-in started in this browser. Open Marshrut from the course again.",
+    "Слишком много входов с этого адреса за %(minutes)s мин.: подождите и откройте инструмент из курса снова.": "Too many sign-ins from this address in %(minutes)s min: wait, then open the tool from the course again.",
     "Ученик": "Student",
     "Балл": "Score",
     "Комментарий": "Comment",
@@ -213,6 +221,21 @@ EN: dict[str, str] = {
     'Мои отметки': 'My marks',
     'Отметки: %(name)s': 'Marks: %(name)s',
     'обязательное поле для этого источника.': 'required for this source.',
+    # sync run messages (lti_tool/sync/messages.py), rendered when the report is shown
+    "Неверный логин или пароль.": "Wrong login or password.",
+    "Учётная запись временно заблокирована после неудачных попыток входа. Подождите и проверьте пароль.":
+        "The account is locked for a while after failed sign-in attempts. Wait, then check the password.",
+    "Сервер на техническом обслуживании. Повторите позже.": "The server is under maintenance. Try again later.",
+    "Учётной записи не хватает прав на чтение данных.": "The account lacks the rights to read the data.",
+    "Сеанс истёк и не восстановился.": "The session expired and could not be renewed.",
+    "Вход не выполнен.": "Sign-in failed.",
+    "%(reason)s Ответ сервера: %(answer)s": "%(reason)s The server answered: %(answer)s",
+    "Сервер недоступен, повторите позже: %(answer)s": "The server is unavailable, try again later: %(answer)s",
+    "Сервер ответил не так, как ожидалось: %(answer)s": "The server gave an unexpected answer: %(answer)s",
+    "Синхронизация прервалась (процесс остановлен).": "The sync was interrupted (its process stopped).",
+    "Внутренняя ошибка: %(error)s": "Internal error: %(error)s",
+    "Источник недоступен, синхронизация остановлена: %(cause)s": "The source is unavailable, the sync was stopped: %(cause)s",
+    "Не получены %(failed)s частей из %(total)s: %(cause)s": "%(failed)s of %(total)s parts were not received: %(cause)s",
     'Длина должна быть от {min} до {max} символов.': 'Length must be between {min} and {max} characters.',
     'Длина должна быть ровно {equal} символов.': 'Length must be exactly {equal} characters.',
     'Длиннее допустимого: не больше {max} символов.': 'Too long: at most {max} characters.',

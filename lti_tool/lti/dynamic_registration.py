@@ -5,6 +5,13 @@ Who may register: a registration made through a one-time invite link
 organisation. One made without an invite is kept as ``pending`` under a holding
 organisation and cannot launch until an administrator approves it
 (``marshrut lti approve CLIENT --org SLUG``): a stranger can ask, but not get in.
+
+Why ours and not pylti1p3next's ``DynamicRegistration``: theirs fetches the configuration
+URL with a plain ``requests`` session (redirects followed, any address, no size bound),
+checks neither that the issuer's origin is the configuration URL's nor the shape of the
+answer (``assert`` statements, off under ``python -O``), and leaves storing the registration
+to the caller. Those checks are the security of this endpoint (issue 7: registration
+takeover, SSRF), so the flow is written here around ``adapters.outbound`` and our registry.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import Base, UTCDateTime, utcnow
@@ -83,6 +83,7 @@ class LoginState(Base):
     """OIDC third-party-initiated login: the state and nonce we issued, used once."""
 
     __tablename__ = "lti_login_state"
+    __table_args__ = (Index("ix_lti_login_state_address", "address_hash", "expires_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     state: Mapped[str] = mapped_column(String(64), unique=True)
@@ -99,6 +100,8 @@ class LoginState(Base):
     #: The login request's own parameters, to start again in a new window (first-party
     #: cookies work there) when the frame can keep neither a cookie nor platform storage.
     login_query: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: Hash of the client's address (IPv6: its /64), to bound the live states per address.
+    address_hash: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class Launch(Base):

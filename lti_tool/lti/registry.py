@@ -24,9 +24,11 @@ def add_platform(
 ) -> PlatformClient:
     """Idempotent: re-adding updates URLs and adds missing deployments.
 
-    ``update_platform=False`` (Dynamic Registration) never changes a known platform's URLs
-    or name, nor touches an existing client: only an operator's ``add-platform`` may, since
-    whoever sets the JWKS URL decides whose launches are believed.
+    ``update_platform=False`` (Dynamic Registration) never changes the URLs or name of a
+    platform that has an active client, nor touches an existing client: only an operator's
+    ``add-platform`` may, since whoever sets the JWKS URL decides whose launches are
+    believed. A platform known only through *pending* clients holds a stranger's word, so
+    an active (invited) registration replaces its URLs rather than inherit them.
     """
     platform = find_platform(session, issuer)
     if platform is None:
@@ -34,7 +36,7 @@ def add_platform(
                             auth_token_url=auth_token_url, jwks_url=jwks_url)
         session.add(platform)
         session.flush()
-    elif update_platform:
+    elif update_platform or (status == "active" and not _has_active_client(session, platform)):
         platform.auth_login_url = auth_login_url
         platform.auth_token_url = auth_token_url
         platform.jwks_url = jwks_url
@@ -51,6 +53,12 @@ def add_platform(
     for dep in deployment_ids:
         add_deployment(session, client, dep)
     return client
+
+
+def _has_active_client(session: Session, platform: Platform) -> bool:
+    return session.scalars(select(PlatformClient.id).where(
+        PlatformClient.platform_id == platform.id, PlatformClient.status == "active")
+    ).first() is not None
 
 
 def find_platform(session: Session, issuer: str) -> Platform | None:

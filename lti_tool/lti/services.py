@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import json
 import secrets
 import time
@@ -18,7 +19,7 @@ from urllib.parse import urlencode, urlsplit
 
 import jwt
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lti_tool.config import Settings
@@ -43,6 +44,9 @@ _LOGIN_STATE: Table = LoginState.__table__  # type: ignore[assignment]
 _LAUNCH: Table = Launch.__table__  # type: ignore[assignment]
 # Statements built once, values bound per call (SQLAlchemy then reuses their compiled form).
 _STATE_BY_VALUE = select(_LOGIN_STATE).where(_LOGIN_STATE.c.state == bindparam("value"))
+_LIVE_AT_ADDRESS = select(func.count()).select_from(_LOGIN_STATE).where(
+    _LOGIN_STATE.c.address_hash == bindparam("address"),
+    _LOGIN_STATE.c.expires_at > bindparam("now"))
 _CONSUME_STATE = _LOGIN_STATE.update().where(
     _LOGIN_STATE.c.id == bindparam("login_id"), _LOGIN_STATE.c.used_at.is_(None)
 ).values(used_at=bindparam("now"))
@@ -96,17 +100,49 @@ def seal_for_browser(binding: BindingRequired, launch_token: str) -> dict[str, s
             "sealed": base64.b64encode(sealed).decode()}
 
 
-def _expire_login_states(session: Session) -> None:
-    """Login states outlive their TTL only until the next sweep (1 login in 50 sweeps), so
-    anonymous calls to /lti/login cannot grow the table without bound."""
-    if secrets.randbelow(50) == 0:
+def address_key(address: str | None) -> str:
+    """The hash of a client address for the per-address bound: an IPv6 client gets a whole
+    /64 (it can pick any address in it), an IPv4 client its own address."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return sha256_hex(address or "")[:32]
+    if ip.version == 6:
+        return sha256_hex(str(ipaddress.ip_network(f"{ip}/64", strict=False)))[:32]
+    return sha256_hex(str(ip))[:32]
+
+
+def _expire_login_states(session: Session, force: bool = False) -> None:
+    """Login states outlive their TTL only until the next sweep (1 login in 50, and always
+    before an address is refused), so /lti/login cannot grow the table without bound."""
+    if force or secrets.randbelow(50) == 0:
         session.execute(_LOGIN_STATE.delete().where(_LOGIN_STATE.c.expires_at < utcnow()))
 
 
+def _check_address_bound(session: Session, address: str, settings: Settings) -> None:
+    """Refuse a login when this address already holds its share of live login states (a
+    flood); other addresses, and this one once its states expire, go on unhindered."""
+    live = session.execute(_LIVE_AT_ADDRESS, {"address": address, "now": utcnow()}).scalar()
+    if (live or 0) < settings.login_states_per_address:
+        return
+    _expire_login_states(session, force=True)
+    raise TooManyLogins(max(1, settings.login_state_ttl // 60))
+
+
+class TooManyLogins(LaunchError):
+    """An address over its bound. The sweep done before refusing is kept (committed)."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__("too_many_logins", _l(
+            "Слишком много входов с этого адреса за %(minutes)s мин.: подождите и откройте "
+            "инструмент из курса снова.", minutes=minutes), 429)
+
+
 def begin_login(
-    session: Session, req: LoginRequest, settings: Settings, browser_token: str
+    session: Session, req: LoginRequest, settings: Settings, browser_token: str, address: str,
 ) -> str:
-    """Store a fresh state+nonce and return the platform's authorisation URL."""
+    """Store a fresh state+nonce and return the platform's authorisation URL. ``address``
+    is ``address_key`` of the client's address (the bound on live states per address)."""
     client = registry_cache.find_client(session, req.iss, req.client_id)
     if client is None:
         raise LaunchError(
@@ -122,6 +158,7 @@ def begin_login(
         raise LaunchError("bad_target", _l(
             "Адрес target_link_uri «%(uri)s» не принадлежит этому инструменту.",
             uri=req.target_link_uri))
+    _check_address_bound(session, address, settings)
     state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     _expire_login_states(session)
     session.execute(_LOGIN_STATE.insert(), dict(
@@ -129,7 +166,7 @@ def begin_login(
         browser_hash=sha256_hex(browser_token),
         expires_at=utcnow() + timedelta(seconds=settings.login_state_ttl),
         storage_target=(req.lti_storage_target or None) and req.lti_storage_target[:64],
-        login_query=req.query[:4000] or None))
+        login_query=req.query[:4000] or None, address_hash=address or None))
     params = {
         "scope": "openid", "response_type": "id_token", "response_mode": "form_post",
         "prompt": "none", "client_id": client.client_id,

@@ -60,7 +60,12 @@ def login() -> Any:
         lti_deployment_id=_param("lti_deployment_id"), lti_storage_target=storage_target,
         query=urlencode(request.values.to_dict()))
     dbs = db_session()
-    url = services.begin_login(dbs, req, settings, browser)
+    try:
+        url = services.begin_login(dbs, req, settings, browser,
+                                   services.address_key(request.remote_addr))
+    except services.TooManyLogins:
+        dbs.commit()  # keep the sweep of expired states; nothing else was written
+        raise
     dbs.commit()
     resp: Any
     if storage_target:

@@ -116,7 +116,8 @@ def _run(kind: str, org_slug: str, since: date | None, full: bool, file: str | N
         options = SyncOptions(since=since, full=full, trigger="cli",
                               redis_url=settings.redis_url)
         try:
-            result = sync_now(db, conn.id, settings.secret_key, options, bar.update)
+            result = sync_now(db, conn.id, settings.secret_key, options, bar.update,
+                              public_urls_only=not settings.allow_private_urls)
         finally:
             bar.close()
         s = {k.removeprefix("summary."): v for k, v in result.counts.items()
@@ -165,4 +166,4 @@ def runs_list(org_slug: str) -> None:
                 s = {k.removeprefix("summary."): v for k, v in run.counts.items()
                      if k.startswith("summary.")}
                 click.echo(f"  {run.public_id} {run.started_at:%Y-%m-%d %H:%M} {run.status} "
-                           f"{s} {run.message}")
+                           f"{s} {run.display_message}")

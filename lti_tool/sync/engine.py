@@ -40,6 +40,7 @@ from lti_tool.bulk import insert_returning_ids, update_rows
 from lti_tool.db import Database, utcnow
 from lti_tool.journal.services import Origin, apply_batches
 from lti_tool.sync import politeness, rules, runs
+from lti_tool.sync.messages import Message, describe, msg, render
 from lti_tool.sync.models import SourceConnection, SyncCheckpoint, SyncRun
 from lti_tool.sync.roster import apply_roster, known_maps
 
@@ -111,13 +112,14 @@ class _Sync:
         try:
             status, message = self._run(chain)
         except RemoteError as exc:
-            status, message = "failed", rules.explain(exc)
+            status, message = "failed", describe(exc)
         except BaseException as exc:  # KeyboardInterrupt, bugs: leave a resumable run
             with self.db.session() as s:
                 broken = s.get(SyncRun, self.run_id)
                 assert broken is not None
                 runs.finish(broken, "interrupted" if isinstance(exc, KeyboardInterrupt)
-                            else "failed", self.counts, f"Внутренняя ошибка: {exc!r}")
+                            else "failed", self.counts, msg("run.internal_error",
+                                                             error=repr(exc)))
             raise
         with self.db.session() as s:
             ended = s.get(SyncRun, self.run_id)
@@ -130,7 +132,7 @@ class _Sync:
                 conn.last_success_at = (datetime.combine(self.opt.today, dtime(), UTC)
                                         if self.opt.today else ended.started_at)
             result = RunResult(ended.id, ended.public_id, ended.status, dict(ended.counts),
-                               ended.message, self.write_seconds)
+                               render(ended.message_data, ended.message), self.write_seconds)
         log.info("sync finished", extra={"run": result.public_id, "status": status,
                                          "counts": runs.summary(self.counts)})
         return result
@@ -166,7 +168,7 @@ class _Sync:
 
     # --- chunks ---------------------------------------------------------------------------
 
-    def _run(self, chain: list[int]) -> tuple[str, str]:
+    def _run(self, chain: list[int]) -> tuple[str, Message | None]:
         with self.db.session() as s:
             conn = s.get(SourceConnection, self.conn_id)
             run = s.get(SyncRun, self.run_id)
@@ -182,7 +184,7 @@ class _Sync:
                 SyncCheckpoint.run_id.in_(chain or [-1]))))
             batch = self._roster(s, conn, run)
             if not isinstance(self.source, GradeSource):
-                return "done", ""
+                return "done", None
             if run.window_start is None or run.window_end is None:
                 today = self.opt.today or date.today()
                 year = batch.year if batch is not None and batch.year else None
@@ -215,10 +217,10 @@ class _Sync:
             batch.fetched += extra.fetched
         return batch
 
-    def _fetch_all(self, todo: list[Chunk]) -> tuple[str, str]:
+    def _fetch_all(self, todo: list[Chunk]) -> tuple[str, Message | None]:
         pending: list[tuple[JournalBatch, str]] = []
         failed_in_row, failed, last_flush = 0, 0, time.monotonic()
-        message = ""
+        message: Message | None = None
         with ThreadPoolExecutor(self.opt.concurrency, thread_name_prefix="sync") as pool:
             # Read ahead by a whole group: fetching goes on while the group before is written.
             ahead = max(self.opt.concurrency * 4, self.opt.group_size)
@@ -232,13 +234,12 @@ class _Sync:
                         raise
                     failed += 1
                     failed_in_row += 1
-                    message = rules.explain(exc)
+                    message = describe(exc)
                     log.warning("chunk failed", extra={"chunk": chunk.key, "error": exc.message})
                     if failed_in_row >= self.opt.max_failed_in_row:
                         pool.shutdown(cancel_futures=True)
                         self._flush(pending)
-                        return "failed", ("Источник недоступен, синхронизация остановлена: "
-                                          + message)
+                        return "failed", msg("run.source_down", cause=message)
                     continue
                 failed_in_row = 0
                 self._take(batch, pending)
@@ -249,8 +250,9 @@ class _Sync:
         self._flush(pending)
         self.counts["chunks.failed"] += failed
         if failed:
-            return "failed", f"Не получены {failed} частей из {self.total}: {message}"
-        return "done", ""
+            return "failed", msg("run.chunks_failed", failed=failed, total=self.total,
+                                 cause=message)
+        return "done", None
 
     def _take(self, batch: JournalBatch, pending: list[tuple[JournalBatch, str]]) -> None:
         self.counts["fetched"] += batch.fetched

@@ -27,7 +27,8 @@ def register(jobs: Jobs) -> None:
             try:
                 result = sync_now(get_db(), connection_id, app.config["SECRET_KEY"],
                                   SyncOptions(trigger=trigger,
-                                              redis_url=app.config["MARSHRUT"].redis_url))
+                                              redis_url=app.config["MARSHRUT"].redis_url),
+                                  public_urls_only=not app.config["MARSHRUT"].allow_private_urls)
             except SyncRefused as exc:
                 log.info("sync already running", extra={"run": str(exc)})
                 return {"status": "refused", "run": str(exc)}

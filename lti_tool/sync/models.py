@@ -59,7 +59,15 @@ class SyncRun(Base):
     chunks_total: Mapped[int] = mapped_column(default=0)
     chunks_done: Mapped[int] = mapped_column(default=0)
     counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
-    message: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[str] = mapped_column(Text, default="")  # rows from before message_data
+    #: {"code", "params"} (lti_tool.sync.messages), rendered in the reader's language
+    message_data: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+    @property
+    def display_message(self) -> str:
+        from lti_tool.sync.messages import render
+
+        return render(self.message_data, self.message)
 
 
 class SyncRejection(Base):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from adapters.base import AuthFailed, RemoteError, RemoteUnavailable
+from adapters.base import RemoteError
 from schemas.records import PersonRecord
 
 # "name": the full name, word order free; "name_partial": the known person's name is two or
@@ -132,24 +132,11 @@ def match_person(record: PersonRecord, candidates: Sequence[Candidate],
     return Match(None)
 
 
-AUTH_MESSAGES = {
-    "wrong_credentials": "Неверный логин или пароль.",
-    "locked": "Учётная запись временно заблокирована после неудачных попыток входа. "
-              "Подождите и проверьте пароль.",
-    "maintenance": "Сервер на техническом обслуживании. Повторите позже.",
-    "forbidden": "Учётной записи не хватает прав на чтение данных.",
-    "expired": "Сеанс истёк и не восстановился.",
-}
-
-
 def explain(exc: RemoteError) -> str:
     """A message for the school admin: what happened and what to do; never a secret."""
-    if isinstance(exc, AuthFailed):
-        base = AUTH_MESSAGES.get(exc.reason, "Вход не выполнен.")
-        return f"{base} Ответ сервера: {exc.message}" if exc.message else base
-    if isinstance(exc, RemoteUnavailable):
-        return f"Сервер недоступен, повторите позже: {exc.message}"
-    return f"Сервер ответил не так, как ожидалось: {exc.message}"
+    from lti_tool.sync.messages import describe, render
+
+    return render(describe(exc))
 
 
 def scoped_namespace(conn: Any, source: Any) -> str:

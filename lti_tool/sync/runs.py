@@ -12,11 +12,13 @@ import socket
 from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from lti_tool.db import utcnow
+from lti_tool.sync.messages import Message, msg
 from lti_tool.sync.models import SyncRejection, SyncRun
 from lti_tool.sync.rules import STALE_AFTER
 from schemas.records import RecordRejected
@@ -63,7 +65,8 @@ def begin(session: Session, connection_id: int, trigger: str) -> tuple[SyncRun, 
                 raise SyncRefused(run.public_id)
             run.status = "interrupted"
             run.finished_at = now
-            run.message = run.message or "Синхронизация прервалась (процесс остановлен)."
+            if not run.message and not run.message_data:
+                run.message_data = msg("run.interrupted")
     chain: list[int] = []
     for run in runs:  # newest first: resume the unbroken tail of unfinished runs
         if run.status in ("interrupted", "failed"):
@@ -100,16 +103,29 @@ def record_rejections(session: Session, run: SyncRun, rejected: list[RecordRejec
         session.execute(insert(SyncRejection), rows)
 
 
-def finish(run: SyncRun, status: str, counts: Counter[str], message: str = "") -> None:
+def finish(run: SyncRun, status: str, counts: Counter[str],
+           message: Message | None = None) -> None:
+    """Close the run; its message is kept as a code, rendered in the reader's language."""
     run.status = status
     run.finished_at = utcnow()
     run.heartbeat_at = run.finished_at
     run.counts = {**dict(counts), **{"summary." + k: v for k, v in summary(counts).items()}}
     if message:
-        run.message = _text(message)
+        run.message_data, run.message = _clean(message), ""
 
 
 def _text(value: str) -> str:
     """Reasons and messages quote remote values, and PostgreSQL refuses NUL in text: one
     such byte in a rejected row aborted the whole run. It is never meaningful: dropped."""
     return value.replace("\x00", "") if "\x00" in value else value
+
+
+def _clean(value: Any) -> Any:
+    """A message's parameters without NUL (see :func:`_text`), nested messages included."""
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value

@@ -55,6 +55,7 @@ def create_connection(session: Session, org_id: int, form: dict[str, Any], secre
 
 
 def open_source(conn: SourceConnection, secret_key: str, **tuning: Any) -> Any:
+    """``tuning`` may say ``public_urls_only=True`` (the app's setting; see sources.build)."""
     secret = decrypt(conn.secret, secret_key) if conn.secret else ""
     return sources.build(conn.kind, dict(conn.settings), secret, **tuning)
 

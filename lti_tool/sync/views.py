@@ -101,7 +101,9 @@ def detail(public_id: str) -> Any:
 def test(public_id: str) -> Any:
     viewer = _admin()
     conn = _connection(viewer, public_id)
-    ok, message = services.test_connection(conn, current_app.config["SECRET_KEY"])
+    ok, message = services.test_connection(
+        conn, current_app.config["SECRET_KEY"],
+        public_urls_only=not current_app.config["MARSHRUT"].allow_private_urls)
     if ok:
         return _detail(viewer, conn, notice=_("Соединение работает: %(m)s", m=message))
     return _detail(viewer, conn, error=message, status=502)

@@ -136,7 +136,7 @@ def test_without_invite_pending_until_approved(new_lms, tool, tmp_path):
     listed = _cli(tool, tmp_path, "lti", "list")
     assert f"{client.id}\tpending\t" in listed
     out = _cli(tool, tmp_path, "lti", "approve", str(client.id), "--org", "school")
-    assert "is active" in out
+    assert "is active" in out and f"jwks {platform.issuer}" in out  # what was approved
 
     resp = launch(requests.Session(), platform, link, "t-ivanova")
     assert resp.status_code == 200 and "/app/class/" in page_url(resp)

@@ -17,6 +17,7 @@ from flask import Flask, jsonify, redirect
 from sqlalchemy import func, select
 
 from lti_tool.app import create_app
+from lti_tool.lti.dynamic_registration import create_invite
 from lti_tool.lti.models import Platform, PlatformClient
 from tests.conftest import make_settings
 from tests.servers import serve
@@ -33,15 +34,15 @@ def attacker(platform) -> Iterator[dict[str, Any]]:
     @app.get("/.well-known/openid-configuration")
     def conf() -> Any:
         return jsonify({
-            "issuer": seen["issuer"], "authorization_endpoint": seen["base"] + "/auth",
-            "token_endpoint": seen["base"] + "/token", "jwks_uri": seen["base"] + "/jwks",
+            "issuer": seen["issuer"], "authorization_endpoint": seen["urls"] + "/auth",
+            "token_endpoint": seen["urls"] + "/token", "jwks_uri": seen["urls"] + "/jwks",
             "registration_endpoint": seen["base"] + "/register",
             PLATFORM_CONF: {"product_family_code": "evil"}})
 
     @app.post("/register")
     def register() -> Any:
         seen["posts"] += 1
-        return jsonify({"client_id": "evil-client",
+        return jsonify({"client_id": seen["client_id"],
                         "https://purl.imsglobal.org/spec/lti-tool-configuration":
                             {"deployment_id": "evil-dep"}})
 
@@ -50,7 +51,7 @@ def attacker(platform) -> Iterator[dict[str, Any]]:
         return redirect(seen["base"] + "/.well-known/openid-configuration")
 
     with serve(lambda base: app) as (base, _):
-        seen.update(base=base, issuer=platform.issuer)
+        seen.update(base=base, urls=base, issuer=platform.issuer, client_id="evil-client")
         yield seen
 
 
@@ -122,3 +123,27 @@ def test_internal_addresses_are_not_fetched(strict_tool, attacker, target):
     assert resp.status_code in (400, 502), resp.text
     assert "dynreg_refused_url" in resp.text or "dynreg_config" in resp.text
     assert attacker["posts"] == 0
+
+
+def test_a_strangers_pending_registration_does_not_set_the_urls_for_the_real_one(tool,
+                                                                                attacker):
+    """Someone registers first, uninvited, for an LMS the tool does not know yet (a file
+    uploaded to the LMS's own site is enough to pass the origin check): the platform row
+    holds their URLs, pending. The school's invited registration must not inherit them."""
+    attacker["issuer"] = attacker["base"]
+    attacker["urls"] = "https://evil.example"
+    conf_url = attacker["base"] + "/.well-known/openid-configuration"
+    assert _register(tool, conf_url).status_code == 200  # stored as pending
+
+    attacker.update(urls=attacker["base"], client_id="real-client")  # the LMS's own config
+    with tool.db.session() as s:
+        invite = create_invite(s, tool.org_id)
+    assert _register(tool, conf_url, invite=invite).status_code == 200
+
+    with tool.db.session() as s:
+        platform = s.scalars(select(Platform).where(
+            Platform.issuer == attacker["issuer"])).one()
+        assert (platform.auth_login_url, platform.auth_token_url, platform.jwks_url) == (
+            attacker["base"] + "/auth", attacker["base"] + "/token", attacker["base"] + "/jwks")
+        status = {c.client_id: c.status for c in s.scalars(select(PlatformClient))}
+    assert status["evil-client"] == "pending" and status["real-client"] == "active"

@@ -19,7 +19,7 @@ from lti_tool.sync.models import SourceConnection, SyncRun
 def _app(env, tmp_path, redis_url):
     return create_app(Settings(instance_path=tmp_path, database_url=env.url, testing=True,
                                secret_key=env.secret_key, base_url="http://127.0.0.1",
-                               redis_url=redis_url))
+                               redis_url=redis_url, allow_private_urls=True))  # loopback
 
 
 def _runs(env) -> list[SyncRun]:
