@@ -6,6 +6,7 @@ extraction without losing work; unknown msgids are reported, not silently left b
 """
 
 EN: dict[str, str] = {
+    "Эта LMS уже подключена с другими адресами входа и ключей. Сверьте настройки LMS с администратором Маршрута.": "This LMS is already connected with different sign-in and key addresses. Check the LMS settings with Marshrut's administrator.",
     "Браузер не сохранил cookie Маршрута внутри LMS, поэтому вход нельзя проверить. Откройте Маршрут в новом окне.": "The browser did not keep Marshrut's cookie inside the LMS, so the sign-in cannot be checked. Open Marshrut in a new window.",
     "Откройте в новом окне": "Open in a new window",
     "Откройте Маршрут в новом окне": "Open Marshrut in a new window",
@@ -236,6 +237,8 @@ EN: dict[str, str] = {
     "Внутренняя ошибка: %(error)s": "Internal error: %(error)s",
     "Источник недоступен, синхронизация остановлена: %(cause)s": "The source is unavailable, the sync was stopped: %(cause)s",
     "Не получены %(failed)s частей из %(total)s: %(cause)s": "%(failed)s of %(total)s parts were not received: %(cause)s",
+    "неизвестный ученик: %(id)s": "unknown student: %(id)s",
+    "неизвестное задание: %(id)s": "unknown assignment: %(id)s",
     'Длина должна быть от {min} до {max} символов.': 'Length must be between {min} and {max} characters.',
     'Длина должна быть ровно {equal} символов.': 'Length must be exactly {equal} characters.',
     'Длиннее допустимого: не больше {max} символов.': 'Too long: at most {max} characters.',

@@ -17,7 +17,9 @@ class Target:
     title: LazyString | str
     description: LazyString | str
     endpoint: str
-    #: Offer an AGS line item with the placement (its maximum score), or not.
+    #: Only for a target that posts one score per student to its own placement (an
+    #: assignment): the LMS then gets a gradebook column (AGS line item) with this maximum.
+    #: None for everything else, or every placement adds a column nobody fills.
     score_maximum: float | None = None
 
 

@@ -28,10 +28,13 @@ from lti_tool.web.security import Viewer, app_url, current_viewer, login_require
 
 bp = Blueprint("people", __name__, url_prefix="/app")
 
+# No line item with the placement: the overview is not an activity graded once per student.
+# A teacher's score from it goes to a column found or created when the first score is sent
+# (``gradebook.enqueue_score``), so a placement nobody grades adds no empty 0–5 column.
 targets.register(targets.Target(
     key="class_overview", title=_l("Обзор класса"),
     description=_l("Список учеников курса с их отметками и баллами."),
-    endpoint="people.home", score_maximum=SCORE_MAXIMUM))
+    endpoint="people.home"))
 
 
 def _viewer() -> Viewer:

@@ -9,7 +9,7 @@ from lti_tool.config import Settings
 from lti_tool.lti import registry
 from lti_tool.people.models import Organisation
 from lti_tool.people.services import organisation_by_slug
-from lti_tool.sandbox.platform import LineItem, PlatformState, ResourceLink, seed_demo
+from lti_tool.sandbox.platform import PlatformState, ResourceLink, seed_demo
 from lti_tool.sandbox.views import make_blueprint
 
 SCHOOLS = {
@@ -29,13 +29,10 @@ def demo_state(settings: Settings) -> PlatformState:
                           storage_target="_parent")
     seed_demo(state, {slug: dep for slug, (_, dep) in SCHOOLS.items()})
     for course in state.courses.values():
+        # Placed as Deep Linking places it: no gradebook column until a score is sent.
         link = ResourceLink(f"overview-{course.id}", course.id, "Маршрут: обзор класса",
                             settings.base_url + "/lti/launch", {"target": "class_overview"})
-        item = LineItem(f"li-{course.id}", course.id, "Маршрут: обзор класса", 5.0,
-                        "class_overview", "class_overview", link.id)
-        link.lineitem_id = item.id
         state.links[link.id] = link
-        state.lineitems[item.id] = item
     return state
 
 

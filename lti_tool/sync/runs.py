@@ -103,6 +103,15 @@ def record_rejections(session: Session, run: SyncRun, rejected: list[RecordRejec
         session.execute(insert(SyncRejection), rows)
 
 
+def record_coded_rejection(session: Session, run: SyncRun, kind: str, source: str,
+                           reason: Message, counts: Counter[str]) -> None:
+    """A record the journal could not place (an unknown pupil): its reason as a code."""
+    counts["rejected"] += 1
+    if int(run.counts.get("rejected", 0) if run.counts else 0) < MAX_REJECTIONS_KEPT:
+        session.add(SyncRejection(run_id=run.id, kind=kind, source=source[:300], reason="",
+                                  reason_data=reason))
+
+
 def finish(run: SyncRun, status: str, counts: Counter[str],
            message: Message | None = None) -> None:
     """Close the run; its message is kept as a code, rendered in the reader's language."""
