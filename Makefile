@@ -54,7 +54,7 @@ lint: $(TEST_STAMP)
 # Every benchmark runs even when one misses; the target fails at the end if any missed.
 # BENCH_QUICK=1 make bench: a short smoke run of each (its figures judge nothing).
 bench: $(TEST_STAMP)
-	@missed=""; for b in bench/*.py; do echo "== $$b"; \
+	@missed=""; for b in bench/[!_]*.py; do echo "== $$b"; \
 	  $(BIN)/python $$b || missed="$$missed $$b"; done; \
 	if [ -n "$$missed" ]; then echo "bench: target missed or failed:$$missed"; exit 1; fi
 
