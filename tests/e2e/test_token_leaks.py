@@ -43,3 +43,36 @@ def test_pages_carrying_the_launch_token_do_not_hand_it_to_other_sites(platform,
     for path in ("/app/", "/app/admin/sync/", "/app/admin/lti/"):
         page = requests.get(tool.base + path, params={"lt": token}, timeout=30)
         _assert_kept_in(page, token, tool.base)
+
+
+CROSS_SITE_LINK = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "document",
+                   "Sec-Fetch-Mode": "navigate", "Sec-Fetch-User": "?1"}
+
+
+def _launched(platform, tool, sub: str, name: str) -> tuple[requests.Session, str]:
+    browser = requests.Session()
+    auth = begin_login(browser, platform, tool.base)
+    claims = valid_claims(platform, auth, sub=sub, name=name)
+    return browser, accepted(post_launch(browser, tool.base, sign(platform, claims),
+                                         auth["state"]))
+
+
+def test_a_link_from_another_site_with_someone_elses_token_does_not_sign_in(platform, tool):
+    # The attacker launches as themselves and mails the victim a link with their token.
+    _, attackers = _launched(platform, tool, "s-attacker", "Злой Ученик")
+    victim, _ = _launched(platform, tool, "s-petrov", "Алексей Петров")
+    page = victim.get(tool.base + "/app/", params={"lt": attackers}, headers=CROSS_SITE_LINK,
+                      timeout=30)
+    # The victim stays themselves (their own first-party session answers) ...
+    assert page.status_code == 200 and "Алексей Петров" in page.text
+    assert "Злой Ученик" not in page.text
+    # ... and a browser with no session of its own is not signed in as the attacker.
+    fresh = requests.get(tool.base + "/app/", params={"lt": attackers},
+                         headers=CROSS_SITE_LINK, timeout=30)
+    assert fresh.status_code == 401 and "Злой Ученик" not in fresh.text
+    # The same link inside the LMS frame, or followed within the tool, still works.
+    for fetch in ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "iframe"},
+                  {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "document"}):
+        own = requests.get(tool.base + "/app/", params={"lt": attackers}, headers=fetch,
+                           timeout=30)
+        assert own.status_code == 200 and "Злой Ученик" in own.text

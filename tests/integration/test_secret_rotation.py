@@ -124,3 +124,26 @@ def test_data_from_before_the_upgrade_survives_a_rotation(database_url, tmp_path
     with pytest.raises(InvalidToken):
         legacy.decrypt(stored.encode())  # no longer under the old derivation
     db.engine.dispose()
+
+
+def test_reencrypt_without_the_old_secret_says_so_and_changes_nothing(database_url, tmp_path,
+                                                                      monkeypatch):
+    monkeypatch.delenv("MARSHRUT_OLD_SECRET_KEYS", raising=False)
+    db = Database(database_url)
+    with db.session() as s:
+        org = Organisation(slug="s", name="S")
+        s.add(org)
+        s.flush()
+        create_connection(s, org.id, FORM, OLD, None)
+        ensure_keys(s, OLD)
+        before = sorted([*s.scalars(select(ToolKey.private_key_encrypted)),
+                         *s.scalars(select(SourceConnection.secret))])
+    result = CliRunner().invoke(main, ["keys", "reencrypt"], env={
+        "MARSHRUT_DATABASE_URL": database_url, "MARSHRUT_INSTANCE_PATH": str(tmp_path),
+        "MARSHRUT_SECRET_KEY": NEW})
+    assert result.exit_code != 0 and "MARSHRUT_OLD_SECRET_KEYS" in result.output
+    with db.session() as s:
+        after = sorted([*s.scalars(select(ToolKey.private_key_encrypted)),
+                        *s.scalars(select(SourceConnection.secret))])
+    assert after == before
+    db.engine.dispose()
