@@ -62,14 +62,22 @@ def keys() -> None:
 def keys_reencrypt() -> None:
     """After changing MARSHRUT_SECRET_KEY (old one in MARSHRUT_OLD_SECRET_KEYS): store every
     secret under the new key, so the old one can be removed."""
+    from cryptography.fernet import InvalidToken
+
     from lti_tool.db import Database
     from lti_tool.lti.keys import reencrypt_private_keys
     from lti_tool.sync.services import reencrypt_secrets
 
     settings = _settings()
-    with Database(settings.database_url).session() as session:
-        keys_done = reencrypt_private_keys(session, settings.secret_key)
-        secrets_done = reencrypt_secrets(session, settings.secret_key)
+    try:
+        with Database(settings.database_url).session() as session:
+            keys_done = reencrypt_private_keys(session, settings.secret_key)
+            secrets_done = reencrypt_secrets(session, settings.secret_key)
+    except InvalidToken as exc:  # all or nothing: the session rolled back, nothing changed
+        raise click.ClickException(
+            "a stored secret opens with none of the keys given: put the secret it was "
+            "written with in MARSHRUT_OLD_SECRET_KEYS (comma-separated); nothing was "
+            "changed") from exc
     click.echo(f"re-encrypted {keys_done} tool key(s) and {secrets_done} connection secret(s)")
 
 

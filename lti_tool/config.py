@@ -50,8 +50,8 @@ class Settings:
     clock_leeway: int = 5
     #: How long a login state (and its nonce) may wait for the launch POST.
     login_state_ttl: int = 600
-    #: Live login states one client address (IPv4 address, IPv6 /64) may hold: bounds what
-    #: anonymous calls to /lti/login can write, well above a school behind one NAT.
+    #: Pending (not yet launched) login states one client address (IPv4 address, IPv6 /64)
+    #: may hold: bounds what anonymous calls to /lti/login can write.
     login_states_per_address: int = 2000
     #: How long a launch token keeps a session alive inside the LMS iframe.
     launch_ttl: int = 8 * 3600
@@ -76,6 +76,8 @@ class Settings:
             "base_url": os.environ.get("MARSHRUT_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
             "redis_url": os.environ.get("MARSHRUT_REDIS_URL") or None,
             "proxy_count": int(os.environ.get("MARSHRUT_PROXY_COUNT", "0")),
+            "login_states_per_address": int(
+                os.environ.get("MARSHRUT_LOGIN_STATES_PER_ADDRESS", "2000")),
             "demo": _flag("MARSHRUT_DEMO"),
             "allow_private_urls": _flag("MARSHRUT_ALLOW_PRIVATE_URLS"),
         }

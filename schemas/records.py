@@ -334,10 +334,12 @@ def load(record_type: type[R], data: dict[str, Any], source: str) -> R:
     Valid results of hashable input are memoised: a diary repeats the same assignment for
     every student of a class, and records are frozen, so one validation serves them all.
     """
-    if any(type(v) is str and "\x00" in v for v in data.values()):
+    if any(("\x00" in v) if type(v) is str else (type(v) in (list, tuple, dict) and _nul(v))
+           for v in data.values()):
         # PostgreSQL cannot store NUL in text (one such name aborted a whole sync), and it
-        # never means anything in a name or a comment: drop it, keep the record.
-        data = {k: v.replace("\x00", "") if type(v) is str else v for k, v in data.items()}
+        # never means anything in a name or a comment: drop it, keep the record. Also in
+        # nested values (a parent's children, a year's terms).
+        data = _without_nul(data)
     own = _OWN.get(record_type)  # a student's own record never repeats: no memo
     if own is not None:
         record = own(data)
@@ -353,13 +355,35 @@ def load(record_type: type[R], data: dict[str, Any], source: str) -> R:
     try:
         if items is not None:
             # The values' types are part of the key: True == 1 == 1.0 hash alike, and a
-            # verdict must not depend on which of them was seen first.
+            # verdict must not depend on which of them was seen first. (A tuple value hides
+            # its items' types, but only List(String) fields take one, and a str equals
+            # only a str: the property test in tests/unit/test_validation_memo.py.)
             types = tuple(map(type, data.values()))
             return _load_memo(record_type, items, types)  # type: ignore[no-any-return, arg-type]
         return _load(record_type, data)  # type: ignore[no-any-return]
     except ValidationError as exc:
         errors = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
         raise RecordRejected(record_type.__name__, source, errors, raw=data) from exc
+
+
+def _nul(value: Any) -> bool:
+    if type(value) is str:
+        return "\x00" in value
+    if type(value) in (list, tuple):
+        return any(_nul(v) for v in value)
+    if type(value) is dict:
+        return any(_nul(v) for v in value.values())
+    return False
+
+
+def _without_nul(value: Any) -> Any:
+    if type(value) is str:
+        return value.replace("\x00", "")
+    if type(value) in (list, tuple):
+        return type(value)(_without_nul(v) for v in value)
+    if type(value) is dict:
+        return {k: _without_nul(v) for k, v in value.items()}
+    return value
 
 
 def _fast_mark(data: dict[str, Any]) -> MarkRecord | None:

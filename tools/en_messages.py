@@ -6,6 +6,13 @@ extraction without losing work; unknown msgids are reported, not silently left b
 """
 
 EN: dict[str, str] = {
+    "Сеансы": "Sessions",
+    "Если ссылка на страницу Маршрута попала к постороннему, завершите все открытые сеансы школы: каждому, и вам тоже, нужно будет снова открыть Маршрут из курса.": "If a link to a Marshrut page reached an outsider, end all open sessions of the school: everyone, you too, will open Marshrut from the course again.",
+    "Завершить все сеансы школы": "End all sessions of the school",
+    "Сеансы завершены": "Sessions ended",
+    "Завершено сеансов: %(n)s.": "Sessions ended: %(n)s.",
+    "Ваш сеанс тоже завершён: откройте Маршрут из курса заново.": "Your session has ended too: open Marshrut from the course again.",
+    "Эта LMS уже подключена с другими адресами входа и ключей. Сверьте настройки LMS с администратором Маршрута.": "This LMS is already connected with different sign-in and key addresses. Check the LMS settings with Marshrut's administrator.",
     "Браузер не сохранил cookie Маршрута внутри LMS, поэтому вход нельзя проверить. Откройте Маршрут в новом окне.": "The browser did not keep Marshrut's cookie inside the LMS, so the sign-in cannot be checked. Open Marshrut in a new window.",
     "Откройте в новом окне": "Open in a new window",
     "Откройте Маршрут в новом окне": "Open Marshrut in a new window",
@@ -236,6 +243,8 @@ EN: dict[str, str] = {
     "Внутренняя ошибка: %(error)s": "Internal error: %(error)s",
     "Источник недоступен, синхронизация остановлена: %(cause)s": "The source is unavailable, the sync was stopped: %(cause)s",
     "Не получены %(failed)s частей из %(total)s: %(cause)s": "%(failed)s of %(total)s parts were not received: %(cause)s",
+    "неизвестный ученик: %(id)s": "unknown student: %(id)s",
+    "неизвестное задание: %(id)s": "unknown assignment: %(id)s",
     'Длина должна быть от {min} до {max} символов.': 'Length must be between {min} and {max} characters.',
     'Длина должна быть ровно {equal} символов.': 'Length must be exactly {equal} characters.',
     'Длиннее допустимого: не больше {max} символов.': 'Too long: at most {max} characters.',

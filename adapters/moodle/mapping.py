@@ -158,8 +158,10 @@ def _text(html: Any) -> str:
         root = lxml.html.fragment_fromstring(source, create_parent="div")
     except (etree.ParserError, ValueError):
         return " ".join(source.split())
+    etree.strip_elements(root, "script", "style", with_tail=False)  # code, not comment
     for el in root.iter():
-        if el is not root and el.tag in _BREAKS:  # a paragraph or line break parts words
+        if el is not root and el.tag in _BREAKS:  # a block or line break parts words
+            el.text = " " + (el.text or "")  # on both sides: «a<p>b</p>» is «a b»
             el.tail = " " + (el.tail or "")
     text = root.text_content()
     return " ".join(text.replace("\xa0", " ").split())

@@ -2,6 +2,10 @@
 
 Callers decide access first (``lti_tool.people.access``); these functions only scope by the
 organisation, so one school never reads another's journal.
+
+Averages and counts are aggregated by the database (person × subject), and only the latest
+``per_subject`` marks of each subject come back as rows, so a class page reads about as much
+in May as in September instead of every mark of the year.
 """
 
 from __future__ import annotations
@@ -10,13 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from lti_tool.journal.models import Assignment, Mark
-from schemas.marks import ParsedMark, weighted_average
+from schemas.marks import ParsedMark
 
-RECENT = 8
+RECENT = 8  # the latest marks of a student, any subject (class overview)
+PER_SUBJECT = 20  # the latest marks shown per subject
+_CHUNK = 500  # students per IN (…) list
 
 
 @dataclass(frozen=True)
@@ -29,11 +35,41 @@ class ShownMark:
     title: str
 
 
+@dataclass(frozen=True)
+class SubjectTotal:
+    """One person in one subject, aggregated by the database."""
+
+    marks: int  # entries with a value
+    absences: int
+    debts: int
+    weighted_sum: float  # Σ value·weight over the marks
+    weight_sum: float  # Σ weight over the marks
+    last: date  # the latest entry of any kind
+
+    @property
+    def count(self) -> int:
+        return self.marks + self.absences + self.debts
+
+    @property
+    def average(self) -> float | None:
+        """Сетевой город's weighted average, as ``schemas.marks.weighted_average``."""
+        return self.weighted_sum / self.weight_sum if self.marks and self.weight_sum > 0 else None
+
+
+@dataclass(frozen=True)
+class Latest:
+    mark: ShownMark
+    in_subject: bool  # among the subject's latest ``per_subject``
+    in_recent: bool  # among the person's latest ``RECENT``
+
+
 @dataclass
 class SubjectLine:
     subject: str
     average: float | None
-    marks: list[ShownMark]
+    marks: list[ShownMark]  # the latest PER_SUBJECT, newest first
+    count: int = 0  # all entries of the subject (marks, absences, debts)
+    last: date | None = None
 
 
 @dataclass
@@ -45,36 +81,89 @@ class StudentSummary:
     subjects: list[SubjectLine] = field(default_factory=list)
 
 
-def summaries(session: Session, org_id: int, student_ids: Sequence[int]
-              ) -> dict[int, StudentSummary]:
-    """Weighted average («средний балл» as Сетевой город counts it), recent marks, counts."""
-    rows: dict[int, list[tuple[ShownMark, int | None]]] = {sid: [] for sid in student_ids}
-    for i in range(0, len(student_ids), 500):
-        part = list(student_ids[i:i + 500])
-        query = (select(Mark.student_id, Mark.value, Mark.code, Mark.debt, Mark.date,
-                        Assignment.subject, Assignment.weight, Assignment.title)
-                 .join(Assignment, Assignment.id == Mark.assignment_id)
-                 .where(Assignment.organisation_id == org_id, Mark.student_id.in_(part))
-                 .order_by(Mark.date.desc(), Mark.id.desc()))
+def _chunks(ids: Sequence[int]) -> list[list[int]]:
+    return [list(ids[i:i + _CHUNK]) for i in range(0, len(ids), _CHUNK)]
+
+
+_IS_MARK = Mark.value.is_not(None)
+_IS_ABSENCE = and_(Mark.value.is_(None), Mark.code.is_not(None), Mark.code != "")
+_IS_DEBT = and_(Mark.value.is_(None), or_(Mark.code.is_(None), Mark.code == ""))
+
+
+def subject_totals(session: Session, org_id: int, student_ids: Sequence[int]
+                   ) -> dict[int, dict[str, SubjectTotal]]:
+    """Person × subject → counts, weighted sums and the latest date, one GROUP BY."""
+    out: dict[int, dict[str, SubjectTotal]] = {sid: {} for sid in student_ids}
+    for part in _chunks(student_ids):
+        query = (select(
+            Mark.student_id, Assignment.subject,
+            func.count(case((_IS_MARK, 1))).label("marks"),
+            func.count(case((_IS_ABSENCE, 1))).label("absences"),
+            func.count(case((_IS_DEBT, 1))).label("debts"),
+            func.coalesce(func.sum(case((_IS_MARK, Mark.value * Assignment.weight))), 0.0
+                          ).label("weighted_sum"),
+            func.coalesce(func.sum(case((_IS_MARK, Assignment.weight))), 0.0
+                          ).label("weight_sum"),
+            func.max(Mark.date).label("last"))
+            .join(Assignment, Assignment.id == Mark.assignment_id)
+            .where(Assignment.organisation_id == org_id, Mark.student_id.in_(part))
+            .group_by(Mark.student_id, Assignment.subject))
+        for r in session.execute(query):
+            out[r.student_id][r.subject] = SubjectTotal(
+                int(r.marks), int(r.absences), int(r.debts), float(r.weighted_sum),
+                float(r.weight_sum), r.last)
+    return out
+
+
+def latest_marks(session: Session, org_id: int, student_ids: Sequence[int],
+                 per_subject: int = PER_SUBJECT) -> dict[int, list[Latest]]:
+    """The latest ``per_subject`` entries of each person × subject and the latest ``RECENT``
+    of each person, newest first."""
+    out: dict[int, list[Latest]] = {sid: [] for sid in student_ids}
+    newest = (Mark.date.desc(), Mark.id.desc())
+    for part in _chunks(student_ids):
+        ranked = (select(
+            Mark.id, Mark.student_id, Mark.value, Mark.code, Mark.debt, Mark.date,
+            Assignment.subject, Assignment.weight, Assignment.title,
+            func.row_number().over(partition_by=(Mark.student_id, Assignment.subject),
+                                   order_by=newest).label("in_subject"),
+            func.row_number().over(partition_by=Mark.student_id, order_by=newest
+                                   ).label("in_all"))
+            .join(Assignment, Assignment.id == Mark.assignment_id)
+            .where(Assignment.organisation_id == org_id, Mark.student_id.in_(part))
+            .subquery())
+        query = (select(ranked)
+                 .where(or_(ranked.c.in_subject <= per_subject, ranked.c.in_all <= RECENT))
+                 .order_by(ranked.c.date.desc(), ranked.c.id.desc()))
         for r in session.execute(query):
             parsed = ParsedMark(value=r.value, code=r.code, debt=r.debt)
             kind = "mark" if r.value is not None else ("absence" if r.code else "debt")
-            rows[r.student_id].append((ShownMark(r.date, r.subject, parsed.text(), kind,
-                                                 r.weight, r.title), r.value))
+            out[r.student_id].append(Latest(
+                ShownMark(r.date, r.subject, parsed.text(), kind, r.weight, r.title),
+                r.in_subject <= per_subject, r.in_all <= RECENT))
+    return out
+
+
+def summaries(session: Session, org_id: int, student_ids: Sequence[int],
+              per_subject: int = PER_SUBJECT) -> dict[int, StudentSummary]:
+    """Weighted average («средний балл» as Сетевой город counts it), recent marks, counts."""
+    totals = subject_totals(session, org_id, student_ids)
+    latest = latest_marks(session, org_id, student_ids, per_subject)
     out = {}
-    for sid, marks in rows.items():
-        summary = StudentSummary(
-            average=weighted_average([(v, m.weight) for m, v in marks if v is not None]),
-            recent=[m for m, _ in marks[:RECENT]],
-            absences=sum(1 for m, _ in marks if m.kind == "absence"),
-            debts=sum(1 for m, _ in marks if m.kind == "debt"))
-        by_subject: dict[str, list[tuple[ShownMark, int | None]]] = {}
-        for m, v in marks:
-            by_subject.setdefault(m.subject, []).append((m, v))
-        summary.subjects = [
-            SubjectLine(subject, weighted_average([(v, m.weight) for m, v in items
-                                                   if v is not None]),
-                        [m for m, _ in items])
-            for subject, items in sorted(by_subject.items())]
-        out[sid] = summary
+    for sid in student_ids:
+        subjects = totals[sid]
+        marks = sum(t.marks for t in subjects.values())
+        weight = sum(t.weight_sum for t in subjects.values())
+        by_subject: dict[str, list[ShownMark]] = {}
+        for row in latest[sid]:  # newest first, as the database ordered them
+            if row.in_subject:
+                by_subject.setdefault(row.mark.subject, []).append(row.mark)
+        out[sid] = StudentSummary(
+            average=(sum(t.weighted_sum for t in subjects.values()) / weight
+                     if marks and weight > 0 else None),
+            recent=[row.mark for row in latest[sid] if row.in_recent],
+            absences=sum(t.absences for t in subjects.values()),
+            debts=sum(t.debts for t in subjects.values()),
+            subjects=[SubjectLine(subject, t.average, by_subject.get(subject, []), t.count,
+                                  t.last) for subject, t in sorted(subjects.items())])
     return out

@@ -23,7 +23,9 @@ from lti_tool.journal.models import Assignment, Attendance, FinalMark, Mark
 from lti_tool.journal.rules import diff
 from schemas.records import AssignmentRecord
 
-Reject = Callable[[str, str, str], None]  # kind, source, reason
+#: kind, source, reason code (``unknown_student`` | ``unknown_assignment``), its parameters;
+#: the sync report renders the code in the reader's language
+Reject = Callable[[str, str, str, dict[str, Any]], None]
 IN_LIMIT = 500  # keep IN (...) lists well under SQLite's variable limit
 
 
@@ -164,9 +166,9 @@ def _apply_marks(session: Session, origin: Origin, batches: Sequence[JournalBatc
             student = people.get(m.student_id)
             assignment = assignment_ids.get(m.assignment_id)
             if student is None or assignment is None:
-                what = "ученик" if student is None else "задание"
-                reject("MarkRecord", f"{batch.chunk.key}", f"неизвестное {what}: "
-                       f"{m.student_id if student is None else m.assignment_id}")
+                reject("MarkRecord", batch.chunk.key, *(
+                    ("unknown_student", {"id": m.student_id}) if student is None
+                    else ("unknown_assignment", {"id": m.assignment_id})))
                 continue
             mark = m.mark
             incoming[(assignment, student)] = (mark.value, mark.code, mark.debt, m.date,
@@ -220,7 +222,8 @@ def _apply_attendance(session: Session, origin: Origin, batches: Sequence[Journa
         for a in batch.attendance:
             student = people.get(a.student_id)
             if student is None:
-                reject("AttendanceRecord", batch.chunk.key, f"неизвестный ученик: {a.student_id}")
+                reject("AttendanceRecord", batch.chunk.key, "unknown_student",
+                       {"id": a.student_id})
                 continue
             incoming[(student, a.date, a.lesson)] = (classes.get(a.class_id), a.subject, a.code)
     coverage = Coverage(with_attendance, people)
@@ -258,7 +261,8 @@ def _apply_final_marks(session: Session, origin: Origin, batches: Sequence[Journ
         for f in batch.final_marks:
             student = people.get(f.student_id)
             if student is None:
-                reject("FinalMarkRecord", batch.chunk.key, f"неизвестный ученик: {f.student_id}")
+                reject("FinalMarkRecord", batch.chunk.key, "unknown_student",
+                       {"id": f.student_id})
                 continue
             incoming[(student, f.subject, f.term_id)] = (f.mark.value, f.mark.code, f.mark.debt)
     if not incoming:

@@ -123,6 +123,15 @@ def register(session: Session, *, config_url: str, registration_token: str | Non
         raise LaunchError("dynreg_known_issuer", _(
             "Эта LMS уже подключена. Новую регистрацию для неё можно сделать только по "
             "ссылке-приглашению администратора Маршрута."), 409)
+    urls = (conf["authorization_endpoint"], conf["token_endpoint"], conf["jwks_uri"])
+    if existing is not None and registry.has_active_client(session, existing) and urls != (
+            existing.auth_login_url, existing.auth_token_url, existing.jwks_url):
+        # A second client of a trusted LMS shares its URLs and keys; a registration that
+        # names other ones (another school's invite, a file on the LMS's site) must not
+        # inherit them silently, nor replace them: the operator decides (add-platform).
+        raise LaunchError("dynreg_platform_mismatch", _(
+            "Эта LMS уже подключена с другими адресами входа и ключей. Сверьте настройки "
+            "LMS с администратором Маршрута."), 409)
     headers = {"Content-Type": "application/json"}
     if registration_token:
         headers["Authorization"] = "Bearer " + registration_token

@@ -36,7 +36,7 @@ def add_platform(
                             auth_token_url=auth_token_url, jwks_url=jwks_url)
         session.add(platform)
         session.flush()
-    elif update_platform or (status == "active" and not _has_active_client(session, platform)):
+    elif update_platform or (status == "active" and not has_active_client(session, platform)):
         platform.auth_login_url = auth_login_url
         platform.auth_token_url = auth_token_url
         platform.jwks_url = jwks_url
@@ -55,7 +55,7 @@ def add_platform(
     return client
 
 
-def _has_active_client(session: Session, platform: Platform) -> bool:
+def has_active_client(session: Session, platform: Platform) -> bool:
     return session.scalars(select(PlatformClient.id).where(
         PlatformClient.platform_id == platform.id, PlatformClient.status == "active")
     ).first() is not None

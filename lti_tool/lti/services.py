@@ -45,7 +45,7 @@ _LAUNCH: Table = Launch.__table__  # type: ignore[assignment]
 # Statements built once, values bound per call (SQLAlchemy then reuses their compiled form).
 _STATE_BY_VALUE = select(_LOGIN_STATE).where(_LOGIN_STATE.c.state == bindparam("value"))
 _LIVE_AT_ADDRESS = select(func.count()).select_from(_LOGIN_STATE).where(
-    _LOGIN_STATE.c.address_hash == bindparam("address"),
+    _LOGIN_STATE.c.address_hash == bindparam("address"), _LOGIN_STATE.c.used_at.is_(None),
     _LOGIN_STATE.c.expires_at > bindparam("now"))
 _CONSUME_STATE = _LOGIN_STATE.update().where(
     _LOGIN_STATE.c.id == bindparam("login_id"), _LOGIN_STATE.c.used_at.is_(None)
@@ -120,8 +120,10 @@ def _expire_login_states(session: Session, force: bool = False) -> None:
 
 
 def _check_address_bound(session: Session, address: str, settings: Settings) -> None:
-    """Refuse a login when this address already holds its share of live login states (a
-    flood); other addresses, and this one once its states expire, go on unhindered."""
+    """Refuse a login when this address already holds its share of pending login states (a
+    flood); other addresses, and this one once its states expire, go on unhindered. A
+    completed launch uses its state up, so it does not count: a whole school behind one
+    address (or a proxy not declared in MARSHRUT_PROXY_COUNT) is not refused."""
     live = session.execute(_LIVE_AT_ADDRESS, {"address": address, "now": utcnow()}).scalar()
     if (live or 0) < settings.login_states_per_address:
         return

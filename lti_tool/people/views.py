@@ -174,7 +174,7 @@ def post_score(class_id: str) -> Any:
     except ValidationError as err:
         for field, messages in err.normalized_messages().items():
             # A schema-level check gives one string, a field a list: never iterate a string.
-            texts = [messages] if isinstance(messages, str) else list(map(str, messages))
+            texts = list(map(str, messages)) if isinstance(messages, list) else [str(messages)]
             label = ScoreForm.labels.get(field, _("Форма"))
             flash(f"{label}: {'; '.join(texts)}", "error")
         return redirect(app_url("people.class_overview", class_id=group.public_id), code=303)

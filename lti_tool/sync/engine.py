@@ -278,7 +278,9 @@ class _Sync:
             assert run is not None
             batches = [b for b, _ in pending]
             apply_batches(s, self.origin, batches, self.people, self.classes, self.counts,
-                          lambda kind, src, reason: self._reject(s, run, kind, src, reason))
+                          lambda kind, src, code, params: runs.record_coded_rejection(
+                              s, run, kind, src, msg(f"reject.{code}", **params),
+                              self.counts))
             for batch, _ in pending:
                 runs.record_rejections(s, run, batch.rejected, self.counts)
             self._checkpoints(s, [(b.chunk.key, d) for b, d in pending])
@@ -289,12 +291,6 @@ class _Sync:
         self.write_seconds += time.perf_counter() - started
         pending.clear()
         self.progress(self.done, self.total)
-
-    def _reject(self, s: Session, run: SyncRun, kind: str, source: str, reason: str) -> None:
-        from schemas.records import RecordRejected
-
-        runs.record_rejections(s, run, [RecordRejected(kind, source, {"_": reason})],
-                               self.counts)
 
     def _checkpoint(self, s: Session, key: str, digest: str) -> None:
         self._checkpoints(s, [(key, digest)])

@@ -38,6 +38,8 @@ CATALOGUE: dict[str, str] = {
     "run.internal_error": N_("Внутренняя ошибка: %(error)s"),
     "run.source_down": N_("Источник недоступен, синхронизация остановлена: %(cause)s"),
     "run.chunks_failed": N_("Не получены %(failed)s частей из %(total)s: %(cause)s"),
+    "reject.unknown_student": N_("неизвестный ученик: %(id)s"),
+    "reject.unknown_assignment": N_("неизвестное задание: %(id)s"),
 }
 
 

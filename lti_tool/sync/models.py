@@ -79,7 +79,14 @@ class SyncRejection(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("sync_run.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     source: Mapped[str] = mapped_column(String(300))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)  # text: a schema's verdict, or an old row
+    reason_data: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # a code
+
+    @property
+    def display_reason(self) -> str:
+        from lti_tool.sync.messages import render
+
+        return render(self.reason_data, self.reason)
 
 
 class SyncCheckpoint(Base):

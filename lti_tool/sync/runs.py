@@ -12,6 +12,7 @@ import socket
 from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -96,10 +97,19 @@ def record_rejections(session: Session, run: SyncRun, rejected: list[RecordRejec
                       counts: Counter[str]) -> None:
     counts["rejected"] += len(rejected)
     room = MAX_REJECTIONS_KEPT - int(run.counts.get("rejected", 0) if run.counts else 0)
-    rows = [dict(run_id=run.id, kind=r.kind, source=r.source[:300], reason=r.reason())
-            for r in rejected[:max(room, 0)]]
+    rows = [dict(run_id=run.id, kind=_text(r.kind), source=_text(r.source)[:300],
+                 reason=_text(r.reason())) for r in rejected[:max(room, 0)]]
     if rows:
         session.execute(insert(SyncRejection), rows)
+
+
+def record_coded_rejection(session: Session, run: SyncRun, kind: str, source: str,
+                           reason: Message, counts: Counter[str]) -> None:
+    """A record the journal could not place (an unknown pupil): its reason as a code."""
+    counts["rejected"] += 1
+    if int(run.counts.get("rejected", 0) if run.counts else 0) < MAX_REJECTIONS_KEPT:
+        session.add(SyncRejection(run_id=run.id, kind=kind, source=source[:300], reason="",
+                                  reason_data=reason))
 
 
 def finish(run: SyncRun, status: str, counts: Counter[str],
@@ -110,4 +120,21 @@ def finish(run: SyncRun, status: str, counts: Counter[str],
     run.heartbeat_at = run.finished_at
     run.counts = {**dict(counts), **{"summary." + k: v for k, v in summary(counts).items()}}
     if message:
-        run.message_data, run.message = message, ""
+        run.message_data, run.message = _clean(message), ""
+
+
+def _text(value: str) -> str:
+    """Reasons and messages quote remote values, and PostgreSQL refuses NUL in text: one
+    such byte in a rejected row aborted the whole run. It is never meaningful: dropped."""
+    return value.replace("\x00", "") if "\x00" in value else value
+
+
+def _clean(value: Any) -> Any:
+    """A message's parameters without NUL (see :func:`_text`), nested messages included."""
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value

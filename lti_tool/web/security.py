@@ -64,10 +64,29 @@ def _token_from_request() -> str | None:
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
         return auth[7:].strip()
-    explicit = request.headers.get(HEADER) or request.args.get("lt") or request.form.get("lt")
+    explicit = request.headers.get(HEADER) or _carried_token()
     if explicit or request.method not in _SAFE_METHODS:
         return explicit
     return session.get("lt")  # type: ignore[no-any-return]
+
+
+#: Reached from another site by design: the deep-linking picker, the 303 after the LMS's
+#: launch POST (a browser marks the whole redirect chain cross-site).
+_CROSS_SITE_ENTRIES = frozenset(("deep_linking.pick",))
+
+
+def _carried_token() -> str | None:
+    """The token in the query or a form field, unless another site sent a top-level window
+    here with it: a link made by someone who holds their own launch token would sign the
+    victim in as them (login CSRF). The tool's own links are same-origin; a top-level window
+    keeps its first-party cookie session, which then answers instead. Inside the LMS frame
+    (``Sec-Fetch-Dest: iframe``) nothing changes: only the platforms may frame the tool."""
+    token = request.args.get("lt") or request.form.get("lt")
+    headers = request.headers
+    if token and headers.get("Sec-Fetch-Site") == "cross-site" and headers.get(
+            "Sec-Fetch-Dest") == "document" and request.endpoint not in _CROSS_SITE_ENTRIES:
+        return None
+    return token
 
 
 def load_launch() -> Launch | None:

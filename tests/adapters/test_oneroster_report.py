@@ -96,3 +96,19 @@ def test_a_delta_enrolment_of_someone_never_imported_is_rejected(db: Database,
     assert any("nowhere" in r and "нет такого класса" in r for r in reasons), reasons
     assert _enrolments(db) == before
     _adds_up(result)
+
+
+def test_a_nul_byte_in_a_rejected_row_does_not_abort_the_sync(database_url: str,
+                                                              tmp_path: Path) -> None:
+    """The reason of a rejected row quotes its value: a NUL there reached PostgreSQL too."""
+    enrolments = BULK["enrollments.csv"] + f"e9,active,{T},c10a,sch37,gh\x00ost,student,false,,\n"
+    database = Database(database_url)
+    try:
+        path = write_folder(tmp_path / "s", {**BULK, "enrollments.csv": enrolments})
+        conn = _connect(database, {"kind": "oneroster", "path": str(path)})
+        result = sync_now(database, conn, SECRET, _options())
+        assert result.status == "done", result.message
+        assert any("ghost" in r for r in _reasons(database))
+        assert _enrolments(database) == 5
+    finally:
+        database.engine.dispose()

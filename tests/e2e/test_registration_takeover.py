@@ -147,3 +147,20 @@ def test_a_strangers_pending_registration_does_not_set_the_urls_for_the_real_one
             attacker["base"] + "/auth", attacker["base"] + "/token", attacker["base"] + "/jwks")
         status = {c.client_id: c.status for c in s.scalars(select(PlatformClient))}
     assert status["evil-client"] == "pending" and status["real-client"] == "active"
+
+
+def test_an_invited_registration_naming_other_urls_for_a_trusted_lms_is_refused(tool,
+                                                                               attacker):
+    """An invite (another school's, say) does not let a registration swap the keys of an
+    LMS that already launches, nor give its new client other keys than the LMS's own."""
+    attacker.update(issuer=attacker["base"], client_id="first")
+    conf_url = attacker["base"] + "/.well-known/openid-configuration"
+    with tool.db.session() as s:
+        first, second = create_invite(s, tool.org_id), create_invite(s, tool.org_id)
+    assert _register(tool, conf_url, invite=first).status_code == 200  # the school's own
+    before = _platform_rows(tool)
+
+    attacker.update(urls="https://evil.example", client_id="second")
+    resp = _register(tool, conf_url, invite=second)
+    assert resp.status_code == 409 and "dynreg_platform_mismatch" in resp.text
+    assert _platform_rows(tool) == before and attacker["posts"] == 1

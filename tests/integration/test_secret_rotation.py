@@ -87,3 +87,63 @@ def test_launch_tokens_signed_before_a_rotation_stay_valid(monkeypatch):
     monkeypatch.setenv("MARSHRUT_OLD_SECRET_KEYS", OLD)
     assert URLSafeTimedSerializer(list(crypto.signing_keys(NEW)), salt="s").loads(
         token) == "launch"
+
+
+def test_data_from_before_the_upgrade_survives_a_rotation(database_url, tmp_path, monkeypatch):
+    """The whole migration path: secrets stored by the old release (SHA-256 derivation of
+    OLD) are read after the upgrade, the secret is rotated, `keys reencrypt` runs, OLD is
+    removed, and everything still opens."""
+    legacy = Fernet(base64.urlsafe_b64encode(
+        hashlib.sha256(b"marshrut-at-rest:" + OLD.encode()).digest()))
+    db = Database(database_url)
+    with db.session() as s:  # what the old release left in the database
+        org = Organisation(slug="s", name="S")
+        s.add(org)
+        s.flush()
+        conn = create_connection(s, org.id, FORM, OLD, None)
+        conn.secret = legacy.encrypt(b"ws-token-123").decode()
+        ensure_keys(s, OLD)
+        kid, pem = signing_key(s, OLD)
+        for key in s.scalars(select(ToolKey)):
+            key.private_key_encrypted = legacy.encrypt(
+                crypto.decrypt(key.private_key_encrypted, OLD).encode()).decode()
+        conn_id = conn.id
+    with db.session() as s:  # the upgraded release, same secret
+        assert signing_key(s, OLD) == (kid, pem)
+        assert open_source(s.get_one(SourceConnection, conn_id), OLD).client._token == \
+            "ws-token-123"
+
+    _cli(database_url, tmp_path, "keys", "reencrypt", MARSHRUT_SECRET_KEY=NEW,
+         MARSHRUT_OLD_SECRET_KEYS=OLD)
+    monkeypatch.delenv("MARSHRUT_OLD_SECRET_KEYS", raising=False)
+    with db.session() as s:
+        assert signing_key(s, NEW) == (kid, pem)
+        assert open_source(s.get_one(SourceConnection, conn_id), NEW).client._token == \
+            "ws-token-123"
+        stored = s.get_one(SourceConnection, conn_id).secret
+    with pytest.raises(InvalidToken):
+        legacy.decrypt(stored.encode())  # no longer under the old derivation
+    db.engine.dispose()
+
+
+def test_reencrypt_without_the_old_secret_says_so_and_changes_nothing(database_url, tmp_path,
+                                                                      monkeypatch):
+    monkeypatch.delenv("MARSHRUT_OLD_SECRET_KEYS", raising=False)
+    db = Database(database_url)
+    with db.session() as s:
+        org = Organisation(slug="s", name="S")
+        s.add(org)
+        s.flush()
+        create_connection(s, org.id, FORM, OLD, None)
+        ensure_keys(s, OLD)
+        before = sorted([*s.scalars(select(ToolKey.private_key_encrypted)),
+                         *s.scalars(select(SourceConnection.secret))])
+    result = CliRunner().invoke(main, ["keys", "reencrypt"], env={
+        "MARSHRUT_DATABASE_URL": database_url, "MARSHRUT_INSTANCE_PATH": str(tmp_path),
+        "MARSHRUT_SECRET_KEY": NEW})
+    assert result.exit_code != 0 and "MARSHRUT_OLD_SECRET_KEYS" in result.output
+    with db.session() as s:
+        after = sorted([*s.scalars(select(ToolKey.private_key_encrypted)),
+                        *s.scalars(select(SourceConnection.secret))])
+    assert after == before
+    db.engine.dispose()

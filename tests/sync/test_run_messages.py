@@ -4,12 +4,15 @@ translate it). A run written before keeps its text and is still shown."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import requests
 from sqlalchemy import select
 
 from adapters.netschool.sandbox import DEMO_PASSWORD
-from lti_tool.sync import services
+from lti_tool.sync import runs, services
 from lti_tool.sync.engine import SyncOptions
+from lti_tool.sync.messages import msg
 from lti_tool.sync.models import SourceConnection, SyncRun
 from tests.sync.conftest import SCHOOL, SINCE, TODAY, Remote
 from tests.sync.launches import launch_token
@@ -38,12 +41,15 @@ def test_the_same_run_report_reads_in_russian_and_in_english(platform, tool, rem
         assert run.message == "" and run.message_data is not None  # a code, not a text
         assert run.message_data["code"] == "run.source_down"
         public_id = run.public_id
+        runs.record_coded_rejection(s, run, "MarkRecord", "diary:10077",
+                                    msg("reject.unknown_student", id="10077"), Counter())
 
     lt = launch_token(platform, tool, "admin")
     ru, en = _report(tool, lt, public_id, "ru"), _report(tool, lt, public_id, "en")
     assert "Источник недоступен, синхронизация остановлена: Сервер недоступен" in ru
     assert "The source is unavailable, the sync was stopped: The server is unavailable" in en
     assert "Источник недоступен" not in en and "Сервер недоступен" not in en
+    assert "неизвестный ученик: 10077" in ru and "unknown student: 10077" in en
 
 
 def test_a_run_stored_as_text_before_codes_is_still_shown(platform, tool):

@@ -16,6 +16,8 @@ from adapters.moodle.mapping import _text
     ("a<br>b<br/>c", "a b c"),
     ("3 &lt; 5 &amp;&amp; 5 &gt; 3", "3 < 5 && 5 > 3"),
     ("plain 3 < 5", "plain 3 < 5"),
+    ("Итог:<p>зачёт</p>пересдача не нужна", "Итог: зачёт пересдача не нужна"),
+    ("<style>p {color: red}</style><script>x()</script>Верно", "Верно"),
     ("", ""), (None, ""),
 ])
 def test_feedback_html_becomes_plain_text(html, text):

@@ -79,3 +79,45 @@ def test_a_guarded_client_session_sees_a_connection_error(drip):
     ("2002:7f00:1::1", False), ("2002:a01:203::1", False), ("2002:808:808::1", True)])
 def test_which_addresses_count_as_public(address, public):
     assert is_public_address(address) is public
+
+
+class _Keys(BaseHTTPRequestHandler):
+    """A JWKS endpoint standing for an internal service; /moved redirects to it."""
+
+    hits = 0
+
+    def do_GET(self) -> None:  # noqa: N802
+        type(self).hits += 1
+        if self.path == "/moved":
+            self.send_response(302)
+            self.send_header("Location", "/jwks")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = b'{"keys": []}'
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_platform_keys_are_not_fetched_from_internal_addresses_or_through_redirects():
+    from lti_tool.lti.platform_keys import JwksCache
+    from lti_tool.lti.rules import LaunchError
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Keys)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with pytest.raises(LaunchError) as err:
+            JwksCache().key_for(base + "/jwks", "k1")
+        assert err.value.code == "jwks_unavailable" and _Keys.hits == 0
+        with pytest.raises(LaunchError) as err:  # private allowed (demo), redirect still not
+            JwksCache(allow_private_urls=True).key_for(base + "/moved", "k1")
+        assert err.value.code == "jwks_unavailable" and _Keys.hits == 1
+    finally:
+        server.shutdown()
+        server.server_close()

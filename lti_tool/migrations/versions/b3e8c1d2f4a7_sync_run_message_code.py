@@ -19,8 +19,12 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('sync_run', schema=None) as batch_op:
         batch_op.add_column(sa.Column('message_data', sa.JSON(), nullable=True))
+    with op.batch_alter_table('sync_rejection', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reason_data', sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('sync_rejection', schema=None) as batch_op:
+        batch_op.drop_column('reason_data')
     with op.batch_alter_table('sync_run', schema=None) as batch_op:
         batch_op.drop_column('message_data')
