@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from marshmallow import fields, schema, validate
+from marshmallow import ValidationError, fields, schema, validate
 
 # marshmallow's English default -> the Russian msgid (English for the en UI comes back
 # through tools/en_messages.py, which holds these same texts).
@@ -103,8 +103,24 @@ def _ru(text: str) -> str:
     return Message(RUSSIAN[text]) if text in RUSSIAN and not isinstance(text, Message) else text
 
 
+def _make_error(original: Any) -> Any:
+    def make_error(self: fields.Field, key: str, **kwargs: Any) -> ValidationError:
+        msg = self.error_messages.get(key)
+        if msg is not None and not isinstance(msg, (str, bytes, list, dict)):
+            # A lazy translation (``error_messages={"invalid": _l(...)}``): marshmallow keeps
+            # a non-str message as the list itself, and «Балл» became «Б; а; л; л».
+            text = str(msg)
+            return ValidationError(text.format(**kwargs) if kwargs else text)
+        return original(self, key, **kwargs)  # type: ignore[no-any-return]
+
+    make_error.marshrut = True  # type: ignore[attr-defined]
+    return make_error
+
+
 def install() -> None:
     """Replace the English defaults in place (fields read them when they are created)."""
+    if not getattr(fields.Field.make_error, "marshrut", False):
+        fields.Field.make_error = _make_error(fields.Field.make_error)  # type: ignore[method-assign]
     for _name, cls in inspect.getmembers(fields, inspect.isclass):
         own = cls.__dict__.get("default_error_messages")
         if own:

@@ -6,6 +6,12 @@ extraction without losing work; unknown msgids are reported, not silently left b
 """
 
 EN: dict[str, str] = {
+    "Сеансы": "Sessions",
+    "Если ссылка на страницу Маршрута попала к постороннему, завершите все открытые сеансы школы: каждому, и вам тоже, нужно будет снова открыть Маршрут из курса.": "If a link to a Marshrut page reached an outsider, end all open sessions of the school: everyone, you too, will open Marshrut from the course again.",
+    "Завершить все сеансы школы": "End all sessions of the school",
+    "Сеансы завершены": "Sessions ended",
+    "Завершено сеансов: %(n)s.": "Sessions ended: %(n)s.",
+    "Ваш сеанс тоже завершён: откройте Маршрут из курса заново.": "Your session has ended too: open Marshrut from the course again.",
     "Эта LMS уже подключена с другими адресами входа и ключей. Сверьте настройки LMS с администратором Маршрута.": "This LMS is already connected with different sign-in and key addresses. Check the LMS settings with Marshrut's administrator.",
     "Браузер не сохранил cookie Маршрута внутри LMS, поэтому вход нельзя проверить. Откройте Маршрут в новом окне.": "The browser did not keep Marshrut's cookie inside the LMS, so the sign-in cannot be checked. Open Marshrut in a new window.",
     "Откройте в новом окне": "Open in a new window",
@@ -298,4 +304,5 @@ EN: dict[str, str] = {
     'другая роль': 'other role',
     'неизвестно': 'unknown',
     'средний': 'average',
+    'Средний балл по предметам': 'Average mark by subject',
 }

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from lti_tool.db import db_session
 from lti_tool.lti.dynamic_registration import create_invite
 from lti_tool.lti.models import PlatformClient
+from lti_tool.lti.revocation import revoke_launches
 from lti_tool.people import access
 from lti_tool.people.services import audit
 from lti_tool.web.security import Viewer, current_viewer, login_required
@@ -46,3 +47,17 @@ def invite() -> Any:
     clients = dbs.scalars(select(PlatformClient).where(
         PlatformClient.organisation_id == viewer.organisation_id)).all()
     return render_template("lti/admin.html", clients=clients, invite_url=url)
+
+
+@bp.post("/revoke")
+@login_required
+def revoke() -> Any:
+    """End every live launch token of the school (a link with a token got out): everyone,
+    the administrator too, opens Marshrut from the course again. ``marshrut lti revoke``
+    does the same, or for one person, from the command line."""
+    viewer = _admin()
+    dbs = db_session()
+    count = revoke_launches(dbs, viewer.organisation_id, person_public_id=None,
+                            actor_id=viewer.person_id)
+    dbs.commit()
+    return render_template("lti/revoked.html", count=count)

@@ -11,14 +11,14 @@ import time
 from typing import Any
 
 import jwt
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from lti_tool.db import db_session
 from lti_tool.lti import claims as c
 from lti_tool.lti import keys, targets
 from lti_tool.lti.models import Deployment, Launch
-from lti_tool.web.security import current_viewer, login_required
+from lti_tool.web.security import app_url, current_viewer, login_required
 
 bp = Blueprint("deep_linking", __name__, url_prefix="/lti/deeplink")
 
@@ -76,7 +76,9 @@ def respond() -> Any:
     launch = _dl_launch()
     chosen = [targets.get(key) for key in request.form.getlist("target")]
     if not chosen or None in chosen:
-        abort(400, _("Выберите, что разместить в курсе."))
+        # Nothing ticked is a slip, not an error page: back to the choice, saying what to do.
+        flash(_("Выберите, что разместить в курсе."), "error")
+        return redirect(app_url("deep_linking.pick"), code=303)
     settings = launch.services.get("deep_linking", {})
     if not settings.get("accept_multiple", True) and len(chosen) > 1:
         abort(400, _("LMS разрешает разместить только один элемент."))

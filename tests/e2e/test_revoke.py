@@ -45,3 +45,25 @@ def test_revoking_a_school_leaves_the_other_school_alone(platform, tool, tmp_pat
     theirs = launch_token(platform, tool, "teacher", deployment="dep-other")
     _cli(tool, tmp_path, "lti", "revoke", "--org", "school", "--all")
     assert not _opens(tool, ours) and _opens(tool, theirs)
+
+
+def test_a_school_admin_ends_all_sessions_of_the_school_from_the_page(platform, tool):
+    admin = launch_token(platform, tool, "admin")
+    pupil = launch_token(platform, tool, "student")
+    teacher = launch_token(platform, tool, "teacher")
+    elsewhere = launch_token(platform, tool, "admin", deployment="dep-other")
+    page = requests.get(tool.base + "/app/admin/lti/", params={"lt": admin}, timeout=30)
+    assert "Завершить все сеансы школы" in page.text
+    # Not for a teacher, and never without the token in the request (CSRF).
+    assert requests.post(tool.base + "/app/admin/lti/revoke", data={"lt": teacher},
+                         timeout=30).status_code == 403
+    assert requests.post(tool.base + "/app/admin/lti/revoke", timeout=30).status_code == 401
+    assert _opens(tool, pupil) and _opens(tool, teacher)
+    done = requests.post(tool.base + "/app/admin/lti/revoke", data={"lt": admin}, timeout=30)
+    assert done.status_code == 200 and "Завершено сеансов: 3." in done.text
+    assert not any(_opens(tool, t) for t in (admin, pupil, teacher))
+    assert _opens(tool, elsewhere)  # another school's sessions go on
+    with tool.db.session() as s:
+        entry = s.scalars(select(AuditEntry).where(
+            AuditEntry.action == "lti.revoke_launches")).one()
+        assert entry.entity_id == "*" and entry.organisation_id == tool.org_id

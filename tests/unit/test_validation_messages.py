@@ -70,3 +70,19 @@ def test_no_english_default_is_left():
                 left.append((cls.__name__, attr, msg))
     assert left == []
     assert all(re.search("[а-я]", text) for text in RUSSIAN.values())
+
+
+def test_a_lazy_message_is_one_message_not_its_letters(app):
+    """A field's own lazy message (``_l``) was kept by marshmallow as the "list" of its
+    messages, and the page joined its letters: «Балл: Б; а; л; л; …»."""
+    from lti_tool.gradebook.schemas import ScoreForm
+
+    with app.test_request_context("/"):
+        with pytest.raises(ValidationError) as err:
+            ScoreForm().load({"student": "x", "score": "abc"})
+    assert err.value.normalized_messages() == {"score": ["Балл должен быть числом."]}
+    with app.test_request_context("/?lang=en"):
+        with pytest.raises(ValidationError) as err:
+            ScoreForm().load({"score": "abc"})
+    assert err.value.normalized_messages() == {"score": ["The score must be a number."],
+                                               "student": ["Choose a student."]}
