@@ -25,6 +25,7 @@ from lti_tool.db import Database
 from lti_tool.lti.models import Deployment, PlatformClient
 from lti_tool.people import roster
 from lti_tool.people import services as people
+from lti_tool.people.models import IdentityLink
 from lti_tool.sandbox.platform import LEARNER, PlatformState, User
 from lti_tool.sync import services as sync
 from lti_tool.sync.models import SyncRun
@@ -96,7 +97,34 @@ def mount_netschool(app: Flask, world: World) -> None:
         app.wsgi_app, {PREFIX: netschool_app(State(world))})
 
 
-def seed_rosters(session: Any, state: PlatformState) -> None:
+def sandbox_ids(world: World) -> dict[str, int]:
+    """Demo LMS user id → the sandbox pupil they are."""
+    ids: dict[str, int] = {}
+    for school_id, course_id, class_name in SCHOOLS.values():
+        pupils = _sandbox_class(world, school_id, class_name).students
+        ids.update(zip(LMS_IDS[course_id], pupils, strict=False))
+        ids.update({world.people[p].login: p for p in pupils[len(LMS_IDS[course_id]):]})
+    return ids
+
+
+def _link_known_pupils(session: Any, org_id: int, issuer: str, users: list[str],
+                       world: World) -> None:
+    """A pupil synced on an earlier start under another demo address (another port, so
+    another issuer) keeps their marks: the new LMS identity joins the synced person."""
+    known = sandbox_ids(world)
+    for user in users:
+        if user not in known or people.person_by_identity(session, "lti", issuer, user):
+            continue
+        synced = session.scalars(select(IdentityLink.person_id).where(
+            IdentityLink.source == "netschool", IdentityLink.external_id == str(known[user]),
+            IdentityLink.namespace.endswith(f"@org{org_id}"))).first()
+        if synced is not None:
+            session.add(IdentityLink(person_id=synced, source="lti", namespace=issuer,
+                                     external_id=user))
+    session.flush()
+
+
+def seed_rosters(session: Any, state: PlatformState, world: World | None = None) -> None:
     """What a teacher's «Обновить список из LMS» would bring, for every demo course."""
     for course in state.courses.values():
         dep = session.scalars(select(Deployment).join(PlatformClient).where(
@@ -107,6 +135,9 @@ def seed_rosters(session: Any, state: PlatformState) -> None:
         group = people.upsert_class(session, dep.organisation_id, source="lti",
                                     namespace=state.issuer, external_id=course.id,
                                     title=course.title, label=course.label)
+        if world is not None:
+            _link_known_pupils(session, dep.organisation_id, state.issuer, course.members,
+                               world)
         members = [{"user_id": m, "name": state.users[m].name, "roles": state.users[m].roles,
                     "status": "Active"} for m in course.members]
         roster.apply_members(session, group, state.issuer, members)
@@ -137,7 +168,7 @@ def seed_demo_school(settings: Settings, host: str, port: int) -> None:
     db = Database(settings.database_url)
     pending = []
     with db.session() as session:
-        seed_rosters(session, state)
+        seed_rosters(session, state, world)
         for slug, (school_id, _, _) in SCHOOLS.items():
             org = people.organisation_by_slug(session, slug)
             if org is None:

@@ -72,10 +72,24 @@ def test_teacher_sees_the_class_with_marks_per_subject_at_first_launch(tmp_path)
     finally:
         _stop(proc, "sigterm", log)
 
-    # A second start reuses the seeded school instead of syncing again.
-    proc, log = _start(["demo"], tmp_path, port)
+    # A second start reuses the seeded school instead of syncing again, also on another
+    # port (so another demo LMS issuer): its pupils are the synced people, marks and all.
+    other = _free_port()
+    proc, log = _start(["demo"], tmp_path, other)
     try:
-        _wait_healthy(proc, port, log)
+        _wait_healthy(proc, other, log)
         assert _runs(tmp_path) == 2
+        assert _linked_pupils(tmp_path, f"http://127.0.0.1:{other}/demo") == 12 + 6
     finally:
         _stop(proc, "ctrl-c", log)
+
+
+def _linked_pupils(instance: Path, issuer: str) -> int:
+    """Demo LMS pupils of this issuer who are a synced sandbox pupil with marks."""
+    with sqlite3.connect(instance / "marshrut.sqlite") as db:
+        return int(db.execute(
+            "select count(distinct l.person_id) from identity_link l"
+            " join identity_link n on n.person_id = l.person_id and n.source = 'netschool'"
+            " where l.source = 'lti' and l.namespace = ?"
+            " and exists (select 1 from journal_mark m where m.student_id = l.person_id)",
+            (issuer,)).fetchone()[0])
