@@ -60,7 +60,7 @@ def test_messages_after_a_form_survive_blocked_cookies(page, demo):
 def test_the_lms_frame_takes_the_height_of_the_page(page, demo):
     page.set_viewport_size({"width": 1280, "height": 900})
     tool = _open_course(page, demo, "s-petrov")
-    tool.locator("h1").first.wait_for()
+    _landed(page, tool, "Здравствуйте")
     # The demo LMS resizes the frame on lti.frameResize as Moodle does; without the message
     # the frame stays 40rem (640 px) high whatever the page holds.
     page.wait_for_function("""() => {
@@ -82,6 +82,7 @@ def test_an_admin_finds_the_admin_pages_in_the_navigation(browser, demo, width):
     try:
         page = context.new_page()
         tool = _open_course(page, demo, "a-smirnova")
+        _landed(page, tool, "Обзор класса")
         nav = tool.locator('[data-testid="nav"]')
         nav.locator("a", has_text="Обзор класса").wait_for()
         nav.locator("a", has_text="Источники данных").click()
@@ -187,6 +188,7 @@ def test_the_lms_connections_page_fits_a_phone(browser, demo):
     try:
         page = desk.new_page()
         tool = _open_course(page, demo, "a-smirnova")
+        _landed(page, tool, "Обзор класса")
         tool.locator('[data-testid="nav"] a', has_text="Подключения LMS").click()
         tool.locator("h1", has_text="Подключения LMS").wait_for()
         url = str(_tool_frame(page).url)
