@@ -44,7 +44,8 @@ def apply_members(session: Session, group: ClassGroup, issuer: str,
             continue
         person = people.upsert_person(session, source="lti", namespace=issuer,
                                       external_id=str(member["user_id"]),
-                                      display_name=str(member.get("name") or ""))
+                                      display_name=str(member.get("name") or ""),
+                                      organisation_id=group.organisation_id)
         roles = map_roles(member.get("roles", []))
         people.ensure_roles(session, person, group.organisation_id, roles)
         for role in {"teacher", "student"} & set(roles):
