@@ -281,6 +281,10 @@ def demo(host: str, port: int) -> None:
     with Database(settings.database_url).session() as session:
         seed_registry(session, settings)
         ensure_keys(session, settings.secret_key)
+    from lti_tool.sandbox.demo_school import seed_demo_school
+
+    click.echo("Готовим демо-школу: списки классов и отметки из «Сетевого города»…")
+    seed_demo_school(settings, host, port)
     from lti_tool.server import run
 
     # One worker process: the demo LMS keeps its state in memory.
@@ -298,8 +302,9 @@ def _demo_banner(base: str) -> str:
     return (f"\n  Маршрут работает: {base}/\n"
             f"  Откройте демо-LMS: {base}/demo/ — выберите человека, курс и запустите Маршрут.\n"
             f"  Люди демо-LMS:\n{people}\n"
-            f"  «Сетевой город» (песочница): marshrut sandbox netschool --port 5001; учётка "
-            f"школы zavuch1001, пароль {DEMO_PASSWORD}\n"
+            f"  Учитель t-ivanova, курс «Алгебра, 10 А»: класс с отметками по предметам.\n"
+            f"  «Сетевой город» (песочница): {base}/netschool/webapi/ — учётки школ "
+            f"zavuch1001 и zavuch1002, пароль {DEMO_PASSWORD}\n"
             f"  Остановить: Ctrl+C\n")
 
 

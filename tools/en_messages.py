@@ -304,4 +304,5 @@ EN: dict[str, str] = {
     'другая роль': 'other role',
     'неизвестно': 'unknown',
     'средний': 'average',
+    'Средний балл по предметам': 'Average mark by subject',
 }

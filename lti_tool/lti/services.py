@@ -345,7 +345,7 @@ def _upsert_identity(
 ) -> tuple[int, int | None]:
     """First launch, or something changed: find-or-create the person, roles, class."""
     person = people.upsert_person(session, source="lti", namespace=issuer, external_id=sub,
-                                  display_name=name)
+                                  display_name=name, organisation_id=org_id)
     people.ensure_roles(session, person, org_id, roles)
     class_id = None
     if ctx is not None:

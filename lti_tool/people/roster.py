@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from sqlalchemy import select
@@ -27,15 +29,23 @@ def pull_roster(session: Session, *, group: ClassGroup, deployment: Deployment,
     nrps = NamesRolesProvisioningService(
         connector_for(session, deployment, secret_key),
         {"context_memberships_url": memberships_url})
+    return apply_members(session, group, issuer, nrps.get_members())
+
+
+def apply_members(session: Session, group: ClassGroup, issuer: str,
+                  members: Iterable[Mapping[str, Any]]) -> RosterReport:
+    """NRPS members (``user_id``, ``name``, ``roles``, ``status``) into people and the class;
+    active enrolments of people no longer listed end. The demo seeds its courses with it."""
     report = RosterReport()
     seen: set[tuple[int, str]] = set()
-    for member in nrps.get_members():
+    for member in members:
         report.fetched += 1
         if member.get("status", "Active") != "Active" or not member.get("user_id"):
             continue
         person = people.upsert_person(session, source="lti", namespace=issuer,
                                       external_id=str(member["user_id"]),
-                                      display_name=str(member.get("name") or ""))
+                                      display_name=str(member.get("name") or ""),
+                                      organisation_id=group.organisation_id)
         roles = map_roles(member.get("roles", []))
         people.ensure_roles(session, person, group.organisation_id, roles)
         for role in {"teacher", "student"} & set(roles):

@@ -18,6 +18,7 @@ from lti_tool.people.models import (
     Organisation,
     Person,
 )
+from lti_tool.people.sites import moodle_person_of_launch
 
 
 def person_by_identity(
@@ -40,9 +41,21 @@ def upsert_person(
     external_id: str,
     display_name: str | None,
     email: str | None = None,
+    organisation_id: int | None = None,
 ) -> Person:
-    """Find the person by this identity or create them; keep name/email fresh when given."""
+    """Find the person by this identity or create them; keep name/email fresh when given.
+
+    A first LTI launch from a Moodle whose WS this school syncs finds the person that sync
+    brought in (same site, same user id: see :mod:`lti_tool.people.sites`)."""
     person = person_by_identity(session, source, namespace, external_id)
+    if person is None and source == "lti" and organisation_id is not None:
+        synced = moodle_person_of_launch(session, namespace, external_id, organisation_id)
+        person = session.get(Person, synced) if synced is not None else None
+        if person is not None:
+            session.add(IdentityLink(person_id=person.id, source=source, namespace=namespace,
+                                     external_id=external_id))
+            audit(session, None, organisation_id, "lti.link", "person", person.id,
+                  source="moodle", key="lti")
     if person is None:
         person = Person(display_name=display_name or "", email=email)
         session.add(person)

@@ -106,13 +106,28 @@ def class_overview(class_id: str) -> Any:
                                   OutboxScore.user_sub.in_(list(subs.values())))
         .order_by(OutboxScore.id))}
     launch = _launch()
+    journal = summaries(dbs, group.organisation_id, [s.id for s in students])
+    lines = {sid: {line.subject: line for line in summary.subjects}
+             for sid, summary in journal.items()}
+    subjects = sorted({subject for by in lines.values() for subject in by})
     return render_template(
         "people/class_overview.html", group=group, students=students, subs=subs,
-        scores=scores, journal=summaries(dbs, group.organisation_id, [s.id for s in students]),
+        scores=scores, journal=journal, lines=lines, subjects=subjects,
+        subject=_chosen_subject(request.args.get("subject"), group, subjects),
         can_grade=access.can_grade_class(dbs, viewer, group)
         and "ags" in launch.services, can_pull=access.can_grade_class(dbs, viewer, group)
         and "nrps" in launch.services and launch.class_id == group.id,
         score_maximum=SCORE_MAXIMUM)
+
+
+def _chosen_subject(asked: str | None, group: ClassGroup, subjects: list[str]) -> str | None:
+    """The subject asked for, else the course's own («Алгебра, 10 А» → Алгебра), else the
+    first: one subject's marks per pupil, never every subject in one cell."""
+    if asked in subjects:
+        return asked
+    title = (group.title or group.label or "").lower()
+    own = [s for s in subjects if title.startswith(s.lower())]
+    return max(own, key=len) if own else (subjects[0] if subjects else None)
 
 
 @bp.post("/class/<class_id>/roster")

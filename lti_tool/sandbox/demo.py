@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from adapters.netschool.sandbox import World
 from lti_tool.config import Settings
 from lti_tool.lti import registry
 from lti_tool.people.models import Organisation
 from lti_tool.people.services import organisation_by_slug
+from lti_tool.sandbox.demo_school import add_sandbox_pupils, demo_world, mount_netschool
 from lti_tool.sandbox.platform import PlatformState, ResourceLink, seed_demo
 from lti_tool.sandbox.views import make_blueprint
 
@@ -24,10 +26,13 @@ def demo_issuer(settings: Settings) -> str:
     return str(settings.extra.get("demo_lms_url") or settings.base_url + "/demo")
 
 
-def demo_state(settings: Settings) -> PlatformState:
+def demo_state(settings: Settings, world: World | None = None) -> PlatformState:
+    """The demo LMS: its named people and, with ``world``, whole classes of the sandbox."""
     state = PlatformState(issuer=demo_issuer(settings), tool_base_url=settings.base_url,
                           storage_target="_parent")
     seed_demo(state, {slug: dep for slug, (_, dep) in SCHOOLS.items()})
+    if world is not None:
+        add_sandbox_pupils(state, world)
     for course in state.courses.values():
         # Placed as Deep Linking places it: no gradebook column until a score is sent.
         link = ResourceLink(f"overview-{course.id}", course.id, "Маршрут: обзор класса",
@@ -37,8 +42,11 @@ def demo_state(settings: Settings) -> PlatformState:
 
 
 def mount_demo(app: Flask, settings: Settings) -> PlatformState:
-    state = demo_state(settings)
+    """The demo LMS at /demo and the Сетевой город sandbox at /netschool: the same people."""
+    world = demo_world()
+    state = demo_state(settings, world)
     app.register_blueprint(make_blueprint(state), url_prefix="/demo")
+    mount_netschool(app, world)
     app.extensions["marshrut.demo"] = state
     return state
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +25,7 @@ from lti_tool.people.models import (
     Person,
 )
 from lti_tool.people.services import audit
+from lti_tool.people.sites import site
 from lti_tool.sync.models import SourceConnection, UnmatchedPerson
 from lti_tool.sync.rules import Candidate, Match, match_person
 from schemas.records import PersonRecord
@@ -55,21 +55,6 @@ def _candidates(session: Session, conn: SourceConnection, namespace: str) -> lis
             links.setdefault(link.person_id, set()).add((link.source, link.external_id))
     return [Candidate(p.id, p.email or "", p.display_name, frozenset(links.get(p.id, ())))
             for p in people]
-
-
-def site(url: str) -> str:
-    """A Moodle site's address compared as an LTI issuer: scheme and host without case or
-    default port, the path without a trailing slash (Moodle's issuer is its wwwroot)."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return ""
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return ""
-    default = {"http": 80, "https": 443}[parts.scheme]
-    host = parts.hostname + (f":{port}" if port and port != default else "")
-    return f"{parts.scheme}://{host}{parts.path.rstrip('/')}"
 
 
 def same_site_launches(session: Session, conn: SourceConnection, namespace: str,

@@ -84,6 +84,33 @@ def test_a_moodle_user_who_launched_the_tool_is_not_doubled(db: Database) -> Non
     ("https://moodle.school.ru:8443", "https://moodle.school.ru", False),
 ])
 def test_site_addresses_compare_as_moodle_issuers(a: str, b: str, same: bool) -> None:
-    from lti_tool.sync.identity import site
+    from lti_tool.people.sites import site
 
     assert (site(a) == site(b)) is same and site(a) != ""
+
+
+def test_a_first_launch_after_the_sync_finds_the_synced_person(db: Database) -> None:
+    """The other order: the school synced Moodle first, then a pupil launches the tool from
+    that Moodle — the launch's find-or-create (lti.services._upsert_identity) takes the
+    synced person instead of making a second one; another site's launch does not."""
+    from lti_tool.lti.services import _upsert_identity
+
+    state = seeded()
+    pupil = min(u for (c, u), r in state.roles.items() if c == 2 and r == "student")
+    with serve(lambda base: create_app(state)) as (base, _):
+        conn = _connect(db, {"kind": "moodle", "base_url": base, "token": TOKEN})
+        assert sync_now(db, conn, SECRET, _options()).status == "done"
+    with db.session() as s:
+        org_id = s.get(SourceConnection, conn).organisation_id
+        synced = s.scalars(select(IdentityLink.person_id).where(
+            IdentityLink.source == "moodle", IdentityLink.external_id == str(pupil))).one()
+        people_before = s.scalar(select(func.count()).select_from(Person))
+        launched, _ = _upsert_identity(s, org_id, base + "/", str(pupil), "Ученик из LMS",
+                                       ["student"], None, {"student"})
+        elsewhere, _ = _upsert_identity(s, org_id, "https://other-moodle.example", str(pupil),
+                                        "Тёзка", ["student"], None, {"student"})
+    assert launched == synced and elsewhere != synced
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Person)) == people_before + 1
+        assert s.scalars(select(IdentityLink.person_id).where(
+            IdentityLink.source == "lti", IdentityLink.namespace == base + "/")).one() == synced

@@ -97,10 +97,20 @@ def test_an_admin_finds_the_admin_pages_in_the_navigation(browser, demo, width):
 
 def test_a_teacher_sees_no_admin_links(page, demo):
     tool = _open_course(page, demo, "t-ivanova")
-    tool.locator("h1", has_text="Обзор класса").wait_for()
+    _landed(page, tool, "Обзор класса")
     nav = tool.locator('[data-testid="nav"]')
     nav.locator("a", has_text="Обзор класса").wait_for()
     assert nav.locator("a").all_inner_texts() == ["Обзор класса"]
+
+
+def _landed(page: Any, tool: Any, heading: str) -> None:
+    """Wait for the page a launch lands on; if it never comes, say where the frame is."""
+    try:
+        tool.locator("h1", has_text=heading).wait_for()
+    except Exception as exc:
+        frame = page.frame(name="tool")
+        where = (frame.url, frame.inner_text("body")[:800]) if frame else page.url
+        raise AssertionError(f"the launch did not reach «{heading}»: {where}") from exc
 
 
 def _frame_url(browser: Any, demo: Any, user: str) -> str:
@@ -167,5 +177,29 @@ def test_what_a_mark_is_for_is_a_tap_away_on_a_phone(browser, demo, tmp_path):
         info.wait_for(state="visible")
         assert info.inner_text() == "03.11 · Алгебра · Контрольная работа · вес 2.0"
         page.screenshot(path=str(tmp_path / "mark-390.png"))
+    finally:
+        phone.close()
+
+
+def test_the_lms_connections_page_fits_a_phone(browser, demo):
+    desk = browser.new_context()
+    desk.set_default_timeout(TIMEOUT)
+    try:
+        page = desk.new_page()
+        tool = _open_course(page, demo, "a-smirnova")
+        tool.locator('[data-testid="nav"] a', has_text="Подключения LMS").click()
+        tool.locator("h1", has_text="Подключения LMS").wait_for()
+        url = str(_tool_frame(page).url)
+    finally:
+        desk.close()
+    phone = browser.new_context(**PHONE)
+    phone.set_default_timeout(TIMEOUT)
+    try:
+        page = phone.new_page()
+        page.goto(url)
+        page.locator('[data-testid="clients"]').wait_for()
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+        assert widths[0] <= widths[1], widths
+        assert page.locator('[data-testid="clients"] tr.head').is_hidden()
     finally:
         phone.close()
