@@ -28,9 +28,19 @@ def _secret_key(instance: Path) -> str:
     instance.mkdir(parents=True, exist_ok=True)
     path = instance / "secret_key"
     if not path.exists():
+        private_file(path)
         path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
     return path.read_text().strip()
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` empty and readable by our user only, whatever the umask (gunicorn or
+    a WSGI host may start us without ``marshrut``'s umask). SQLite takes an empty file as a
+    new database and gives its -wal/-shm files the database's mode."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _flag(name: str) -> bool:
@@ -82,6 +92,11 @@ class Settings:
             "allow_private_urls": _flag("MARSHRUT_ALLOW_PRIVATE_URLS"),
         }
         values.update(overrides)
+        # The default databases hold minors' personal data: private from the first byte.
+        if str(values["database_url"]) == f"sqlite:///{instance / 'marshrut.sqlite'}":
+            private_file(instance / "marshrut.sqlite")
+        if not values.get("redis_url"):
+            private_file(instance / "jobs.sqlite")
         return cls(**values)  # type: ignore[arg-type]
 
     @property
