@@ -54,7 +54,8 @@ class MalformedResponse(RemoteError):
 
 
 class AuthFailed(RemoteError):
-    """Login refused. ``reason``: wrong_credentials | locked | maintenance | forbidden | expired."""
+    """Login refused. ``reason``: wrong_credentials | unknown_school | locked | maintenance |
+    forbidden | expired."""
 
     def __init__(self, message: str, *, reason: str, status: int | None = None) -> None:
         super().__init__(message, status=status)

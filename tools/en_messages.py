@@ -331,4 +331,5 @@ EN: dict[str, str] = {
     'Настройки инструмента для ручной регистрации:': 'Tool settings for manual registration:',
     'LMS не приняла баллы (%(n)s) за несколько дней попыток. Они сохранены: отправьте их снова, когда LMS заработает.': 'The LMS did not accept %(n)s score(s) over several days of tries. They are kept: send them again when the LMS works.',
     'Отправить снова': 'Send again',
+    'На сервере нет школы с таким названием. Впишите его точно так, как в «Сетевом городе» (пароль не проверялся).': 'The server has no school with this name. Type it exactly as in «Сетевой город» (the password was not checked).',
 }

@@ -188,8 +188,9 @@ class NetSchoolClient:
             s.get("shortName"), str(s.get("name", "")).split(" (")[0], s.get("name"))]
         pick = exact or (found if len(found) == 1 else [])
         if not pick:
+            # Not the password: no login was even tried (so no lockout risk either).
             raise AuthFailed(f"Организация «{name}» не найдена на сервере",
-                             reason="wrong_credentials")
+                             reason="unknown_school")
         self.school_id = int(pick[0]["id"])
         return self.school_id
 

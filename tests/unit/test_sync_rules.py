@@ -99,6 +99,7 @@ def test_diff_creates_updates_deletes_and_counts_unchanged() -> None:
 
 @pytest.mark.parametrize("reason, words", [
     ("wrong_credentials", "Неверный логин или пароль"),
+    ("unknown_school", "нет школы с таким названием"),
     ("locked", "заблокирована"),
     ("maintenance", "обслуживании"),
 ])

@@ -119,8 +119,10 @@ def test_school_search_needs_a_name(sandbox: Sandbox) -> None:
     found = requests.get(f"{sandbox.base}/webapi/schools/search", params={"name": "сош №37"},
                          timeout=10).json()
     assert [s["id"] for s in found] == [SCHOOL_ID]
-    with pytest.raises(AuthFailed, match="не найдена"):
+    with pytest.raises(AuthFailed, match="не найдена") as err:
         client(sandbox, school="Школа, которой нет").login()
+    # A wrong school name is not a wrong password (issue 7): its own reason, no login tried.
+    assert err.value.reason == "unknown_school"
 
 
 def test_security_warning_after_login_is_acknowledged(sandbox: Sandbox) -> None:
