@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from adapters.base import RemoteError
@@ -21,7 +21,13 @@ from lti_tool.people.services import audit
 from lti_tool.sync import politeness, sources
 from lti_tool.sync.engine import Progress, RunResult, SyncOptions, run_sync
 from lti_tool.sync.identity import link_by_hand
-from lti_tool.sync.models import SourceConnection, SyncRejection, SyncRun, UnmatchedPerson
+from lti_tool.sync.models import (
+    SourceConnection,
+    SyncCheckpoint,
+    SyncRejection,
+    SyncRun,
+    UnmatchedPerson,
+)
 from lti_tool.sync.rules import explain
 from lti_tool.sync.schemas import SECRET_FIELD, ConnectionSchema
 
@@ -34,14 +40,8 @@ def create_connection(session: Session, org_id: int, form: dict[str, Any], secre
     ``public_urls_only``: a server URL typed in the web form must not point at the tool's
     own network (SSRF); the operator's CLI may.
     """
-    data = ConnectionSchema().load(form)
-    if public_urls_only and data.get("base_url"):
-        try:
-            check_public_host(data["base_url"])
-        except RefusedURL as exc:
-            raise ValidationError({"base_url": [_("Этот адрес не принимается: %(why)s.",
-                                                  why=str(exc))]}) from exc
-    secret = data.pop(SECRET_FIELD[data["kind"]], "") if SECRET_FIELD.get(data["kind"]) else ""
+    data = _validated(form, public_urls_only)
+    secret = _take_secret(data, data["kind"])
     conn = SourceConnection(
         organisation_id=org_id, kind=data.pop("kind"), title=data.pop("title"),
         match_keys=data.pop("match_keys"), interval_minutes=data.pop("interval_minutes"),
@@ -52,6 +52,75 @@ def create_connection(session: Session, org_id: int, form: dict[str, Any], secre
     audit(session, actor_id, org_id, "sync.connect", "sync_connection", conn.public_id,
           kind=conn.kind, settings=conn.settings)  # the secret is never in the audit
     return conn
+
+
+def _validated(form: dict[str, Any], public_urls_only: bool) -> dict[str, Any]:
+    data: dict[str, Any] = ConnectionSchema().load(form)
+    if public_urls_only and data.get("base_url"):
+        try:
+            check_public_host(data["base_url"])
+        except RefusedURL as exc:
+            raise ValidationError({"base_url": [_("Этот адрес не принимается: %(why)s.",
+                                                  why=str(exc))]}) from exc
+    return data
+
+
+def _take_secret(data: dict[str, Any], kind: str) -> str:
+    """The kind's password or token, and no secret-like field left in ``data`` (settings
+    are shown on pages and written to the audit log)."""
+    secret = str(data.get(SECRET_FIELD.get(kind, ""), "") or "")
+    for name in set(SECRET_FIELD.values()) - {""}:
+        data.pop(name, None)
+    return secret
+
+
+_KEEP = "\x00keep-the-stored-secret"
+
+
+def update_connection(session: Session, conn: SourceConnection, form: dict[str, Any],
+                      secret_key: str, actor_id: int | None, *,
+                      public_urls_only: bool = False) -> SourceConnection:
+    """Change a connection's settings. The kind stays; a blank password or token keeps the
+    stored one; a OneRoster file changes only by upload. Audited with the changed fields."""
+    secret_field = SECRET_FIELD.get(conn.kind, "")
+    form = {**form, "kind": conn.kind, "path": conn.settings.get("path", "")}
+    keep = secret_field and conn.secret and not str(form.get(secret_field) or "").strip()
+    if keep:  # the stored one satisfies «required»; it is not decrypted for that
+        form[secret_field] = _KEEP
+    data = _validated(form, public_urls_only)
+    secret = _take_secret(data, conn.kind)
+    if secret == _KEEP:
+        secret = ""
+    data.pop("kind")
+    changed = [k for k in ("title", "match_keys", "interval_minutes", "lookback_weeks")
+               if getattr(conn, k) != data[k]]
+    for key in ("title", "match_keys", "interval_minutes", "lookback_weeks"):
+        setattr(conn, key, data.pop(key))
+    changed += [k for k in data if conn.settings.get(k) != data[k]]
+    conn.settings = data
+    if secret:
+        conn.secret = encrypt(secret, secret_key)
+        changed.append(secret_field)
+    audit(session, actor_id, conn.organisation_id, "sync.edit", "sync_connection",
+          conn.public_id, changed=sorted(changed))  # names only: never a secret's value
+    return conn
+
+
+def delete_connection(session: Session, conn: SourceConnection, actor_id: int | None) -> None:
+    """Remove the connection with its runs, reports, checkpoints and unmatched list. What it
+    brought in (people, classes, marks) stays: the school's journal is not undone."""
+    if session.scalar(select(func.count(SyncRun.id)).where(
+            SyncRun.connection_id == conn.id, SyncRun.status == "running")):
+        raise ValueError("running")
+    runs_of = select(SyncRun.id).where(SyncRun.connection_id == conn.id)
+    session.execute(delete(SyncRejection).where(SyncRejection.run_id.in_(runs_of)))
+    session.execute(delete(SyncRun).where(SyncRun.connection_id == conn.id))
+    session.execute(delete(SyncCheckpoint).where(SyncCheckpoint.connection_id == conn.id))
+    session.execute(delete(UnmatchedPerson).where(UnmatchedPerson.connection_id == conn.id))
+    audit(session, actor_id, conn.organisation_id, "sync.delete", "sync_connection",
+          conn.public_id, kind=conn.kind, title=conn.title)
+    session.delete(conn)
+    session.flush()
 
 
 def open_source(conn: SourceConnection, secret_key: str, **tuning: Any) -> Any:

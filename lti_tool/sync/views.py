@@ -123,6 +123,62 @@ def run(public_id: str) -> Any:
                                           "страницу, чтобы увидеть отчёт."), status=202)
 
 
+def _edit_page(viewer: Viewer, conn: SourceConnection, form: dict[str, Any] | None = None,
+               errors: dict[str, Any] | None = None, delete_error: str = "",
+               status: int = 200) -> Any:
+    shown = form if form is not None else {
+        "title": conn.title, "match_keys": ", ".join(conn.match_keys),
+        "interval_minutes": conn.interval_minutes, "lookback_weeks": conn.lookback_weeks,
+        **{k: v for k, v in conn.settings.items() if k != "path"}}
+    return render_template("sync/edit.html", conn=conn, form=shown, errors=errors or {},
+                           labels=LABELS, delete_error=delete_error), status
+
+
+@bp.route("/<public_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(public_id: str) -> Any:
+    viewer = _admin()
+    conn = _connection(viewer, public_id)
+    if request.method == "GET":
+        return _edit_page(viewer, conn)
+    dbs = db_session()
+    form = {k: v for k, v in request.form.items() if k != "path"}
+    try:
+        services.update_connection(
+            dbs, conn, form, current_app.config["SECRET_KEY"], viewer.person_id,
+            public_urls_only=not current_app.config["MARSHRUT"].allow_private_urls)
+    except ValidationError as exc:
+        dbs.rollback()
+        safe = {k: v for k, v in form.items() if k not in ("password", "token")}
+        return _edit_page(viewer, _connection(viewer, public_id), safe,
+                          exc.messages if isinstance(exc.messages, dict) else {}, status=400)
+    dbs.commit()
+    return _detail(viewer, conn, notice=_("Изменения сохранены."))
+
+
+@bp.post("/<public_id>/delete")
+@login_required
+def remove(public_id: str) -> Any:
+    viewer = _admin()
+    conn = _connection(viewer, public_id)
+    if request.form.get("confirm") != "yes":
+        return _edit_page(viewer, conn, delete_error=_(
+            "Отметьте «Да, удалить», чтобы подтвердить."), status=400)
+    dbs = db_session()
+    path = conn.settings.get("path", "")
+    try:
+        services.delete_connection(dbs, conn, viewer.person_id)
+    except ValueError:
+        dbs.rollback()
+        return _edit_page(viewer, _connection(viewer, public_id), delete_error=_(
+            "Сейчас идёт синхронизация: удалите подключение, когда она закончится."),
+            status=409)
+    dbs.commit()
+    if path:
+        uploads.forget_upload(current_app.config["MARSHRUT"].instance_path, path)
+    return _index(viewer)
+
+
 @bp.post("/<public_id>/upload")
 @login_required
 def upload(public_id: str) -> Any:
