@@ -342,4 +342,6 @@ EN: dict[str, str] = {
     'Удаляются подключение, отчёты о синхронизациях и список несопоставленных людей. Ученики, классы и отметки, уже полученные из источника, остаются.': 'The connection, its sync reports and its list of unmatched people are deleted. Pupils, classes and marks already brought in stay.',
     'Да, удалить «%(t)s»': 'Yes, delete «%(t)s»',
     'Удалить': 'Delete',
+    '— выберите человека —': '— choose a person —',
+    'Выберите человека, с которым связать «%(n)s».': 'Choose the person to link «%(n)s» with.',
 }

@@ -200,12 +200,16 @@ def link_candidates(session: Session, org_id: int, item: UnmatchedPerson) -> Seq
     return sorted(people, key=lambda p: (p.id not in first, p.display_name))
 
 
-def link_unmatched(session: Session, org_id: int, item_public_id: str,
-                   target_public_id: str, actor_id: int) -> UnmatchedPerson:
-    item = session.scalars(select(UnmatchedPerson).join(
+def unmatched_item(session: Session, org_id: int, public_id: str) -> UnmatchedPerson | None:
+    return session.scalars(select(UnmatchedPerson).join(
         SourceConnection, SourceConnection.id == UnmatchedPerson.connection_id).where(
         SourceConnection.organisation_id == org_id,
-        UnmatchedPerson.public_id == item_public_id)).first()
+        UnmatchedPerson.public_id == public_id)).first()
+
+
+def link_unmatched(session: Session, org_id: int, item_public_id: str,
+                   target_public_id: str, actor_id: int) -> UnmatchedPerson:
+    item = unmatched_item(session, org_id, item_public_id)
     target = session.scalars(select(Person).where(Person.public_id == target_public_id)).first()
     in_org = target is not None and session.scalar(select(func.count()).select_from(
         Membership).where(Membership.person_id == target.id,

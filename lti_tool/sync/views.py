@@ -227,6 +227,14 @@ def link(public_id: str) -> Any:
     viewer = _admin()
     dbs = db_session()
     target = request.form.get("person", "")
+    if not target:  # nothing is preselected: one careless click must not join two children
+        item = services.unmatched_item(dbs, viewer.organisation_id, public_id)
+        if item is None:
+            abort(404)
+        conn = dbs.get(SourceConnection, item.connection_id)
+        assert conn is not None
+        return _detail(viewer, conn, error=_("Выберите человека, с которым связать «%(n)s».",
+                                             n=item.display_name), status=400)
     try:
         item = services.link_unmatched(dbs, viewer.organisation_id, public_id, target,
                                        viewer.person_id)

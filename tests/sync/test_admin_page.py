@@ -90,3 +90,26 @@ def test_another_schools_admin_finds_nothing_of_ours(platform, tool):
     assert ids[0] not in _page(tool, "/app/admin/sync/", theirs).text
     ours = launch_token(platform, tool, "admin")
     assert _page(tool, f"/app/admin/sync/runs/{ids[1]}", ours).status_code == 200
+
+
+def test_no_one_is_preselected_for_linking_and_an_empty_choice_links_nothing(platform, tool):
+    """Issue 7: each unmatched row preselected a (wrong) person, so one click joined two
+    different children."""
+    with tool.db.session() as s:
+        conn = services.create_connection(s, tool.org_id, FORM, tool.app.config["SECRET_KEY"],
+                                          None)
+        person = Person(display_name="Ученик из Сетевого города")
+        s.add(person)
+        s.flush()
+        item = UnmatchedPerson(connection_id=conn.id, person_id=person.id, external_id="77",
+                               display_name=person.display_name, role="student")
+        s.add(item)
+        s.flush()
+        conn_id, item_id = conn.public_id, item.public_id
+    lt = launch_token(platform, tool, "admin")
+    page = _page(tool, f"/app/admin/sync/{conn_id}", lt).text
+    assert '<option value="" selected>' in page and 'name="person" aria-label' in page
+    resp = _page(tool, f"/app/admin/sync/unmatched/{item_id}/link", lt, "post", person="")
+    assert resp.status_code == 400 and "Выберите человека" in resp.text
+    with tool.db.session() as s:
+        assert s.scalars(select(UnmatchedPerson)).one().resolved is False
