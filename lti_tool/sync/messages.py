@@ -72,3 +72,29 @@ def render(message: Message | None, fallback: str = "") -> str:
     if has_request_context():  # a page: the reader's language (a job or the CLI: Russian)
         return gettext(text, **params)
     return text % params if params else text
+
+
+#: The run report's detailed counts («marks.created») in words (it showed the raw keys).
+COUNT_SUBJECTS = {
+    "people": N_("Люди"), "classes": N_("Классы"), "enrolments": N_("Зачисления в классы"),
+    "assignments": N_("Задания"), "marks": N_("Отметки"), "attendance": N_("Посещаемость"),
+    "final_marks": N_("Итоговые отметки"), "chunks": N_("Части загрузки"),
+}
+COUNT_ACTIONS = {
+    "created": N_("добавлено"), "updated": N_("изменено"), "unchanged": N_("без изменений"),
+    "deleted": N_("удалено"), "linked": N_("связано с известными"), "resumed": N_("уже были"),
+    "failed": N_("не получено"), "rejected": N_("отклонено"), "fetched": N_("получено"),
+}
+
+
+def count_label(key: str) -> str:
+    """«marks.created» → «Отметки: добавлено» in the reader's language; unknown keys as they
+    are (a new counter shows up rather than vanishing)."""
+    subject, _, action = key.rpartition(".")
+    if action not in COUNT_ACTIONS or (subject and subject not in COUNT_SUBJECTS):
+        return key
+    words = gettext(COUNT_ACTIONS[action]) if has_request_context() else COUNT_ACTIONS[action]
+    if not subject:
+        return words.capitalize()
+    head = gettext(COUNT_SUBJECTS[subject]) if has_request_context() else COUNT_SUBJECTS[subject]
+    return f"{head}: {words}"

@@ -15,12 +15,14 @@ from lti_tool.jobs import jobs
 from lti_tool.people import access
 from lti_tool.people.services import audit
 from lti_tool.sync import services, uploads
+from lti_tool.sync.messages import count_label
 from lti_tool.sync.models import SourceConnection
 from lti_tool.sync.schemas import LABELS
 from lti_tool.web.security import Viewer, current_viewer, login_required
 
 bp = Blueprint("sync_admin", __name__, url_prefix="/app/admin/sync",
                template_folder="templates")
+bp.add_app_template_filter(count_label, "count_label")
 
 
 def _admin() -> Viewer:
