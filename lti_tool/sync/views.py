@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
@@ -208,6 +208,20 @@ def upload(public_id: str) -> Any:
     jobs().sync_connection(conn.id, "admin")
     return _detail(viewer, conn, notice=_("Выгрузка загружена, синхронизация поставлена в "
                                           "очередь."), status=202)
+
+
+@bp.get("/runs/<public_id>/progress")
+@login_required
+def progress(public_id: str) -> Any:
+    """How far a run is, for the page's live bar (polled; the engine records it as it
+    writes, every couple of seconds)."""
+    viewer = _admin()
+    found = services.run_of(db_session(), viewer.organisation_id, public_id)
+    if found is None:
+        abort(404)
+    total, done = found.chunks_total or 0, found.chunks_done or 0
+    return jsonify(status=found.status, done=done, total=total,
+                   percent=round(100 * done / total) if total else 0)
 
 
 @bp.get("/runs/<public_id>")

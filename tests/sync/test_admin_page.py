@@ -113,3 +113,25 @@ def test_no_one_is_preselected_for_linking_and_an_empty_choice_links_nothing(pla
     assert resp.status_code == 400 and "Выберите человека" in resp.text
     with tool.db.session() as s:
         assert s.scalars(select(UnmatchedPerson)).one().resolved is False
+
+
+def test_a_running_sync_shows_live_progress_to_its_admin_only(platform, tool):
+    """Issue 7: progress appeared only on reload. The page polls a small JSON endpoint."""
+    with tool.db.session() as s:
+        conn = services.create_connection(s, tool.org_id, FORM, tool.app.config["SECRET_KEY"],
+                                          None)
+        run = SyncRun(connection_id=conn.id, status="running", chunks_total=200,
+                      chunks_done=50)
+        s.add(run)
+        s.flush()
+        conn_id, run_id = conn.public_id, run.public_id
+    lt = launch_token(platform, tool, "admin")
+    page = _page(tool, f"/app/admin/sync/{conn_id}", lt).text
+    assert f"/app/admin/sync/runs/{run_id}/progress" in page and "25 %" in page
+    got = requests.get(f"{tool.base}/app/admin/sync/runs/{run_id}/progress", timeout=30,
+                       headers={"X-Marshrut-Launch": lt})
+    assert got.json() == {"status": "running", "done": 50, "total": 200, "percent": 25}
+    theirs = launch_token(platform, tool, "admin", deployment="dep-other")
+    assert _page(tool, f"/app/admin/sync/runs/{run_id}/progress", theirs).status_code == 404
+    teacher = launch_token(platform, tool, "teacher")
+    assert _page(tool, f"/app/admin/sync/runs/{run_id}/progress", teacher).status_code == 403
