@@ -355,4 +355,8 @@ EN: dict[str, str] = {
     'связано с известными': 'linked to known people',
     'уже были': 'already done',
     'не получено': 'not fetched',
+    'Страницы': 'Pages',
+    'назад': 'back',
+    'дальше': 'next',
+    'Страница %(p)s из %(n)s (всего %(t)s)': 'Page %(p)s of %(n)s (%(t)s in all)',
 }

@@ -16,7 +16,7 @@ from adapters.base import RemoteError
 from adapters.outbound import RefusedURL, check_public_host
 from lti_tool.crypto import decrypt, encrypt, reencrypt
 from lti_tool.db import Database, utcnow
-from lti_tool.people.models import Membership, Person
+from lti_tool.people.models import ClassEnrolment, ClassGroup, Membership, Person
 from lti_tool.people.services import audit
 from lti_tool.sync import politeness, sources
 from lti_tool.sync.engine import Progress, RunResult, SyncOptions, run_sync
@@ -198,6 +198,21 @@ def link_candidates(session: Session, org_id: int, item: UnmatchedPerson) -> Seq
         .order_by(Person.display_name)).all()
     first = set(item.candidates)
     return sorted(people, key=lambda p: (p.id not in first, p.display_name))
+
+
+def class_hints(session: Session, org_id: int, person_ids: set[int]) -> dict[int, str]:
+    """Each person's classes in the school («10А, 11Б»): tells two equal names apart."""
+    hints: dict[int, list[str]] = {}
+    ids = sorted(person_ids)
+    for i in range(0, len(ids), 500):
+        rows = session.execute(select(ClassEnrolment.person_id, ClassGroup.label, ClassGroup.title)
+                               .join(ClassGroup, ClassGroup.id == ClassEnrolment.class_id)
+                               .where(ClassEnrolment.person_id.in_(ids[i:i + 500]),
+                                      ClassEnrolment.active.is_(True),
+                                      ClassGroup.organisation_id == org_id))
+        for person_id, label, title in rows:
+            hints.setdefault(person_id, []).append(label or title)
+    return {pid: ", ".join(sorted(set(names))) for pid, names in hints.items()}
 
 
 def unmatched_item(session: Session, org_id: int, public_id: str) -> UnmatchedPerson | None:

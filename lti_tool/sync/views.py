@@ -80,15 +80,24 @@ def create() -> Any:
     return _detail(viewer, conn, notice=_("Подключение сохранено. Проверьте его."))
 
 
+PAGE = 50  # unmatched people per page
+
+
 def _detail(viewer: Viewer, conn: SourceConnection, notice: str = "", error: str = "",
             status: int = 200) -> Any:
     dbs = db_session()
     unmatched = services.unmatched(dbs, conn.id)
+    pages = max(1, -(-len(unmatched) // PAGE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    shown = unmatched[(page - 1) * PAGE:page * PAGE]
     candidates = {u.id: services.link_candidates(dbs, viewer.organisation_id, u)
-                  for u in unmatched[:50]}
+                  for u in shown}
+    hints = services.class_hints(dbs, viewer.organisation_id,
+                                 {p.id for ps in candidates.values() for p in ps})
     return render_template("sync/connection.html", conn=conn, notice=notice, error=error,
                            runs=services.recent_runs(dbs, conn.id, 10), unmatched=unmatched,
-                           candidates=candidates), status
+                           shown=shown, page=page, pages=pages, candidates=candidates,
+                           hints=hints), status
 
 
 @bp.get("/<public_id>")

@@ -135,3 +135,34 @@ def test_a_running_sync_shows_live_progress_to_its_admin_only(platform, tool):
     assert _page(tool, f"/app/admin/sync/runs/{run_id}/progress", theirs).status_code == 404
     teacher = launch_token(platform, tool, "teacher")
     assert _page(tool, f"/app/admin/sync/runs/{run_id}/progress", teacher).status_code == 403
+
+
+def test_every_unmatched_person_is_reachable_and_candidates_show_their_class(platform, tool):
+    """Issue 7: only 50 of 312 rows were reachable, and identical names could not be told
+    apart. Paging over all rows; each candidate shows their classes."""
+    from lti_tool.people.models import ClassEnrolment, ClassGroup, Membership
+
+    with tool.db.session() as s:
+        conn = services.create_connection(s, tool.org_id, FORM, tool.app.config["SECRET_KEY"],
+                                          None)
+        group = ClassGroup(organisation_id=tool.org_id, title="10 А", label="10А",
+                           source="lti", namespace="x", external_id="10a")
+        known = Person(display_name="Иванов Иван")
+        s.add_all([group, known])
+        s.flush()
+        s.add(Membership(person_id=known.id, organisation_id=tool.org_id, role="student"))
+        s.add(ClassEnrolment(class_id=group.id, person_id=known.id, role="student"))
+        for n in range(60):
+            p = Person(display_name=f"Ученик {n:02d}")
+            s.add(p)
+            s.flush()
+            s.add(UnmatchedPerson(connection_id=conn.id, person_id=p.id, external_id=str(n),
+                                  display_name=p.display_name, role="student"))
+        conn_id = conn.public_id
+    lt = launch_token(platform, tool, "admin")
+    first = _page(tool, f"/app/admin/sync/{conn_id}", lt).text
+    second = requests.get(f"{tool.base}/app/admin/sync/{conn_id}",
+                          params={"lt": lt, "page": "2"}, timeout=30).text
+    assert first.count('name="person"') == 50 and second.count('name="person"') == 10
+    assert "Страница 2 из 2" in second and "Ученик 59" in second and "Ученик 59" not in first
+    assert "Иванов Иван — 10А" in first
