@@ -19,8 +19,9 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 MAX_ROWS = 2000  # per statement: long enough to matter, short enough to parse quickly
@@ -136,3 +137,20 @@ def _python_defaults(table: Table, given: list[str]) -> list[tuple[str, Callable
 
 def _same(value: Any) -> Any:
     return value
+
+
+def repoint_rows(session: Session, model: Any, column: Any, from_id: int, to_id: int,
+                 where: Any = None) -> None:
+    """Re-point rows (e.g. a person's) one by one, for folding two records of one person
+    together and splitting them again; a row the receiver already has (a unique-key
+    duplicate) is dropped rather than doubled. Few rows: one savepoint each is fine."""
+    query = select(model.id).where(column == from_id)
+    if where is not None:
+        query = query.where(where)
+    for row_id in session.scalars(query).all():
+        try:
+            with session.begin_nested():
+                session.execute(update(model).where(model.id == row_id)
+                                .values({column.key: to_id}))
+        except IntegrityError:
+            session.execute(delete(model).where(model.id == row_id))

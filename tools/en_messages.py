@@ -359,4 +359,13 @@ EN: dict[str, str] = {
     'назад': 'back',
     'дальше': 'next',
     'Страница %(p)s из %(n)s (всего %(t)s)': 'Page %(p)s of %(n)s (%(t)s in all)',
+    'Связь «%(n)s» отменена: данные источника снова у отдельного человека.':
+        'The link of “%(n)s” is undone: the source’s data belongs to a person of their own again.',
+    'Найти по имени': 'Find by name',
+    'Найти': 'Find',
+    'Никого не нашлось.': 'Nobody found.',
+    'Связаны вручную': 'Linked by hand',
+    'Если связали не того человека, отмените связь: данные из этого источника вернутся к отдельному человеку, а всё остальное останется на месте. Отмена записывается в журнал действий.':
+        'If the wrong person was linked, undo the link: the data from this source goes back to a person of their own and everything else stays. The undo is recorded in the audit log.',
+    'Отменить связь': 'Undo the link',
 }

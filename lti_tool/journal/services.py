@@ -18,7 +18,13 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from adapters.base import JournalBatch
-from lti_tool.bulk import insert_returning_ids, insert_rows, insert_tuples, update_rows
+from lti_tool.bulk import (
+    insert_returning_ids,
+    insert_rows,
+    insert_tuples,
+    repoint_rows,
+    update_rows,
+)
 from lti_tool.journal.models import Assignment, Attendance, FinalMark, Mark
 from lti_tool.journal.rules import diff
 from schemas.records import AssignmentRecord
@@ -290,3 +296,26 @@ def _apply_final_marks(session: Session, origin: Origin, batches: Sequence[Journ
     counts["final_marks.created"] += len(change.create)
     counts["final_marks.updated"] += len(change.update)
     counts["final_marks.unchanged"] += change.unchanged
+
+
+def reassign_student(session: Session, from_id: int, to_id: int,
+                     origin: Origin | None = None) -> None:
+    """Move a student's marks, attendance and final marks onto another person.
+
+    Linking by hand moves everything (``origin`` None); undoing a link moves back only what
+    came from that link's source (``origin``: its organisation, source and id space), which
+    the rows carry. A row the receiver already holds (a duplicate) is dropped, not doubled.
+    """
+    assignments = select(Assignment.id)
+    if origin is not None:
+        assignments = assignments.where(Assignment.organisation_id == origin.organisation_id,
+                                        Assignment.source == origin.source,
+                                        Assignment.namespace == origin.namespace)
+    repoint_rows(session, Mark, Mark.student_id, from_id, to_id,
+               Mark.assignment_id.in_(assignments) if origin is not None else None)
+    for model in (Attendance, FinalMark):
+        where = None if origin is None else (
+            (model.organisation_id == origin.organisation_id) & (model.source == origin.source)
+            & (model.namespace == origin.namespace))
+        repoint_rows(session, model, model.student_id, from_id, to_id, where)
+

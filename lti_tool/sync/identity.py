@@ -10,20 +10,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from lti_tool.journal.models import Attendance, FinalMark, Mark
-from lti_tool.people.models import (
-    ClassEnrolment,
-    Guardianship,
-    IdentityLink,
-    Membership,
-    Person,
-)
+from lti_tool.journal import services as journal
+from lti_tool.journal.services import Origin
+from lti_tool.people import merging as people
+from lti_tool.people.models import AuditEntry, IdentityLink, Membership, Person
 from lti_tool.people.services import audit
 from lti_tool.people.sites import site
 from lti_tool.sync.models import SourceConnection, UnmatchedPerson
@@ -151,33 +145,69 @@ def link_by_hand(session: Session, unmatched: UnmatchedPerson, target_id: int,
     """The admin says the source's person *is* ``target_id``: move everything onto them.
 
     The person created for the source record is folded into the target (links, marks,
-    attendance, enrolments, roles, guardianships) and deleted. Audited with both ids.
+    attendance, enrolments, roles, guardianships) and deleted. Audited with both ids and
+    with what the undo needs: the source's id space and the roles the target gained.
     """
     source_id = unmatched.person_id
     if source_id == target_id:
         raise ValueError("same person")
+    link = session.scalars(select(IdentityLink).where(
+        IdentityLink.person_id == source_id, IdentityLink.external_id == unmatched.external_id,
+        IdentityLink.source == _kind(session, unmatched))).first()
+    gained = people.roles_missing(session, target_id, source_id, org_id)
     unmatched.person_id = target_id  # first: deleting the folded person would cascade here
     unmatched.resolved = True
     session.flush()
-    _move(session, IdentityLink, IdentityLink.person_id, source_id, target_id)
-    for model, column in ((Mark, Mark.student_id), (Attendance, Attendance.student_id),
-                          (FinalMark, FinalMark.student_id),
-                          (ClassEnrolment, ClassEnrolment.person_id),
-                          (Membership, Membership.person_id),
-                          (Guardianship, Guardianship.parent_id),
-                          (Guardianship, Guardianship.child_id)):
-        _move(session, model, column, source_id, target_id)
-    session.execute(delete(Person).where(Person.id == source_id))
+    journal.reassign_student(session, source_id, target_id)
+    people.fold_into(session, source_id, target_id)
     audit(session, actor_id, org_id, "sync.link_by_hand", "person", target_id,
-          merged_person=source_id, external_id=unmatched.external_id)
+          merged_person=source_id, external_id=unmatched.external_id,
+          unmatched=unmatched.public_id, namespace=link.namespace if link else "",
+          roles_gained=gained)
 
 
-def _move(session: Session, model: Any, column: Any, source_id: int, target_id: int) -> None:
-    """Re-point rows one by one; a row the target already has (a duplicate) is dropped."""
-    pk = model.id
-    for row_id in session.scalars(select(pk).where(column == source_id)).all():
-        try:
-            with session.begin_nested():
-                session.execute(update(model).where(pk == row_id).values({column.key: target_id}))
-        except IntegrityError:
-            session.execute(delete(model).where(pk == row_id))
+def unlink_by_hand(session: Session, unmatched: UnmatchedPerson, actor_id: int,
+                   org_id: int) -> int:
+    """Undo :func:`link_by_hand`: the source's person becomes a person of their own again.
+
+    What came from this source goes with them — the identity link, marks, attendance and
+    final marks of its id space, enrolments in its classes, guardianships with its people,
+    the roles the link gave the target — and the row waits for the admin again. The rest
+    (the LMS's own data) stays with the target. Returns the new person's id; audited."""
+    if not unmatched.resolved:
+        raise LookupError("not linked by hand")
+    target_id = unmatched.person_id
+    done = session.scalars(select(AuditEntry).where(
+        AuditEntry.organisation_id == org_id, AuditEntry.action == "sync.link_by_hand",
+        AuditEntry.entity_id == str(target_id)).order_by(AuditEntry.id.desc())).all()
+    entry = next((e for e in done if e.details.get("unmatched") == unmatched.public_id
+                  or e.details.get("external_id") == unmatched.external_id), None)
+    kind = _kind(session, unmatched)
+    namespace = str(entry.details.get("namespace", "")) if entry else ""
+    if not namespace:
+        found = session.scalars(select(IdentityLink.namespace).where(
+            IdentityLink.person_id == target_id, IdentityLink.source == kind,
+            IdentityLink.external_id == unmatched.external_id)).all()
+        if len(found) != 1:
+            raise LookupError("the link's source cannot be told apart")
+        namespace = found[0]
+    person = Person(display_name=unmatched.display_name)
+    session.add(person)
+    session.flush()
+    gained = [str(r) for r in entry.details.get("roles_gained", [])] if entry else []
+    people.split_from(session, target_id, person.id, org_id, source=kind, namespace=namespace,
+                      external_id=unmatched.external_id,
+                      roles=sorted(set(gained) | {unmatched.role}), taken_back=gained)
+    journal.reassign_student(session, target_id, person.id,
+                             Origin(org_id, kind, namespace))
+    unmatched.person_id = person.id
+    unmatched.resolved = False
+    audit(session, actor_id, org_id, "sync.unlink_by_hand", "person", target_id,
+          new_person=person.id, external_id=unmatched.external_id,
+          unmatched=unmatched.public_id, namespace=namespace)
+    return person.id
+
+
+def _kind(session: Session, unmatched: UnmatchedPerson) -> str:
+    conn = session.get(SourceConnection, unmatched.connection_id)
+    return conn.kind if conn is not None else ""

@@ -20,7 +20,7 @@ from lti_tool.people.models import ClassEnrolment, ClassGroup, Membership, Perso
 from lti_tool.people.services import audit
 from lti_tool.sync import politeness, sources
 from lti_tool.sync.engine import Progress, RunResult, SyncOptions, run_sync
-from lti_tool.sync.identity import link_by_hand
+from lti_tool.sync.identity import link_by_hand, unlink_by_hand
 from lti_tool.sync.models import (
     SourceConnection,
     SyncCheckpoint,
@@ -190,14 +190,44 @@ def unmatched(session: Session, connection_id: int) -> Sequence[UnmatchedPerson]
         .order_by(UnmatchedPerson.display_name)).all()
 
 
-def link_candidates(session: Session, org_id: int, item: UnmatchedPerson) -> Sequence[Person]:
-    """Who the admin may link to: the org's people, ambiguous matches first."""
+CANDIDATES = 30  # people offered per unmatched row: a choice, not the whole school
+
+
+def link_candidates(session: Session, org_id: int, item: UnmatchedPerson,
+                    query: str = "") -> Sequence[Person]:
+    """Who the admin may link to, among the school's people: the ambiguous matches, then
+    the people whose name shares a word with the record's (or, when the admin searched,
+    whose name contains what they typed). Compared in Python with ``casefold`` because
+    SQLite's ``lower()`` knows no Cyrillic; a school's members fit in memory."""
     members = select(Membership.person_id).where(Membership.organisation_id == org_id)
-    people = session.scalars(select(Person).where(
-        Person.id.in_(members), Person.id != item.person_id)
-        .order_by(Person.display_name)).all()
+    rows = session.execute(select(Person.id, Person.display_name).where(
+        Person.id.in_(members), Person.id != item.person_id)).all()
     first = set(item.candidates)
-    return sorted(people, key=lambda p: (p.id not in first, p.display_name))
+    wanted = query.casefold().split()
+    words = set(item.display_name.casefold().split())
+    if wanted:
+        chosen = [r.id for r in rows
+                  if all(w in (r.display_name or "").casefold() for w in wanted)]
+    else:
+        chosen = [r.id for r in rows
+                  if r.id in first or words & set((r.display_name or "").casefold().split())]
+    people = session.scalars(select(Person).where(Person.id.in_(chosen))).all()
+    return sorted(people, key=lambda p: (p.id not in first, p.display_name))[:CANDIDATES]
+
+
+def names_of(session: Session, person_ids: set[int]) -> dict[int, str]:
+    ids = sorted(person_ids)
+    return {row.id: row.display_name for i in range(0, len(ids), 500)
+            for row in session.execute(select(Person.id, Person.display_name)
+                                       .where(Person.id.in_(ids[i:i + 500])))}
+
+
+def linked_by_hand(session: Session, connection_id: int,
+                   limit: int = 50) -> Sequence[UnmatchedPerson]:
+    """The rows an admin has linked, newest first, so a mistake can be undone."""
+    return session.scalars(select(UnmatchedPerson).where(
+        UnmatchedPerson.connection_id == connection_id, UnmatchedPerson.resolved.is_(True))
+        .order_by(UnmatchedPerson.id.desc()).limit(limit)).all()
 
 
 def class_hints(session: Session, org_id: int, person_ids: set[int]) -> dict[int, str]:
@@ -232,6 +262,16 @@ def link_unmatched(session: Session, org_id: int, item_public_id: str,
     if item is None or target is None or not in_org or item.resolved:
         raise LookupError("unmatched person or target not found in this organisation")
     link_by_hand(session, item, target.id, actor_id, org_id)
+    return item
+
+
+def unlink_unmatched(session: Session, org_id: int, item_public_id: str,
+                     actor_id: int) -> UnmatchedPerson:
+    """Undo a link made by hand (:func:`lti_tool.sync.identity.unlink_by_hand`)."""
+    item = unmatched_item(session, org_id, item_public_id)
+    if item is None or not item.resolved:
+        raise LookupError("no link made by hand here")
+    unlink_by_hand(session, item, actor_id, org_id)
     return item
 
 

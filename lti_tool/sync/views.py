@@ -90,14 +90,20 @@ def _detail(viewer: Viewer, conn: SourceConnection, notice: str = "", error: str
     pages = max(1, -(-len(unmatched) // PAGE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     shown = unmatched[(page - 1) * PAGE:page * PAGE]
-    candidates = {u.id: services.link_candidates(dbs, viewer.organisation_id, u)
+    # One row may be searched by name (?find=<row>&q=...): the admin's word beats our guess.
+    find, query = request.args.get("find", ""), request.args.get("q", "").strip()[:100]
+    candidates = {u.id: services.link_candidates(dbs, viewer.organisation_id, u,
+                                                 query if u.public_id == find else "")
                   for u in shown}
+    linked = services.linked_by_hand(dbs, conn.id)
     hints = services.class_hints(dbs, viewer.organisation_id,
-                                 {p.id for ps in candidates.values() for p in ps})
+                                 {p.id for ps in candidates.values() for p in ps}
+                                 | {u.person_id for u in linked})
     return render_template("sync/connection.html", conn=conn, notice=notice, error=error,
                            runs=services.recent_runs(dbs, conn.id, 10), unmatched=unmatched,
                            shown=shown, page=page, pages=pages, candidates=candidates,
-                           hints=hints), status
+                           hints=hints, find=find, query=query, linked=linked,
+                           names=services.names_of(dbs, {u.person_id for u in linked})), status
 
 
 @bp.get("/<public_id>")
@@ -271,3 +277,22 @@ def link(public_id: str) -> Any:
     assert conn is not None
     return _detail(viewer, conn, notice=_("%(n)s связан(а) с выбранным человеком.",
                                           n=item.display_name))
+
+
+@bp.post("/unmatched/<public_id>/unlink")
+@login_required
+def unlink(public_id: str) -> Any:
+    """Undo a hand-made link: the source's person is a person of their own again."""
+    viewer = _admin()
+    dbs = db_session()
+    try:
+        item = services.unlink_unmatched(dbs, viewer.organisation_id, public_id,
+                                         viewer.person_id)
+    except LookupError:
+        dbs.rollback()
+        abort(404)
+    dbs.commit()
+    conn = dbs.get(SourceConnection, item.connection_id)
+    assert conn is not None
+    return _detail(viewer, conn, notice=_("Связь «%(n)s» отменена: данные источника снова у "
+                                          "отдельного человека.", n=item.display_name))

@@ -165,4 +165,63 @@ def test_every_unmatched_person_is_reachable_and_candidates_show_their_class(pla
                           params={"lt": lt, "page": "2"}, timeout=30).text
     assert first.count('name="person"') == 50 and second.count('name="person"') == 10
     assert "Страница 2 из 2" in second and "Ученик 59" in second and "Ученик 59" not in first
-    assert "Иванов Иван — 10А" in first
+    assert "Иванов Иван" not in first  # not offered to everyone: a choice, not the school
+    row = first.split('id="u-')[1].split('"')[0]
+    found = requests.get(f"{tool.base}/app/admin/sync/{conn_id}",
+                         params={"lt": lt, "find": row, "q": "иванов"}, timeout=30).text
+    assert found.count("Иванов Иван — 10А") == 1  # in the searched row only, with the class
+    nobody = requests.get(f"{tool.base}/app/admin/sync/{conn_id}",
+                          params={"lt": lt, "find": row, "q": "Петров"}, timeout=30).text
+    assert "Никого не нашлось" in nobody
+
+
+def test_a_link_made_by_hand_is_undone_by_its_admin_only(platform, tool):
+    """Issue 7: a wrong hand-made link could not be undone. The undo gives the source's
+    data back to a person of their own, is audited, and is refused to anyone else."""
+    from lti_tool.people.models import AuditEntry, IdentityLink, Membership
+
+    with tool.db.session() as s:
+        conn = services.create_connection(s, tool.org_id, FORM, tool.app.config["SECRET_KEY"],
+                                          None)
+        known, temp = Person(display_name="Сидорова Анна"), Person(display_name="Сидорова А.")
+        s.add_all([known, temp])
+        s.flush()
+        s.add_all([Membership(person_id=known.id, organisation_id=tool.org_id, role="student"),
+                   Membership(person_id=temp.id, organisation_id=tool.org_id, role="student"),
+                   IdentityLink(person_id=temp.id, source=conn.kind, namespace="ns@x",
+                                external_id="501")])
+        item = UnmatchedPerson(connection_id=conn.id, person_id=temp.id, external_id="501",
+                               display_name=temp.display_name, role="student")
+        s.add(item)
+        s.flush()
+        conn_id, item_id, known_id, target = conn.public_id, item.public_id, known.id, \
+            known.public_id
+    lt = launch_token(platform, tool, "admin")
+    assert _page(tool, f"/app/admin/sync/unmatched/{item_id}/link", lt, "post",
+                 person=target).status_code == 200
+    page = _page(tool, f"/app/admin/sync/{conn_id}", lt).text
+    assert "Связаны вручную" in page and "Сидорова А. → Сидорова Анна" in page
+    for who in (launch_token(platform, tool, "teacher"),):
+        assert _page(tool, f"/app/admin/sync/unmatched/{item_id}/unlink", who,
+                     "post").status_code == 403
+    theirs = launch_token(platform, tool, "admin", deployment="dep-other")
+    assert _page(tool, f"/app/admin/sync/unmatched/{item_id}/unlink", theirs,
+                 "post").status_code == 404
+    with tool.db.session() as s:  # the refusals changed nothing
+        assert s.scalars(select(UnmatchedPerson)).one().resolved is True
+        assert s.scalars(select(IdentityLink.person_id).where(
+            IdentityLink.external_id == "501")).one() == known_id
+    done = _page(tool, f"/app/admin/sync/unmatched/{item_id}/unlink", lt, "post")
+    assert done.status_code == 200 and "отменена" in done.text
+    with tool.db.session() as s:
+        back = s.scalars(select(UnmatchedPerson)).one()
+        assert back.resolved is False and back.person_id != known_id
+        assert s.scalars(select(IdentityLink.person_id).where(
+            IdentityLink.external_id == "501")).one() == back.person_id
+        assert s.get(Person, known_id) is not None and s.scalars(select(Membership.role).where(
+            Membership.person_id == known_id)).all() == ["student"]
+        assert s.scalars(select(AuditEntry.action).where(
+            AuditEntry.action.like("sync.%link_by_hand"))).all() == [
+            "sync.link_by_hand", "sync.unlink_by_hand"]
+    again = _page(tool, f"/app/admin/sync/unmatched/{item_id}/unlink", lt, "post")
+    assert again.status_code == 404  # nothing left to undo

@@ -63,6 +63,33 @@ def test_unique_matches_link_namesakes_wait_for_the_admin(remote, env):
     assert again.counts.get("people.created", 0) == 0
     assert env.held() == remote.truth(*_window(env, again.run_id))
 
+    with env.db.session() as s:  # the wrong twin: undo gives the diary back, all of it
+        services.unlink_unmatched(s, env.org_id, item, actor_id=linked)
+    with env.db.session() as s:
+        back = s.scalars(select(UnmatchedPerson).where(UnmatchedPerson.public_id == item)).one()
+        assert not back.resolved and back.person_id not in (temp, *twins)
+        assert s.scalar(select(func.count(Mark.id)).where(Mark.student_id == twins[1])) == 0
+        assert s.scalar(select(func.count(Mark.id)).where(
+            Mark.student_id == back.person_id)) == marks
+        assert s.scalars(select(IdentityLink.person_id).where(
+            IdentityLink.source == "lti", IdentityLink.external_id == "lms-twin-2")
+        ).one() == twins[1]  # the LMS's own link stays with the LMS person
+        assert s.scalar(select(func.count(Membership.id)).where(
+            Membership.person_id == twins[1])) == 1
+        entry = s.scalars(select(AuditEntry).where(
+            AuditEntry.action == "sync.unlink_by_hand")).one()
+        assert entry.details["new_person"] == back.person_id and entry.actor_id == linked
+    after = env.sync()
+    assert after.counts.get("people.created", 0) == 0
+    assert env.held() == remote.truth(*_window(env, after.run_id))
+    with env.db.session() as s:
+        try:
+            services.unlink_unmatched(s, env.org_id, item, actor_id=linked)
+        except LookupError:
+            pass
+        else:
+            raise AssertionError("undid a link that is not there")
+
 
 def _window(env, run_id):
     from lti_tool.sync.models import SyncRun
