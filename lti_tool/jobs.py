@@ -49,7 +49,8 @@ class Jobs:
         from lti_tool.gradebook.services import deliver_due
 
         with self.app.app_context():
-            counts = deliver_due(get_db(), self.app.config["SECRET_KEY"])
+            counts = deliver_due(get_db(), self.app.config["SECRET_KEY"], allow_private=(
+                self.app.config["MARSHRUT"].allow_private_urls))
         if any(counts.values()):
             log.info("outbox delivery", extra=counts)
         return counts

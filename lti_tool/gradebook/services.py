@@ -72,12 +72,13 @@ def _claim(session: Session, row_id: int) -> bool:
     return res.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
 
-def _send(session: Session, row: OutboxScore, secret_key: str) -> None:
+def _send(session: Session, row: OutboxScore, secret_key: str, allow_private: bool) -> None:
     deployment = session.get_one(Deployment, row.deployment_pk)
     service_data: Any = {"scope": row.score.get("scope", []), "lineitems": row.lineitems_url}
     if row.lineitem_url:
         service_data["lineitem"] = row.lineitem_url
-    ags = AssignmentsGradesService(connector_for(session, deployment, secret_key), service_data)
+    ags = AssignmentsGradesService(connector_for(session, deployment, secret_key,
+                                                 allow_private=allow_private), service_data)
     item = LineItem()
     if row.lineitem_url:
         item.set_id(row.lineitem_url)
@@ -97,8 +98,11 @@ def _send(session: Session, row: OutboxScore, secret_key: str) -> None:
     ags.put_grade(grade, item)
 
 
-def deliver_due(db: Database, secret_key: str, limit: int = 100) -> dict[str, int]:
-    """Try every due score once. Safe to run concurrently: each row is claimed first."""
+def deliver_due(db: Database, secret_key: str, limit: int = 100, *,
+                allow_private: bool = False) -> dict[str, int]:
+    """Try every due score once. Safe to run concurrently: each row is claimed first.
+    ``allow_private`` (MARSHRUT_ALLOW_PRIVATE_URLS: tests, the demo) lets the LMS's service
+    URLs be internal addresses; otherwise such a URL is refused like any remote error."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
     with db.session() as session:
         ids = list(session.scalars(
@@ -112,7 +116,7 @@ def deliver_due(db: Database, secret_key: str, limit: int = 100) -> dict[str, in
                 continue
             row = session.get_one(OutboxScore, row_id)
             try:
-                _send(session, row, secret_key)
+                _send(session, row, secret_key, allow_private)
             except (LtiServiceException, RequestException, ValueError, KeyError) as exc:
                 row.last_error = str(exc)[:2000]
                 if row.attempts >= MAX_ATTEMPTS:

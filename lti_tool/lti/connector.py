@@ -1,7 +1,10 @@
 """pylti1p3's service connector (AGS, NRPS) fed from our registry and our rotating keys.
 
 pylti1p3 leaves the access-token cache abstract, derives no ``kid`` we publish and sets no
-HTTP timeout; this subclass fills those three gaps and nothing else.
+HTTP timeout; this subclass fills those gaps. The service URLs come from the platform (its
+token URL, the line item and membership URLs of a launch): a registered but hostile or
+compromised platform could aim them at our own network, so every call goes through the
+same outbound guard as the sync (public addresses only, no redirects, a timeout).
 """
 
 from __future__ import annotations
@@ -10,11 +13,11 @@ import threading
 import time
 from typing import Any
 
-import requests
 from pylti1p3.registration import Registration
 from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy.orm import Session
 
+from adapters.outbound import OutboundSession
 from lti_tool.lti.keys import signing_key
 from lti_tool.lti.models import Deployment
 
@@ -22,20 +25,12 @@ _TOKENS: dict[str, tuple[float, str]] = {}
 _LOCK = threading.Lock()
 
 
-class _TimeoutSession(requests.Session):
-    def __init__(self, timeout: float) -> None:
-        super().__init__()
-        self._timeout = timeout
-        self.headers["User-Agent"] = "Marshrut-LTI"
-
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        kwargs.setdefault("timeout", self._timeout)
-        return super().request(*args, **kwargs)
-
-
 class Connector(ServiceConnector):
-    def __init__(self, registration: Registration, kid: str, timeout: float = 10) -> None:
-        super().__init__(registration, requests_session=_TimeoutSession(timeout))
+    def __init__(self, registration: Registration, kid: str, *, allow_private: bool = False,
+                 timeout: float = 10) -> None:
+        http = OutboundSession(allow_private=allow_private, timeout=timeout)
+        http.headers["User-Agent"] = "Marshrut-LTI"
+        super().__init__(registration, requests_session=http)
         self._kid = kid
 
     def _cache_key(self, scope_key: str) -> str:
@@ -60,7 +55,8 @@ class Connector(ServiceConnector):
         return super().encode_jwt(message, private_key, {**headers, "kid": self._kid})
 
 
-def connector_for(session: Session, deployment: Deployment, secret_key: str) -> Connector:
+def connector_for(session: Session, deployment: Deployment, secret_key: str, *,
+                  allow_private: bool = False) -> Connector:
     client = deployment.client
     kid, pem = signing_key(session, secret_key)
     registration = (Registration()
@@ -68,7 +64,7 @@ def connector_for(session: Session, deployment: Deployment, secret_key: str) -> 
                     .set_client_id(client.client_id)
                     .set_auth_token_url(client.platform.auth_token_url)
                     .set_tool_private_key(pem))
-    return Connector(registration, kid)
+    return Connector(registration, kid, allow_private=allow_private)
 
 
 def forget_tokens() -> None:

@@ -25,9 +25,10 @@ class RosterReport:
 
 
 def pull_roster(session: Session, *, group: ClassGroup, deployment: Deployment,
-                memberships_url: str, issuer: str, secret_key: str) -> RosterReport:
+                memberships_url: str, issuer: str, secret_key: str,
+                allow_private: bool = False) -> RosterReport:
     nrps = NamesRolesProvisioningService(
-        connector_for(session, deployment, secret_key),
+        connector_for(session, deployment, secret_key, allow_private=allow_private),
         {"context_memberships_url": memberships_url})
     return apply_members(session, group, issuer, nrps.get_members())
 

@@ -145,7 +145,8 @@ def refresh_roster(class_id: str) -> Any:
         report = pull_roster(dbs, group=group, deployment=deployment,
                              memberships_url=nrps["context_memberships_url"],
                              issuer=deployment.client.platform.issuer,
-                             secret_key=current_app.config["SECRET_KEY"])
+                             secret_key=current_app.config["SECRET_KEY"],
+                             allow_private=current_app.config["MARSHRUT"].allow_private_urls)
     except (LtiServiceException, RequestException, KeyError, ValueError) as exc:
         dbs.rollback()
         current_app.logger.warning("NRPS pull failed: %s", exc)

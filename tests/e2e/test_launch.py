@@ -85,7 +85,7 @@ def test_nrps_roster_pull_and_ags_score_through_outbox(platform, tool):
     resp = client.post(tool.base + path + "/scores",
                        data={"lt": token, "student": students[0], "score": "4.5"})
     assert "в очереди" in _text(resp) or "доставлен" in _text(resp)
-    counts = deliver_due(tool.db, tool.app.config["SECRET_KEY"])
+    counts = deliver_due(tool.db, tool.app.config["SECRET_KEY"], allow_private=True)
     item = platform.lineitems[link.lineitem_id]
     delivered = {**counts}
     # the embedded job may already have sent it; either way exactly one score landed

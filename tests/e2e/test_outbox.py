@@ -55,7 +55,7 @@ def test_score_survives_an_outage_and_lands_once(platform, tool):
     item_id = _post_scores(platform, tool, [4.5], outage=True)
 
     before = utcnow()
-    assert deliver_due(tool.db, secret) == {"sent": 0, "retry": 1, "failed": 0}
+    assert deliver_due(tool.db, secret, allow_private=True) == {"sent": 0, "retry": 1, "failed": 0}
     (row,) = _rows(tool)
     assert row.status == "pending" and row.attempts == 1 and row.sent_at is None
     assert "503" in row.last_error
@@ -64,11 +64,11 @@ def test_score_survives_an_outage_and_lands_once(platform, tool):
 
     # Not due yet: a delivery run right away leaves it alone, even with the LMS back.
     platform.services_down = False
-    assert deliver_due(tool.db, secret) == {"sent": 0, "retry": 0, "failed": 0}
+    assert deliver_due(tool.db, secret, allow_private=True) == {"sent": 0, "retry": 0, "failed": 0}
     assert _rows(tool)[0].attempts == 1
 
     _make_due(tool)
-    assert deliver_due(tool.db, secret) == {"sent": 1, "retry": 0, "failed": 0}
+    assert deliver_due(tool.db, secret, allow_private=True) == {"sent": 1, "retry": 0, "failed": 0}
     (row,) = _rows(tool)
     assert row.status == "sent" and row.attempts == 2 and row.last_error == ""
     scores = platform.lineitems[item_id].scores
@@ -76,7 +76,7 @@ def test_score_survives_an_outage_and_lands_once(platform, tool):
     assert platform.score_posts == 1
 
     _make_due(tool)
-    assert deliver_due(tool.db, secret) == {"sent": 0, "retry": 0, "failed": 0}
+    assert deliver_due(tool.db, secret, allow_private=True) == {"sent": 0, "retry": 0, "failed": 0}
     assert platform.score_posts == 1
 
 
@@ -87,7 +87,7 @@ def test_backoff_grows_with_each_failed_attempt(platform, tool):
     for attempt in (1, 2, 3):
         _make_due(tool)
         start = utcnow()
-        assert deliver_due(tool.db, secret)["retry"] == 1
+        assert deliver_due(tool.db, secret, allow_private=True)["retry"] == 1
         row = _rows(tool)[0]
         assert row.attempts == attempt
         delays.append(row.next_attempt_at - start)
@@ -105,7 +105,7 @@ def test_two_deliverers_at_once_post_each_score_once(platform, tool):
     def run() -> None:
         try:
             barrier.wait(10)
-            results.append(deliver_due(tool.db, secret))
+            results.append(deliver_due(tool.db, secret, allow_private=True))
         except BaseException as exc:  # reported below, not swallowed
             errors.append(exc)
 
@@ -143,7 +143,7 @@ def test_a_long_outage_keeps_the_score_and_the_teacher_sends_it_again(platform, 
     with tool.db.session() as s:
         s.execute(update(OutboxScore).values(attempts=MAX_ATTEMPTS - 1))
     _make_due(tool)
-    assert deliver_due(tool.db, secret)["failed"] == 1
+    assert deliver_due(tool.db, secret, allow_private=True)["failed"] == 1
     (row,) = _rows(tool)
     assert row.status == "failed"  # kept, not dropped
 
@@ -157,7 +157,7 @@ def test_a_long_outage_keeps_the_score_and_the_teacher_sends_it_again(platform, 
     assert again.status_code == 200 and "Снова отправляются баллы: 1" in again.text
     (row,) = _rows(tool)
     assert row.status == "pending" and row.attempts == 0
-    assert deliver_due(tool.db, secret)["sent"] == 1
+    assert deliver_due(tool.db, secret, allow_private=True)["sent"] == 1
     assert [s["scoreGiven"] for s in platform.lineitems[link.lineitem_id].scores.values()] == [4]
 
 
@@ -170,3 +170,19 @@ def test_a_student_cannot_resend_scores(platform, tool):
     forbidden = requests.post(page + "/scores/retry", data={"lt": launch_token(student)},
                               timeout=30)
     assert forbidden.status_code == 403
+
+
+def test_service_urls_on_an_internal_address_are_refused(platform, tool):
+    """Issue 7: the AGS/NRPS calls went to whatever URLs the platform named, so a hostile
+    platform could make the tool call into its own network. Without
+    MARSHRUT_ALLOW_PRIVATE_URLS an internal address is refused like any remote error: the
+    score waits in the outbox, nothing reaches the address."""
+    secret = tool.app.config["SECRET_KEY"]
+    item_id = _post_scores(platform, tool, [3.0])
+    tokens_before = platform.score_posts
+    assert deliver_due(tool.db, secret) == {"sent": 0, "retry": 1, "failed": 0}
+    (row,) = _rows(tool)
+    assert row.status == "pending" and "внутренний" in row.last_error
+    assert platform.lineitems[item_id].scores == {} and platform.score_posts == tokens_before
+    _make_due(tool)
+    assert deliver_due(tool.db, secret, allow_private=True)["sent"] == 1  # the demo/test switch
