@@ -94,9 +94,52 @@ class Message(str):
         from flask_babel import gettext
 
         if not has_request_context():
-            # Built before any request (Range words): stays a msgid, translated later.
-            return Message(str.format(self, *args, **kwargs))
+            # No reader yet (a sync job, Range's words at import): Russian now, and the
+            # msgid with its arguments kept so a page can show it in its reader's language.
+            return Formatted(str.format(self, *args, **kwargs), str(self), kwargs)
         return gettext(str(self)).format(*args, **kwargs)
+
+
+class Formatted(Message):
+    """A message formatted outside a request: the Russian text, plus what translates it.
+
+    Still a msgid itself (Range formats its comparison words into msgids at import)."""
+
+    msgid: str
+    kwargs: dict[str, Any]
+
+    def __new__(cls, text: str, msgid: str, kwargs: dict[str, Any]) -> Formatted:
+        obj = super().__new__(cls, text)
+        obj.msgid, obj.kwargs = msgid, kwargs
+        return obj
+
+
+def as_data(problem: Any) -> dict[str, Any]:
+    """One validation problem as stored data: a msgid with its arguments (shown later in the
+    reader's language, see :func:`render_data`) or, for text we cannot translate (a remote
+    value, an adapter's own words), the text as it is."""
+    if isinstance(problem, Formatted) and problem.msgid in _KNOWN:
+        return {"msgid": problem.msgid,
+                "kwargs": {k: str(v)[:300] for k, v in problem.kwargs.items()}}
+    return {"text": str(problem)[:1000]}
+
+
+def render_data(data: dict[str, Any]) -> str:
+    """The stored problem in the current request's language (Russian outside a request)."""
+    if "msgid" not in data:
+        return str(data.get("text", ""))
+    from flask import has_request_context
+    from flask_babel import gettext
+
+    msgid = str(data["msgid"])
+    text = gettext(msgid) if has_request_context() else msgid
+    try:
+        return text.format(**data.get("kwargs", {}))
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+_KNOWN = frozenset({*RUSSIAN.values(), *RANGE_FORMS})
 
 
 def _ru(text: str) -> str:

@@ -29,6 +29,7 @@ from marshmallow import (
 )
 
 from schemas.marks import ABSENCE_CODES, MarkError, ParsedMark, parse_mark
+from schemas.messages import as_data
 
 ROLES = ("student", "teacher", "parent", "admin")
 
@@ -169,6 +170,15 @@ class RecordRejected(Exception):
         self.errors = errors
         self.raw = raw
         super().__init__(f"{kind} from {source}: {errors}")
+
+    def reason_data(self) -> dict[str, Any]:
+        """The reason as data (``{"code": "reject.invalid", ...}``) that a page renders in its
+        reader's language; a run records rejections in a job, where there is no reader."""
+        fields_ = []
+        for name, problems in sorted(self.errors.items()):
+            items = problems if isinstance(problems, list) else [problems]
+            fields_.append([str(name), [as_data(p) for p in items]])
+        return {"code": "reject.invalid", "params": {"fields": fields_}}
 
     def reason(self) -> str:
         parts = []

@@ -15,6 +15,7 @@ from flask import has_request_context
 from flask_babel import gettext
 
 from adapters.base import AuthFailed, RemoteError, RemoteUnavailable
+from schemas.messages import render_data
 
 Message = dict[str, Any]  # {"code": str, "params": {name: str | int | Message}}
 
@@ -64,6 +65,10 @@ def describe(exc: RemoteError) -> Message:
 
 def render(message: Message | None, fallback: str = "") -> str:
     """The message in the current language; ``fallback`` (an old row's text) otherwise."""
+    if message and message.get("code") == "reject.invalid":  # a schema's verdict, per field
+        return ", ".join(
+            f"{name}: " + "; ".join(render_data(p) for p in problems)
+            for name, problems in (message.get("params") or {}).get("fields", []))
     if not message or message.get("code") not in CATALOGUE:
         return fallback
     params = {k: render(v) if isinstance(v, dict) else v

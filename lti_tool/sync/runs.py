@@ -98,7 +98,8 @@ def record_rejections(session: Session, run: SyncRun, rejected: list[RecordRejec
     counts["rejected"] += len(rejected)
     room = MAX_REJECTIONS_KEPT - int(run.counts.get("rejected", 0) if run.counts else 0)
     rows = [dict(run_id=run.id, kind=_text(r.kind), source=_text(r.source)[:300],
-                 reason=_text(r.reason())) for r in rejected[:max(room, 0)]]
+                 reason=_text(r.reason()), reason_data=_clean(r.reason_data()))
+            for r in rejected[:max(room, 0)]]
     if rows:
         session.execute(insert(SyncRejection), rows)
 

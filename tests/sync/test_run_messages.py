@@ -14,6 +14,7 @@ from lti_tool.sync import runs, services
 from lti_tool.sync.engine import SyncOptions
 from lti_tool.sync.messages import msg
 from lti_tool.sync.models import SourceConnection, SyncRun
+from schemas.records import PersonRecord, RecordRejected, load
 from tests.sync.conftest import SCHOOL, SINCE, TODAY, Remote
 from tests.sync.launches import launch_token
 
@@ -43,6 +44,13 @@ def test_the_same_run_report_reads_in_russian_and_in_english(platform, tool, rem
         public_id = run.public_id
         runs.record_coded_rejection(s, run, "MarkRecord", "diary:10077",
                                     msg("reject.unknown_student", id="10077"), Counter())
+        try:  # a schema's verdict, reached in a job (no reader): kept as msgids, not text
+            load(PersonRecord, dict(source_id="501", role="student", last_name="Ж" * 101,
+                                    first_name="Анна"), "roster:501")
+        except RecordRejected as exc:
+            runs.record_rejections(s, run, [exc], Counter())
+        else:
+            raise AssertionError("a 101-letter surname was accepted")
 
     lt = launch_token(platform, tool, "admin")
     ru, en = _report(tool, lt, public_id, "ru"), _report(tool, lt, public_id, "en")
@@ -50,6 +58,8 @@ def test_the_same_run_report_reads_in_russian_and_in_english(platform, tool, rem
     assert "The source is unavailable, the sync was stopped: The server is unavailable" in en
     assert "Источник недоступен" not in en and "Сервер недоступен" not in en
     assert "неизвестный ученик: 10077" in ru and "unknown student: 10077" in en
+    assert "last_name: Длина должна быть от 1 до 100 символов." in ru
+    assert "last_name: Length must be between 1 and 100 characters." in en
 
 
 def test_a_run_stored_as_text_before_codes_is_still_shown(platform, tool):
