@@ -10,21 +10,32 @@
     try { return window.parent.frames[cfg.target] || window.parent; } catch (e) { return window.parent; }
   }
 
+  // Asked again every 250 ms until answered: a message sent before the platform's storage
+  // frame has its listener (a page still loading, a busy machine) is simply lost, and one
+  // lost "put" made the launch that followed fail as if the browser were not bound.
   function ask(subject, extra, timeoutMs) {
     return new Promise(function (resolve) {
-      var id = "m" + Math.random().toString(36).slice(2);
-      var timer = setTimeout(function () { window.removeEventListener("message", on); resolve(null); }, timeoutMs);
+      var id = "m" + Math.random().toString(36).slice(2), done = false, resend = null;
+      var msg = Object.assign({subject: subject, message_id: id}, extra);
+      function finish(value) {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        clearInterval(resend);
+        window.removeEventListener("message", on);
+        resolve(value);
+      }
       function on(event) {
         // Only the platform's own origin may answer (an attacker's page could frame us).
         if (event.origin !== cfg.origin || !event.data || event.data.message_id !== id) return;
         if (event.data.subject !== subject + ".response") return;
-        clearTimeout(timer);
-        window.removeEventListener("message", on);
-        resolve(event.data);
+        finish(event.data);
       }
+      function send() { try { frame().postMessage(msg, cfg.origin); } catch (e) { /* retried */ } }
+      var timer = setTimeout(function () { finish(null); }, timeoutMs);
       window.addEventListener("message", on);
-      var msg = Object.assign({subject: subject, message_id: id}, extra);
-      frame().postMessage(msg, cfg.origin);
+      send();
+      resend = setInterval(send, 250);
     });
   }
 
@@ -40,11 +51,11 @@
   }
 
   if (cfg.mode === "put") {
-    ask("lti.put_data", {key: cfg.key, value: cfg.value}, 3000).then(function () {
+    ask("lti.put_data", {key: cfg.key, value: cfg.value}, 6000).then(function () {
       window.location.replace(cfg.next);
     });
   } else {
-    ask("lti.get_data", {key: cfg.key}, 3000).then(function (answer) {
+    ask("lti.get_data", {key: cfg.key}, 6000).then(function (answer) {
       if (!answer || !answer.value || !window.crypto || !crypto.subtle) return refuse();
       var enc = new TextEncoder();
       crypto.subtle.digest("SHA-256", enc.encode(answer.value)).then(function (hash) {
