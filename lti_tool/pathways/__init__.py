@@ -1,0 +1,1 @@
+"""Individual educational routes (ИОМ / ИУП): curriculum rules, routes, review, progress."""
