@@ -79,6 +79,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from lti_tool.lti.dynamic_registration import bp as dynreg_bp
     from lti_tool.lti.keys import ensure_at_startup
     from lti_tool.lti.views import bp as lti_bp
+    from lti_tool.network.views import bp as network_bp
+    from lti_tool.network.views import public_bp as network_public_bp
     from lti_tool.people.views import bp as people_bp
     from lti_tool.sync.views import bp as sync_admin_bp
     from lti_tool.web import errors, flashes, labels, security
@@ -95,6 +97,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(deep_linking_bp)
     app.register_blueprint(dynreg_bp)
     app.register_blueprint(sync_admin_bp)
+    app.register_blueprint(network_bp)
+    app.register_blueprint(network_public_bp)
     if settings.demo:
         from lti_tool.sandbox.demo import mount_demo
 

@@ -369,3 +369,7 @@ EN: dict[str, str] = {
         'If the wrong person was linked, undo the link: the data from this source goes back to a person of their own and everything else stays. The undo is recorded in the audit log.',
     'Отменить связь': 'Undo the link',
 }
+
+from en_network import EN_NETWORK  # noqa: E402  (the school network's strings, kept apart)
+
+EN.update(EN_NETWORK)

@@ -48,11 +48,18 @@ def _admin(endpoint: str) -> Callable[[Any, Viewer], tuple[str, dict[str, Any]] 
     return target
 
 
+def _network(dbs: Any, viewer: Viewer) -> tuple[str, dict[str, Any]] | None:
+    from lti_tool.network import access
+
+    return ("network.index", {}) if access.viewer_networks(dbs, viewer) else None
+
+
 ENTRIES = (
     Entry(_l("Обзор класса"), _class_overview),
     Entry(_l("Моя страница"), _my_page),
     Entry(_l("Подключения LMS"), _admin("lti_admin.index")),
     Entry(_l("Источники данных"), _admin("sync_admin.index")),
+    Entry(_l("Сеть"), _network),
 )
 
 

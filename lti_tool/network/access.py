@@ -1,0 +1,91 @@
+"""Who may do what in a network: one question per entity, asked by every page and API call.
+
+A launch is one organisation. Its admin is the network's *coordinator* when that
+organisation coordinates the network; an admin of another member is a *member admin*
+(their own registry entry, the agreements they are party to); anyone else launching from a
+member organisation is *member staff* (the internal pages). The coordinator of a regional
+network reads the networks inside it. Nobody else sees internal pages; the public registry
+needs no launch at all.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_tool.network import services
+from lti_tool.network.models import Agreement, Network, NetworkMember
+from lti_tool.web.security import Viewer
+
+
+class Standing(IntEnum):
+    NONE = 0
+    PARENT_COORDINATOR = 1   # coordinates the regional network above: reads
+    STAFF = 2
+    MEMBER_ADMIN = 3
+    COORDINATOR = 4
+
+
+def standing(session: Session, viewer: Viewer | None, network: Network) -> Standing:
+    if viewer is None:
+        return Standing.NONE
+    if viewer.organisation_id == network.coordinator_id and viewer.has("admin"):
+        return Standing.COORDINATOR
+    if services.is_member(session, network.id, viewer.organisation_id):
+        return Standing.MEMBER_ADMIN if viewer.has("admin") else Standing.STAFF
+    parent_id = network.parent_id
+    while parent_id is not None:
+        parent = session.get(Network, parent_id)
+        if parent is None:
+            break
+        if parent.coordinator_id == viewer.organisation_id and viewer.has("admin"):
+            return Standing.PARENT_COORDINATOR
+        parent_id = parent.parent_id
+    return Standing.NONE
+
+
+def can_view(session: Session, viewer: Viewer | None, network: Network) -> bool:
+    """The network's internal pages (members with contacts, agreements, council list)."""
+    return standing(session, viewer, network) > Standing.NONE
+
+
+def can_coordinate(session: Session, viewer: Viewer | None, network: Network) -> bool:
+    return standing(session, viewer, network) == Standing.COORDINATOR
+
+
+def can_edit_entry(session: Session, viewer: Viewer | None, network: Network,
+                   row: NetworkMember) -> bool:
+    """The registry entry: the coordinator, or the admin of that very organisation."""
+    if row.network_id != network.id or viewer is None:
+        return False
+    if can_coordinate(session, viewer, network):
+        return True
+    return (row.left_on is None and viewer.has("admin")
+            and row.organisation_id == viewer.organisation_id)
+
+
+def can_read_agreement(session: Session, viewer: Viewer | None, network: Network,
+                       agreement: Agreement) -> bool:
+    """The signed document: the coordinator and the admins of the parties."""
+    if viewer is None or agreement.network_id != network.id:
+        return False
+    if can_coordinate(session, viewer, network):
+        return True
+    return viewer.has("admin") and viewer.organisation_id in {
+        p.organisation_id for p in agreement.parties}
+
+
+def viewer_networks(session: Session, viewer: Viewer) -> list[Network]:
+    """The networks this viewer may open: their organisation's, and those below a network
+    their organisation coordinates (regional coordinators)."""
+    own = services.networks_of(session, viewer.organisation_id)
+    if viewer.has("admin"):
+        coordinated = list(session.scalars(select(Network).where(
+            Network.coordinator_id == viewer.organisation_id)))
+        for top in coordinated:
+            for child in services.children_of(session, top.id):
+                if child not in own:
+                    own.append(child)
+    return own
