@@ -4,6 +4,7 @@ organisation, and the connection / run / person must belong to it), then acts.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
@@ -16,7 +17,7 @@ from lti_tool.people import access
 from lti_tool.people.services import audit
 from lti_tool.sync import services, uploads
 from lti_tool.sync.messages import count_label
-from lti_tool.sync.models import SourceConnection
+from lti_tool.sync.models import SourceConnection, UnmatchedPerson
 from lti_tool.sync.schemas import LABELS
 from lti_tool.web.security import Viewer, current_viewer, login_required
 
@@ -266,17 +267,9 @@ def link(public_id: str) -> Any:
         assert conn is not None
         return _detail(viewer, conn, error=_("Выберите человека, с которым связать «%(n)s».",
                                              n=item.display_name), status=400)
-    try:
-        item = services.link_unmatched(dbs, viewer.organisation_id, public_id, target,
-                                       viewer.person_id)
-    except LookupError:
-        dbs.rollback()
-        abort(404)
-    dbs.commit()
-    conn = dbs.get(SourceConnection, item.connection_id)
-    assert conn is not None
-    return _detail(viewer, conn, notice=_("%(n)s связан(а) с выбранным человеком.",
-                                          n=item.display_name))
+    return _change_link(viewer, lambda: services.link_unmatched(
+        dbs, viewer.organisation_id, public_id, target, viewer.person_id),
+        _("%(n)s связан(а) с выбранным человеком."))
 
 
 @bp.post("/unmatched/<public_id>/unlink")
@@ -285,14 +278,21 @@ def unlink(public_id: str) -> Any:
     """Undo a hand-made link: the source's person is a person of their own again."""
     viewer = _admin()
     dbs = db_session()
+    return _change_link(viewer, lambda: services.unlink_unmatched(
+        dbs, viewer.organisation_id, public_id, viewer.person_id),
+        _("Связь «%(n)s» отменена: данные источника снова у отдельного человека."))
+
+
+def _change_link(viewer: Viewer, change: Callable[[], UnmatchedPerson], notice: str) -> Any:
+    """Link or unlink, then the connection's page; not this school's row (or nothing to
+    undo) is a 404 and changes nothing. ``notice`` names the person as ``%(n)s``."""
+    dbs = db_session()
     try:
-        item = services.unlink_unmatched(dbs, viewer.organisation_id, public_id,
-                                         viewer.person_id)
+        item = change()
     except LookupError:
         dbs.rollback()
         abort(404)
     dbs.commit()
     conn = dbs.get(SourceConnection, item.connection_id)
     assert conn is not None
-    return _detail(viewer, conn, notice=_("Связь «%(n)s» отменена: данные источника снова у "
-                                          "отдельного человека.", n=item.display_name))
+    return _detail(viewer, conn, notice=notice % {"n": item.display_name})
