@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from lti_tool.lti.views import bp as lti_bp
     from lti_tool.network.views import bp as network_bp
     from lti_tool.network.views import public_bp as network_public_bp
+    from lti_tool.pathways.views import bp as pathways_bp
     from lti_tool.people.views import bp as people_bp
     from lti_tool.sync.views import bp as sync_admin_bp
     from lti_tool.web import errors, flashes, labels, security
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.jinja_env.globals["nav_links"] = nav_links  # the header: what this viewer may open
     app.register_blueprint(lti_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(pathways_bp)
     app.register_blueprint(lti_admin_bp)
     app.register_blueprint(deep_linking_bp)
     app.register_blueprint(dynreg_bp)

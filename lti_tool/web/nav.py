@@ -54,9 +54,16 @@ def _network(dbs: Any, viewer: Viewer) -> tuple[str, dict[str, Any]] | None:
     return ("network.index", {}) if access.viewer_networks(dbs, viewer) else None
 
 
+def _routes(dbs: Any, viewer: Viewer) -> tuple[str, dict[str, Any]] | None:
+    if viewer.has("student", "parent"):
+        return ("pathways.home", {})
+    return ("pathways.dashboard", {}) if viewer.has("teacher", "admin") else None
+
+
 ENTRIES = (
     Entry(_l("Обзор класса"), _class_overview),
     Entry(_l("Моя страница"), _my_page),
+    Entry(_l("Маршруты"), _routes),
     Entry(_l("Подключения LMS"), _admin("lti_admin.index")),
     Entry(_l("Источники данных"), _admin("sync_admin.index")),
     Entry(_l("Сеть"), _network),

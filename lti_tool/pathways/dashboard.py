@@ -1,0 +1,225 @@
+"""The tutor's class at a glance, the school admin's offer (XLSX in and out) and tutors.
+
+``class_rows`` computes every row with a few set-wise queries (routes, people, one journal
+GROUP BY); the page only draws them, so the bench can compare the two.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, send_file
+from openpyxl import Workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_tool.db import db_session
+from lti_tool.pathways import access, offer, progress, services
+from lti_tool.pathways.editions import PROFILES
+from lti_tool.pathways.lifecycle import STATES
+from lti_tool.pathways.models import Route, SchoolOffer, TutorAssignment
+from lti_tool.pathways.views import _settings, _viewer, bp
+from lti_tool.people import services as people
+from lti_tool.people.models import ClassEnrolment, ClassGroup, Membership, Person
+from lti_tool.web.security import Viewer, app_url, login_required
+
+
+@dataclass
+class Row:
+    student: str
+    route: str | None  # public id
+    state: str
+    profile: str
+    violations: int
+    alerts: list[str] = field(default_factory=list)
+    average: float | None = None
+
+
+def visible_students(session: Session, viewer: Viewer) -> tuple[list[int], bool]:
+    """Whose routes the viewer's dashboard lists, and whether they may act (tutor/admin)."""
+    if access.can_manage_offer(viewer):
+        ids = session.scalars(select(Route.student_id).where(
+            Route.organisation_id == viewer.organisation_id))
+        return sorted(set(ids) | set(access.tutored_students(session, viewer))), True
+    tutored = access.tutored_students(session, viewer)
+    if tutored:
+        return tutored, True
+    if viewer.has("teacher"):
+        taught = select(ClassEnrolment.class_id).where(
+            ClassEnrolment.person_id == viewer.person_id, ClassEnrolment.role == "teacher",
+            ClassEnrolment.active.is_(True))
+        return sorted(set(session.scalars(select(ClassEnrolment.person_id).join(
+            ClassGroup, ClassGroup.id == ClassEnrolment.class_id).where(
+            ClassEnrolment.class_id.in_(taught), ClassEnrolment.role == "student",
+            ClassEnrolment.active.is_(True),
+            ClassGroup.organisation_id == viewer.organisation_id)))), False
+    return [], False
+
+
+def class_rows(session: Session, org_id: int, student_ids: list[int], settings: SchoolOffer,
+               today: date) -> list[Row]:
+    names = dict(session.execute(select(Person.id, Person.display_name).where(
+        Person.id.in_(student_ids))).tuples().all()) if student_ids else {}
+    routes: dict[int, Route] = {}
+    for r in session.scalars(select(Route).where(
+            Route.organisation_id == org_id, Route.student_id.in_(student_ids)
+            ).order_by(Route.id)):
+        routes[r.student_id] = r  # the latest
+    measured = {sid: (r.in_force or r.data) for sid, r in routes.items()}
+    prog = progress.for_students(session, org_id, measured, margin=settings.mark_margin,
+                                 absence_limit=settings.absence_limit, today=today)
+    rows = []
+    for sid in student_ids:
+        route = routes.get(sid)
+        p = prog.get(sid)
+        averages = [line.average for line in p.lines if line.average] if p else []
+        rows.append(Row(
+            names.get(sid, "—"), route.public_id if route else None,
+            route.state if route else "", PROFILES.get(
+                (route.data or {}).get("profile", ""), "") if route else "",
+            len(services.verdict(route).violations) if route else 0,
+            [a.message for a in p.alerts] if p else [],
+            round(sum(averages) / len(averages), 2) if averages else None))
+    rows.sort(key=lambda r: (-len(r.alerts), r.student))
+    return rows
+
+
+def state_chart(rows: list[Row], width: int = 480) -> dict[str, Any]:
+    counts = [(s, sum(1 for r in rows if r.state == s)) for s in STATES]
+    counts.append(("", sum(1 for r in rows if not r.state)))
+    top = max([c for _, c in counts] + [1])
+    return {"width": width, "height": 16 + 24 * len(counts), "bars": [
+        {"state": s, "count": c, "y": 8 + i * 24, "w": round((width - 220) * c / top, 1)}
+        for i, (s, c) in enumerate(counts)]}
+
+
+@bp.get("/class")
+@login_required
+def dashboard() -> Any:
+    viewer, dbs = _viewer(), db_session()
+    ids, acting = visible_students(dbs, viewer)
+    if not ids and not viewer.has("teacher", "admin"):
+        abort(403)
+    rows = class_rows(dbs, viewer.organisation_id, ids, _settings(viewer.organisation_id),
+                      date.today())
+    return render_dashboard(rows, acting, access.can_manage_offer(viewer))
+
+
+def render_dashboard(rows: list[Row], acting: bool, admin: bool) -> str:
+    return render_template("pathways/dashboard.html", rows=rows, acting=acting, admin=admin,
+                           chart=state_chart(rows),
+                           alerts=sum(len(r.alerts) for r in rows))
+
+
+@bp.get("/class.xlsx")
+@login_required
+def export() -> Any:
+    """Individual curricula of the listed students: one sheet, a row per course."""
+    viewer, dbs = _viewer(), db_session()
+    ids, _acting = visible_students(dbs, viewer)
+    if not viewer.has("teacher", "admin"):
+        abort(403)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "ИУП"
+    sheet.append(("Ученик", "Состояние", "Профиль", "Курс", "Уровень", "10 кл., ч/нед",
+                  "11 кл., ч/нед", "Вид"))
+    names = dict(dbs.execute(select(Person.id, Person.display_name).where(
+        Person.id.in_(ids))).tuples().all()) if ids else {}
+    for route in dbs.scalars(select(Route).where(
+            Route.organisation_id == viewer.organisation_id, Route.student_id.in_(ids))):
+        plan = route.in_force or route.data
+        for item in plan.get("items", []):
+            sheet.append((names.get(route.student_id, ""), route.state,
+                          PROFILES.get(plan.get("profile", ""), ""), item["course"],
+                          "углублённый" if item["level"] == "advanced" else "базовый",
+                          item["hours10"], item["hours11"], item["kind"]))
+    buf = io.BytesIO()
+    book.save(buf)
+    buf.seek(0)
+    return send_file(buf, download_name="individual-curricula.xlsx", as_attachment=True,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _admin() -> Viewer:
+    viewer = _viewer()
+    if not access.can_manage_offer(viewer):
+        abort(403)
+    return viewer
+
+
+@bp.get("/offer")
+@login_required
+def offer_page() -> Any:
+    viewer, dbs = _admin(), db_session()
+    classes = list(dbs.scalars(select(ClassGroup).where(
+        ClassGroup.organisation_id == viewer.organisation_id).order_by(ClassGroup.title)))
+    teachers = list(dbs.scalars(select(Person).join(
+        Membership, Membership.person_id == Person.id).where(
+        Membership.organisation_id == viewer.organisation_id,
+        Membership.role.in_(("teacher", "admin"))).order_by(Person.display_name).distinct()))
+    tutors = dbs.execute(select(TutorAssignment, Person.display_name).join(
+        Person, Person.id == TutorAssignment.tutor_id).where(
+        TutorAssignment.organisation_id == viewer.organisation_id)).all()
+    return render_template("pathways/offer.html",
+                           courses=offer.courses(dbs, viewer.organisation_id),
+                           settings=_settings(viewer.organisation_id), classes=classes,
+                           teachers=teachers, tutors=tutors, errors=[])
+
+
+@bp.get("/offer/template.xlsx")
+@login_required
+def offer_template() -> Any:
+    _admin()
+    return send_file(io.BytesIO(offer.workbook(offer.default_rows())), as_attachment=True,
+                     download_name="offer.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.post("/offer")
+@login_required
+def offer_upload() -> Any:
+    viewer, dbs = _admin(), db_session()
+    upload = request.files.get("file")
+    imported = offer.parse(upload.read() if upload else b"")
+    if imported.errors:
+        dbs.rollback()
+        return render_template("pathways/offer.html", courses=offer.courses(
+            dbs, viewer.organisation_id), settings=_settings(viewer.organisation_id),
+            classes=[], teachers=[], tutors=[], errors=imported.errors), 422
+    offer.save(dbs, viewer.organisation_id, imported)
+    people.audit(dbs, viewer.person_id, viewer.organisation_id, "offer.import", "pathway_offer",
+                 viewer.organisation_id, courses=len(imported.courses))
+    dbs.commit()
+    flash(f"Учебное предложение загружено: курсов {len(imported.courses)}.")
+    return redirect(app_url("pathways.offer_page"), code=303)
+
+
+@bp.post("/tutors")
+@login_required
+def assign_tutor() -> Any:
+    viewer, dbs = _admin(), db_session()
+    tutor = dbs.scalars(select(Person).join(Membership, Membership.person_id == Person.id).where(
+        Person.public_id == request.form.get("tutor", ""),
+        Membership.organisation_id == viewer.organisation_id,
+        Membership.role.in_(("teacher", "admin")))).first()
+    group = dbs.scalars(select(ClassGroup).where(
+        ClassGroup.public_id == request.form.get("class", ""),
+        ClassGroup.organisation_id == viewer.organisation_id)).first()
+    if tutor is None or group is None:
+        flash("Выберите учителя и класс этой школы.", "error")
+        return redirect(app_url("pathways.offer_page"), code=303)
+    exists = dbs.scalars(select(TutorAssignment).where(
+        TutorAssignment.tutor_id == tutor.id, TutorAssignment.class_id == group.id)).first()
+    if exists is None:
+        dbs.add(TutorAssignment(organisation_id=viewer.organisation_id, tutor_id=tutor.id,
+                                class_id=group.id))
+        people.audit(dbs, viewer.person_id, viewer.organisation_id, "tutor.assign",
+                     "class_group", group.public_id, tutor=tutor.public_id)
+    dbs.commit()
+    flash(f"{tutor.display_name} — тьютор класса {group.title or group.label}.")
+    return redirect(app_url("pathways.offer_page"), code=303)

@@ -1,0 +1,224 @@
+"""Route pages: the student's builder and route, the parent's children, the moves, versions.
+
+Thin: each view asks ``pathways.access`` (through ``services.route_for``) first, then calls a
+service; refusals answer 404 (another school's or someone else's route: nothing is told).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from lti_tool.db import db_session, utcnow
+from lti_tool.lti import targets
+from lti_tool.pathways import access, forms, lifecycle, progress, services
+from lti_tool.pathways.editions import BUILT_IN, PROFILES, SUBJECTS
+from lti_tool.pathways.lifecycle import STATE_NAMES, Refused
+from lti_tool.pathways.models import Route, SchoolOffer
+from lti_tool.people import access as people_access
+from lti_tool.people.models import Person
+from lti_tool.web.security import Viewer, app_url, current_viewer, login_required
+
+bp = Blueprint("pathways", __name__, url_prefix="/app/routes", template_folder="templates")
+
+targets.register(targets.Target(
+    key="route_builder", title=_l("Конструктор маршрута"),
+    description=_l("Ученик с родителями составляет индивидуальный маршрут и учебный план."),
+    endpoint="pathways.home"))
+targets.register(targets.Target(
+    key="route_dashboard", title=_l("Маршруты класса"),
+    description=_l("Тьютор и учителя видят маршруты, нарушения и отклонения учеников."),
+    endpoint="pathways.dashboard"))
+
+
+@bp.app_template_filter("state_name")
+def state_name(state: str) -> str:
+    return STATE_NAMES.get(state, state)
+
+
+def _viewer() -> Viewer:
+    viewer = current_viewer()
+    assert viewer is not None
+    return viewer
+
+
+def _route(public_id: str) -> tuple[Route, str]:
+    try:
+        return services.route_for(db_session(), _viewer(), public_id)
+    except services.Forbidden:
+        abort(404)
+
+
+def _settings(org_id: int) -> SchoolOffer:
+    found = db_session().scalars(select(SchoolOffer).where(
+        SchoolOffer.organisation_id == org_id)).first()
+    return found or SchoolOffer(organisation_id=org_id, week_days=6, mark_margin=0.5,
+                                absence_limit=10, profiles=[], groups={}, questions=[])
+
+
+@bp.get("/")
+@login_required
+def home() -> Any:
+    """A student's own route; a parent's children; tutors and teachers: the class view."""
+    viewer, dbs = _viewer(), db_session()
+    if viewer.has("student"):
+        route = dbs.scalars(select(Route).where(
+            Route.organisation_id == viewer.organisation_id,
+            Route.student_id == viewer.person_id).order_by(Route.id.desc())).first()
+        if route is None:
+            return render_template("pathways/start.html", today=date.today())
+        return redirect(app_url("pathways.show", rid=route.public_id))
+    if viewer.has("parent"):
+        kids = people_access.children(dbs, viewer.person_id)
+        routes = {r.student_id: r for r in dbs.scalars(select(Route).where(
+            Route.organisation_id == viewer.organisation_id,
+            Route.student_id.in_([k.id for k in kids])))}
+        return render_template("pathways/children.html", kids=kids, routes=routes)
+    return redirect(app_url("pathways.dashboard"))
+
+
+@bp.post("/start")
+@login_required
+def start() -> Any:
+    viewer, dbs = _viewer(), db_session()
+    try:
+        begins = date.fromisoformat(request.form.get("start", ""))
+    except ValueError:
+        flash("Дата начала: нужен формат ГГГГ-ММ-ДД.", "error")
+        return redirect(app_url("pathways.home"), code=303)
+    try:
+        route = services.start_route(dbs, viewer, begins)
+    except services.Forbidden:
+        abort(403)
+    dbs.commit()
+    return redirect(app_url("pathways.edit", rid=route.public_id), code=303)
+
+
+@bp.get("/<rid>")
+@login_required
+def show(rid: str) -> Any:
+    viewer, dbs = _viewer(), db_session()
+    route, rel = _route(rid)
+    student = dbs.get_one(Person, route.student_id)
+    settings = _settings(route.organisation_id)
+    measured = route.in_force or route.data
+    prog = progress.for_students(dbs, route.organisation_id, {route.student_id: measured},
+                                 margin=settings.mark_margin,
+                                 absence_limit=settings.absence_limit,
+                                 today=date.today())[route.student_id]
+    who = access.actor(dbs, viewer, route)
+    return render_template(
+        "pathways/route.html", route=route, rel=rel, student=student,
+        verdict=services.verdict(route), profiles=PROFILES, subjects=SUBJECTS,
+        progress=prog, chart=progress.chart(prog), history=services.versions(dbs, route),
+        moves=[] if who is None else [m for m in lifecycle.allowed(route.state, who)
+                                      if m.action != "edit"],
+        can_edit=who == lifecycle.STUDENT and route.state in lifecycle.MOVES["edit"].source,
+        actor=who, today=date.today())
+
+
+@bp.get("/<rid>/edit")
+@login_required
+def edit(rid: str) -> Any:
+    route, _rel = _route(rid)
+    who = access.actor(db_session(), _viewer(), route)
+    if who != lifecycle.STUDENT:
+        abort(403)
+    return _builder(route, route.data, {})
+
+
+def _builder(route: Route, data: dict[str, Any], errors: dict[str, str], status: int = 200
+             ) -> Any:
+    dbs = db_session()
+    options = forms.choices(dbs, route.organisation_id)
+    return render_template(
+        "pathways/builder.html", route=route, data=data, errors=errors, options=options,
+        chosen=forms.chosen(data), project=forms.project_years(data), profiles=PROFILES,
+        questions=forms.QUESTIONS, targets=forms.TARGET_SUBJECTS, subjects=SUBJECTS,
+        verdict=services.verdict(route, data)), status
+
+
+@bp.post("/<rid>/edit")
+@login_required
+def save(rid: str) -> Any:
+    viewer, dbs = _viewer(), db_session()
+    route, _rel = _route(rid)
+    if access.actor(dbs, viewer, route) != lifecycle.STUDENT:
+        abort(403)
+    options = forms.choices(dbs, route.organisation_id)
+    data, version, errors = forms.read(request.form.to_dict(),
+                                       options, services.week_days(dbs, route.organisation_id))
+    if errors:
+        return _builder(route, data, errors, 422)
+    return _move(route, "edit", version, data=data,
+                 then="check" if request.form.get("then") == "check" else "show")
+
+
+@bp.post("/<rid>/act")
+@login_required
+def act(rid: str) -> Any:
+    route, _rel = _route(rid)
+    try:
+        version = int(request.form.get("version", ""))
+        paper = request.form.get("paper_date") or ""
+        paper_date = date.fromisoformat(paper) if paper else None
+    except ValueError:
+        flash("Форма: неверная версия или дата.", "error")
+        return redirect(app_url("pathways.show", rid=rid), code=303)
+    return _move(route, request.form.get("action", ""), version,
+                 comment=(request.form.get("comment") or "").strip()[:4000],
+                 paper_date=paper_date)
+
+
+def _move(route: Route, action: str, version: int, then: str = "show", **kw: Any) -> Any:
+    dbs = db_session()
+    try:
+        services.act(dbs, _viewer(), route, action, version, **kw)
+        dbs.commit()
+    except services.Forbidden:
+        dbs.rollback()
+        abort(404)
+    except (Refused, services.Conflict) as exc:
+        dbs.rollback()
+        flash(str(exc), "error")
+        return redirect(app_url("pathways.show", rid=route.public_id), code=303)
+    except StaleDataError:
+        dbs.rollback()
+        flash(str(services.Conflict(version + 1)), "error")
+        return redirect(app_url("pathways.show", rid=route.public_id), code=303)
+    if then == "check":
+        return redirect(app_url("pathways.edit", rid=route.public_id), code=303)
+    flash({"edit": "Маршрут сохранён.", "submit": "Маршрут отправлен тьютору.",
+           "agree": "Согласие записано.", "return": "Маршрут возвращён с рекомендациями.",
+           "approve": "Маршрут утверждён."}.get(action, "Готово."))
+    return redirect(app_url("pathways.show", rid=route.public_id), code=303)
+
+
+@bp.get("/<rid>/versions")
+@login_required
+def versions(rid: str) -> Any:
+    route, _rel = _route(rid)
+    history = services.versions(db_session(), route)
+    by_number = {v.number: v for v in history}
+    a = by_number.get(request.args.get("a", type=int) or 1, history[0])
+    b = by_number.get(request.args.get("b", type=int) or history[-1].number, history[-1])
+    return render_template("pathways/versions.html", route=route, a=a, b=b, history=history,
+                           changes=services.compare(a.data, b.data))
+
+
+@bp.get("/editions")
+@login_required
+def editions() -> Any:
+    """The rule sets with every figure's source: for admins, tutors and teachers."""
+    if not _viewer().has("admin", "teacher"):
+        abort(403)
+    return render_template("pathways/editions.html", editions=BUILT_IN, profiles=PROFILES,
+                           subjects=SUBJECTS, now=utcnow().date())
+
+
+from lti_tool.pathways import dashboard as _dashboard  # noqa: E402,F401  (its routes on bp)
