@@ -334,9 +334,10 @@ def sandbox_moodle(host: str, port: int) -> None:
 
 
 def _register_feature_commands() -> None:
-    from lti_tool.sync.cli import sync
+    from lti_tool.sync.cli import export, sync
 
     main.add_command(sync)
+    main.add_command(export)
 
 
 _register_feature_commands()

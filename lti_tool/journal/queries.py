@@ -10,6 +10,7 @@ in May as in September instead of every mark of the year.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.journal.models import Assignment, Mark
 from schemas.marks import ParsedMark
+from schemas.records import AssignmentRecord, MarkRecord
 
 RECENT = 8  # the latest marks of a student, any subject (class overview)
 PER_SUBJECT = 20  # the latest marks shown per subject
@@ -167,3 +169,41 @@ def summaries(session: Session, org_id: int, student_ids: Sequence[int],
             subjects=[SubjectLine(subject, t.average, by_subject.get(subject, []), t.count,
                                   t.last) for subject, t in sorted(subjects.items())])
     return out
+
+
+def journal_records(session: Session, org_id: int, students: dict[int, str],
+                    classes: dict[int, str], since: date | None = None,
+                    until: date | None = None) -> tuple[list[AssignmentRecord], list[MarkRecord]]:
+    """The organisation's assignments and marks as canonical records (a OneRoster export),
+    named by the caller's ids (person id → export id, class id → export id); marks of
+    people or assignments of classes the caller does not name are left out, as are
+    assignments due outside [since, until]."""
+    query = select(Assignment).where(Assignment.organisation_id == org_id,
+                                     Assignment.class_id.in_(classes))
+    if since is not None:
+        query = query.where(Assignment.due >= since)
+    if until is not None:
+        query = query.where(Assignment.due <= until)
+    assignments = {a.id: AssignmentRecord(
+        source_id=_export_id(a),
+        class_id=classes[a.class_id], subject=a.subject, title=a.title,
+        type_name=a.type_name, weight=a.weight, due=a.due, max_mark=a.max_mark)
+        for a in session.scalars(query.order_by(Assignment.id)) if a.class_id is not None}
+    marks = []
+    ids = list(assignments)
+    for part in _chunks(ids):
+        for m in session.scalars(select(Mark).where(Mark.assignment_id.in_(part))
+                                 .order_by(Mark.id)):
+            if m.student_id in students:
+                marks.append(MarkRecord(
+                    assignment_id=assignments[m.assignment_id].source_id,
+                    student_id=students[m.student_id],
+                    mark=ParsedMark(value=m.value, code=m.code, debt=m.debt), date=m.date,
+                    comment=m.comment))
+    return list(assignments.values()), marks
+
+
+def _export_id(assignment: Assignment) -> str:
+    """Stable across exports, and names neither the source's own id nor our row number."""
+    key = f"{assignment.source}|{assignment.namespace}|{assignment.external_id}".encode()
+    return "li-" + hashlib.sha256(key).hexdigest()[:16]

@@ -167,3 +167,38 @@ def runs_list(org_slug: str) -> None:
                      if k.startswith("summary.")}
                 click.echo(f"  {run.public_id} {run.started_at:%Y-%m-%d %H:%M} {run.status} "
                            f"{s} {run.display_message}")
+
+
+@click.group("export")
+def export() -> None:
+    """Give the school's data to another system."""
+
+
+@export.command("oneroster")
+@click.option("--org", "org_slug", required=True, help="organisation slug")
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="the zip to write (default: oneroster-<org>-<date>.zip here)")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="assignments due on or after this date")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="assignments due on or before this date")
+def export_oneroster_cmd(org_slug: str, out: str | None, since: Any, until: Any) -> None:
+    """A OneRoster 1.2 bulk set (zip): people, classes, enrolments, assignments, marks."""
+    from lti_tool.sync.export import export_oneroster
+
+    settings = Settings.from_env()
+    target = out or f"oneroster-{org_slug}-{date.today().isoformat()}.zip"
+    partial = target + ".part"  # a failed export leaves no half-written zip under the name
+    with _db(settings).session() as session:
+        org_id = _org(session, org_slug)
+        try:
+            done = export_oneroster(session, org_id, partial,
+                                    since=since.date() if since else None,
+                                    until=until.date() if until else None)
+        except BaseException:
+            if os.path.exists(partial):
+                os.remove(partial)
+            raise
+    os.replace(partial, target)
+    click.echo(f"{target}: людей {done.people}, классов {done.classes}, "
+               f"заданий {done.assignments}, отметок {done.marks}")
