@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from lti_tool.lti.dynamic_registration import bp as dynreg_bp
     from lti_tool.lti.keys import ensure_at_startup
     from lti_tool.lti.views import bp as lti_bp
+    from lti_tool.network.council.views import bp as council_bp
     from lti_tool.network.views import bp as network_bp
     from lti_tool.network.views import public_bp as network_public_bp
     from lti_tool.pathways.views import bp as pathways_bp
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(sync_admin_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(network_public_bp)
+    app.register_blueprint(council_bp)
     if settings.demo:
         from lti_tool.sandbox.demo import mount_demo
 

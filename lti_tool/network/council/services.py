@@ -1,0 +1,264 @@
+"""Council use cases, one transaction each: members, meetings, attendance, decisions with the
+rules' verdict, signatures. Admission and exit of organisations happen here and only here
+(through ``network.services.admit_by_decision`` / ``exit_by_decision``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from lti_tool.network import services as network_services
+from lti_tool.network.council import rules
+from lti_tool.network.council.models import (
+    Council,
+    CouncilAgendaItem,
+    CouncilAttendance,
+    CouncilDecision,
+    CouncilMeeting,
+    CouncilMember,
+    MinutesSignature,
+)
+from lti_tool.network.models import Network
+from lti_tool.people.models import Membership, Person
+from lti_tool.people.services import audit
+
+POSITIONS = ("director", "deputy", "class_teacher", "other")
+OFFICE_OF_KIND = {"elect_chair": "chair", "elect_secretary": "secretary"}
+
+
+class CouncilRefusal(Exception):
+    """Refused with the rules' problems (each says why, with figures)."""
+
+    def __init__(self, *problems: rules.Problem) -> None:
+        super().__init__(", ".join(p.code for p in problems))
+        self.problems = problems
+
+
+def council_of(session: Session, network: Network) -> Council:
+    council = session.scalars(select(Council).where(Council.network_id == network.id)).first()
+    if council is None:
+        council = Council(network_id=network.id)
+        session.add(council)
+        session.flush()
+    return council
+
+
+def members(session: Session, council_id: int, *, on: date | None = None) -> list[CouncilMember]:
+    day = on or date.today()
+    return list(session.scalars(select(CouncilMember).join(Person).where(
+        CouncilMember.council_id == council_id, CouncilMember.since <= day,
+        or_(CouncilMember.until.is_(None), CouncilMember.until > day))
+        .order_by(Person.display_name)))
+
+
+def officer(session: Session, council_id: int, office: str) -> CouncilMember | None:
+    return next((m for m in members(session, council_id) if m.office == office), None)
+
+
+def member_of_person(session: Session, council_id: int, person_id: int) -> CouncilMember | None:
+    return next((m for m in members(session, council_id) if m.person_id == person_id), None)
+
+
+def candidates(session: Session, network: Network) -> list[tuple[Person, int, str]]:
+    """People of member organisations who may sit on the council (their staff)."""
+    orgs = {m.organisation_id: m.name for m in network_services.members_of(session, network.id)}
+    rows = session.execute(select(Person, Membership.organisation_id).join(
+        Membership, Membership.person_id == Person.id).where(
+        Membership.organisation_id.in_(orgs), Membership.role.in_(("admin", "teacher")))
+        .order_by(Person.display_name).distinct())
+    return [(p, org_id, orgs[org_id]) for p, org_id in rows]
+
+
+def add_member(session: Session, network: Network, *, person_id: int, organisation_id: int,
+               position: str, since: date, actor_id: int | None) -> CouncilMember:
+    council = council_of(session, network)
+    if not network_services.is_member(session, network.id, organisation_id, on=since):
+        raise network_services.NetworkError("not_member", _l("Организация не участник сети."))
+    staff = session.scalar(select(Membership.id).where(
+        Membership.person_id == person_id, Membership.organisation_id == organisation_id,
+        Membership.role.in_(("admin", "teacher"))).limit(1))
+    if staff is None or position not in POSITIONS:
+        raise CouncilRefusal(rules.Problem("not_a_member"))
+    if member_of_person(session, council.id, person_id) is not None:
+        raise network_services.NetworkError("already_member", _l("Уже член совета."))
+    row = CouncilMember(council_id=council.id, person_id=person_id,
+                        organisation_id=organisation_id, position=position, since=since)
+    session.add(row)
+    session.flush()
+    audit(session, actor_id, network.coordinator_id, "council.member.add", "council_member",
+          row.id, person=person_id)
+    return row
+
+
+def meetings(session: Session, council_id: int) -> list[CouncilMeeting]:
+    return list(session.scalars(
+        select(CouncilMeeting).where(CouncilMeeting.council_id == council_id)
+        .order_by(CouncilMeeting.held_on.desc(), CouncilMeeting.number.desc())))
+
+
+def meeting_of(session: Session, council_id: int, public_id: str) -> CouncilMeeting | None:
+    return session.scalars(select(CouncilMeeting).where(
+        CouncilMeeting.council_id == council_id, CouncilMeeting.public_id == public_id)).first()
+
+
+def create_meeting(session: Session, network: Network, *, held_on: date, place: str,
+                   agenda: list[str], actor_id: int | None) -> CouncilMeeting:
+    council = council_of(session, network)
+    number = (session.scalar(select(func.max(CouncilMeeting.number)).where(
+        CouncilMeeting.council_id == council.id)) or 0) + 1
+    meeting = CouncilMeeting(council_id=council.id, number=number, held_on=held_on, place=place)
+    meeting.agenda = [CouncilAgendaItem(position=i, title=t) for i, t in enumerate(agenda, 1)]
+    session.add(meeting)
+    session.flush()
+    audit(session, actor_id, network.coordinator_id, "council.meeting.create", "meeting",
+          meeting.id, number=number)
+    return meeting
+
+
+def _not_signed(meeting: CouncilMeeting) -> None:
+    if meeting.status == "signed":
+        raise CouncilRefusal(rules.Problem("signed"))
+
+
+def record_attendance(session: Session, meeting: CouncilMeeting, present_ids: set[int],
+                      actor_id: int | None) -> tuple[int, int]:
+    """Marks who came, among the council on the meeting's day; (present, members)."""
+    _not_signed(meeting)
+    council_members = members(session, meeting.council_id, on=meeting.held_on)
+    meeting.attendance.clear()
+    session.flush()
+    for m in council_members:
+        meeting.attendance.append(CouncilAttendance(member_id=m.id, present=m.id in present_ids))
+    meeting.members_total = len(council_members)
+    meeting.status = "held"
+    present = sum(1 for m in council_members if m.id in present_ids)
+    audit(session, actor_id, None, "council.attendance", "meeting", meeting.id,
+          present=present, members=len(council_members))
+    return present, len(council_members)
+
+
+def present_count(meeting: CouncilMeeting) -> int:
+    return sum(1 for a in meeting.attendance if a.present)
+
+
+@dataclass(frozen=True)
+class Vote:
+    kind: str
+    text: str
+    votes_for: int
+    votes_against: int
+    abstained: int
+    claimed_adopted: bool
+    subject_org_id: int | None = None
+    subject_member_id: int | None = None
+    agenda_position: int | None = None
+
+
+def record_decision(session: Session, network: Network, meeting: CouncilMeeting, vote: Vote,
+                    actor_id: int | None) -> CouncilDecision:
+    """Record a vote, refusing (with figures) what the rules do not allow; an adopted
+    admission, exit, removal or election takes effect on the meeting's day."""
+    _not_signed(meeting)
+    if meeting.status != "held" or not meeting.attendance:
+        raise CouncilRefusal(rules.Problem("no_attendance"))
+    tally = rules.Tally(meeting.members_total, present_count(meeting), vote.votes_for,
+                        vote.votes_against, vote.abstained)
+    verdict = rules.check(vote.kind, tally, vote.claimed_adopted)
+    subject = _subject_problem(session, network, meeting, vote)
+    if subject is not None:
+        raise CouncilRefusal(subject, *verdict.problems)
+    if not verdict.allowed:
+        raise CouncilRefusal(*verdict.problems)
+    decision = CouncilDecision(meeting_id=meeting.id, kind=vote.kind, text=vote.text,
+                        subject_org_id=vote.subject_org_id,
+                        subject_member_id=vote.subject_member_id,
+                        agenda_position=vote.agenda_position, members_total=tally.members,
+                        present=tally.present, votes_for=tally.votes_for,
+                        votes_against=tally.votes_against, abstained=tally.abstained,
+                        adopted=verdict.adopted, recorded_by=actor_id)
+    session.add(decision)
+    session.flush()
+    if verdict.adopted:
+        _apply(session, network, meeting, decision, actor_id)
+    audit(session, actor_id, network.coordinator_id, "council.decision", "decision",
+          decision.id, kind=vote.kind, adopted=verdict.adopted, present=tally.present,
+          members=tally.members, votes_for=tally.votes_for)
+    return decision
+
+
+def _subject_problem(session: Session, network: Network, meeting: CouncilMeeting, vote: Vote
+                     ) -> rules.Problem | None:
+    if vote.kind in ("admit", "exit"):
+        if vote.subject_org_id is None:
+            return rules.Problem("subject")
+        member = network_services.is_member(session, network.id, vote.subject_org_id,
+                                            on=meeting.held_on)
+        if member != (vote.kind == "exit"):
+            return rules.Problem("subject")
+    if vote.kind in ("remove_member", "elect_chair", "elect_secretary"):
+        ids = {m.id for m in members(session, meeting.council_id, on=meeting.held_on)}
+        if vote.subject_member_id not in ids:
+            return rules.Problem("subject")
+    return None
+
+
+def _apply(session: Session, network: Network, meeting: CouncilMeeting, decision: CouncilDecision,
+           actor_id: int | None) -> None:
+    ref = decision.public_id
+    if decision.kind == "admit" and decision.subject_org_id is not None:
+        network_services.admit_by_decision(session, network, decision.subject_org_id,
+                                           decision_ref=ref, joined_on=meeting.held_on,
+                                           actor_id=actor_id)
+    elif decision.kind == "exit" and decision.subject_org_id is not None:
+        network_services.exit_by_decision(session, network, decision.subject_org_id,
+                                          decision_ref=ref, left_on=meeting.held_on,
+                                          actor_id=actor_id)
+    elif decision.kind == "remove_member" and decision.subject_member is not None:
+        decision.subject_member.until = meeting.held_on
+        decision.subject_member.removed_by = ref
+        decision.subject_member.office = ""
+    elif decision.kind in OFFICE_OF_KIND and decision.subject_member is not None:
+        office = OFFICE_OF_KIND[decision.kind]
+        for m in members(session, meeting.council_id):
+            if m.office == office:
+                m.office = ""
+        decision.subject_member.office = office
+
+
+def sign(session: Session, meeting: CouncilMeeting, office: str, person: Person) -> CouncilMeeting:
+    """The chair's or secretary's sign-off (the view has checked who they are); both close it."""
+    _not_signed(meeting)
+    if meeting.status != "held":
+        raise CouncilRefusal(rules.Problem("no_attendance"))
+    if not any(s.office == office for s in meeting.signatures):
+        meeting.signatures.append(MinutesSignature(office=office, person_id=person.id,
+                                            signer_name=person.display_name))
+    if {s.office for s in meeting.signatures} >= {"chair", "secretary"}:
+        meeting.status = "signed"
+    audit(session, person.id, None, "council.sign", "meeting", meeting.id, office=office)
+    return meeting
+
+
+def quarter_gaps(session: Session, council: Council, today: date | None = None
+                 ) -> list[tuple[int, int]]:
+    """Quarters without a meeting since the council's first member joined."""
+    day = today or date.today()
+    first = session.scalar(select(func.min(CouncilMember.since)).where(
+        CouncilMember.council_id == council.id))
+    if first is None:
+        return []
+    days = [m.held_on for m in meetings(session, council.id)]
+    return rules.quarters_without_meeting(days, first, day)
+
+
+def absences(session: Session, council_id: int) -> dict[int, int]:
+    """Meetings each member has missed in a row (newest last), for the council to judge."""
+    history: dict[int, list[bool]] = {}
+    for meeting in reversed(meetings(session, council_id)):
+        for a in meeting.attendance:
+            history.setdefault(a.member_id, []).append(a.present)
+    return {member_id: rules.missed_in_a_row(seq) for member_id, seq in history.items()}
