@@ -472,6 +472,9 @@ EN: dict[str, str] = {
     "Различий в плане нет.": "No differences in the plan.",
     "К маршруту": "Back to the route",
     "Маршруты": "Routes",
+    'нет такого человека: «{id}»': 'no such person: “{id}”',
+    'нет такого класса: «{id}»': 'no such class: “{id}”',
+    'запись повторяется (роль {role})': 'the enrolment is repeated (role {role})',
 }
 
 from en_network import EN_NETWORK  # noqa: E402  (the school network's strings, kept apart)

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from adapters.base import RosterBatch
 from lti_tool.people.models import ClassEnrolment, ClassGroup, Guardianship, Membership
 from lti_tool.sync.identity import linked_people, resolve_people
+from lti_tool.sync.messages import N_
 from lti_tool.sync.models import SourceConnection
+from schemas.messages import problem
 from schemas.records import RecordRejected
 
 
@@ -105,12 +107,12 @@ def _apply_enrolments(session: Session, people: dict[str, int], classes: dict[st
         where = f"запись {e.person_id} в класс {e.class_id}"
         errors: dict[str, Any] = {}
         if e.person_id not in people:
-            errors["person_id"] = [f"нет такого человека: «{e.person_id}»"]
+            errors["person_id"] = [problem(N_("нет такого человека: «{id}»"), id=e.person_id)]
         if e.class_id not in classes:
-            errors["class_id"] = [f"нет такого класса: «{e.class_id}»"]
+            errors["class_id"] = [problem(N_("нет такого класса: «{id}»"), id=e.class_id)]
         key = (classes.get(e.class_id, -1), people.get(e.person_id, -1), e.role)
         if not errors and key in wanted:
-            errors["person_id"] = [f"запись повторяется (роль {e.role})"]
+            errors["person_id"] = [problem(N_("запись повторяется (роль {role})"), role=e.role)]
         if errors:
             dropped.append(RecordRejected("EnrolmentRecord", where, errors, raw=e))
             continue

@@ -41,6 +41,18 @@ def _reasons(db: Database) -> list[str]:
         return [f"{r.source}: {r.reason}" for r in s.scalars(select(SyncRejection))]
 
 
+def _english_reasons(db: Database) -> set[str]:
+    """The reasons as an English page shows them (stored as msgids, rendered per reader)."""
+    from flask import Flask
+    from flask_babel import Babel
+
+    app = Flask(__name__)
+    Babel(app, locale_selector=lambda: "en", default_translation_directories=str(
+        Path(__file__).resolve().parents[2] / "lti_tool" / "web" / "translations"))
+    with app.test_request_context(), db.session() as s:
+        return {r.display_reason for r in s.scalars(select(SyncRejection))}
+
+
 def _enrolments(db: Database) -> int:
     with db.session() as s:
         return int(s.scalar(select(func.count()).select_from(ClassEnrolment)) or 0)
@@ -94,6 +106,8 @@ def test_a_delta_enrolment_of_someone_never_imported_is_rejected(db: Database,
     reasons = _reasons(db)
     assert any("ghost" in r and "нет такого человека" in r for r in reasons), reasons
     assert any("nowhere" in r and "нет такого класса" in r for r in reasons), reasons
+    assert _english_reasons(db) >= {"person_id: no such person: “ghost”",
+                                    "class_id: no such class: “nowhere”"}  # kept as msgids
     assert _enrolments(db) == before
     _adds_up(result)
 
