@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
     from lti_tool import jobs
     from lti_tool.api import init_api
+    from lti_tool.exchange.views import bp as exchange_bp
     from lti_tool.lti.admin_views import bp as lti_admin_bp
     from lti_tool.lti.deep_linking import bp as deep_linking_bp
     from lti_tool.lti.dynamic_registration import bp as dynreg_bp
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(network_bp)
     app.register_blueprint(network_public_bp)
     app.register_blueprint(council_bp)
+    app.register_blueprint(exchange_bp)
     if settings.demo:
         from lti_tool.sandbox.demo import mount_demo
 

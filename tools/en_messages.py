@@ -480,3 +480,7 @@ EN: dict[str, str] = {
 from en_network import EN_NETWORK  # noqa: E402  (the school network's strings, kept apart)
 
 EN.update(EN_NETWORK)
+
+from en_messages_exchange import EN_EXCHANGE  # noqa: E402
+
+EN.update(EN_EXCHANGE)

@@ -60,10 +60,20 @@ def _routes(dbs: Any, viewer: Viewer) -> tuple[str, dict[str, Any]] | None:
     return ("pathways.dashboard", {}) if viewer.has("teacher", "admin") else None
 
 
+def _exchange(dbs: Any, viewer: Viewer) -> tuple[str, dict[str, Any]] | None:
+    """Network courses: for a school that has partners (the catalog decides the rest)."""
+    from lti_tool.exchange.partners import partner_ids
+
+    if not viewer.has("student", "teacher", "admin"):
+        return None
+    return ("exchange.catalog", {}) if partner_ids(dbs, viewer.organisation_id) else None
+
+
 ENTRIES = (
     Entry(_l("Обзор класса"), _class_overview),
     Entry(_l("Моя страница"), _my_page),
     Entry(_l("Маршруты"), _routes),
+    Entry(_l("Сетевые курсы"), _exchange),
     Entry(_l("Подключения LMS"), _admin("lti_admin.index")),
     Entry(_l("Источники данных"), _admin("sync_admin.index")),
     Entry(_l("Сеть"), _network),

@@ -1,0 +1,32 @@
+"""Reader's words for :class:`lti_tool.exchange.rules.RuleError` codes."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from lti_tool.exchange.rules import RuleError
+
+WEEKDAYS = {1: _l("понедельник"), 2: _l("вторник"), 3: _l("среда"), 4: _l("четверг"),
+            5: _l("пятница"), 6: _l("суббота"), 7: _l("воскресенье")}
+
+
+def rule_message(exc: RuleError) -> str:
+    p = exc.params
+    if exc.code == "clash":
+        return _("Занятие курса (%(d)s, %(s)s–%(e)s) совпадает с уроком «%(o)s» в расписании.",
+                 d=str(WEEKDAYS.get(int(str(p.get("weekday", 0))), "")), s=p.get("start"),
+                 e=p.get("end"), o=p.get("other") or _("другое занятие"))
+    texts = {
+        "full": _l("В группе нет свободных мест."),
+        "already_requested": _l("Заявка на этот курс уже подана."),
+        "request_closed": _l("Заявка уже закрыта: решение по ней принято."),
+        "already_approved": _l("Ваша школа уже одобрила эту заявку."),
+        "reason_required": _l("Напишите причину отказа."),
+        "not_allowed": _l("Это действие вам недоступно."),
+        "package_step": _l("Пакет уже в другом состоянии: обновите страницу."),
+        "card_step": _l("Табель уже в другом состоянии: обновите страницу."),
+        "no_change": _l("С прошлой версии ничего не изменилось: новая версия не нужна."),
+        "no_students": _l("У этой школы нет сетевых учеников на ваших курсах."),
+    }
+    return str(texts.get(exc.code, _l("Действие не выполнено.")))

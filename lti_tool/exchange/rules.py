@@ -1,0 +1,223 @@
+"""Network course exchange rules: pure, no I/O, tested without a database (hypothesis).
+
+What the seed 004 regulation asks and what is decided here: a request needs both the home
+school's and the host school's consent (either order; a refusal needs a reason); a group
+never takes more students than the course's capacity; a network lesson may not overlap the
+student's home timetable or another network course; marks go to the home school at least
+monthly, a correction as a new version that says what changed; a package is sent once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+LEVELS = ("basic", "advanced")
+FORMATS = ("on_site", "distance")
+
+# --- requests -----------------------------------------------------------------------------
+
+REQUESTED, HOME_APPROVED, HOST_APPROVED = "requested", "home_approved", "host_approved"
+ENROLLED, REFUSED, WITHDRAWN = "enrolled", "refused", "withdrawn"
+STATES = (REQUESTED, HOME_APPROVED, HOST_APPROVED, ENROLLED, REFUSED, WITHDRAWN)
+OPEN_STATES = (REQUESTED, HOME_APPROVED, HOST_APPROVED)
+HOME, HOST, STUDENT = "home", "host", "student"
+
+
+class RuleError(ValueError):
+    """A refused step; ``code`` is a stable reason the page turns into a Russian message."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def transition(state: str, action: str, side: str, reason: str = "") -> str:
+    """The request's next state, or RuleError. ``action``: approve | refuse | withdraw."""
+    if state not in OPEN_STATES:
+        raise RuleError("request_closed", state=state)
+    if action == "withdraw":
+        if side != STUDENT:
+            raise RuleError("not_allowed")
+        return WITHDRAWN
+    if side not in (HOME, HOST):
+        raise RuleError("not_allowed")
+    if action == "refuse":
+        if not reason.strip():
+            raise RuleError("reason_required")
+        return REFUSED
+    if action != "approve":
+        raise RuleError("unknown_action")
+    if (state, side) in ((HOME_APPROVED, HOME), (HOST_APPROVED, HOST)):
+        raise RuleError("already_approved")
+    if state == REQUESTED:
+        return HOME_APPROVED if side == HOME else HOST_APPROVED
+    return ENROLLED
+
+
+def has_room(capacity: int, enrolled: int) -> bool:
+    """One more student fits: the group never exceeds the course's capacity."""
+    return enrolled < capacity
+
+
+# --- timetable ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    """A weekly lesson: weekday 1 (Mon) … 7, minutes since midnight [start, end), the
+    dates it runs between (a course runs one term or the year)."""
+
+    weekday: int
+    start: int
+    end: int
+    first: date = date.min
+    last: date = date.max
+    label: str = ""
+
+    def overlaps(self, other: Slot) -> bool:
+        return (self.weekday == other.weekday and self.start < other.end
+                and other.start < self.end and self.first <= other.last
+                and other.first <= self.last)
+
+
+def minutes(text: str) -> int:
+    """«14:30» → 870; RuleError on anything else (the schema reports the field)."""
+    try:
+        hours, mins = text.strip().split(":")
+        h, m = int(hours), int(mins)
+    except ValueError as exc:
+        raise RuleError("bad_time", value=text) from exc
+    if not (0 <= h < 24 and 0 <= m < 60):
+        raise RuleError("bad_time", value=text)
+    return h * 60 + m
+
+
+def hhmm(total: int) -> str:
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def clashes(wanted: Iterable[Slot], busy: Iterable[Slot]) -> list[tuple[Slot, Slot]]:
+    """Every pair (a wanted lesson, a busy one) that overlap, in order."""
+    busy = list(busy)
+    return [(w, b) for w in sorted(wanted) for b in busy if w.overlaps(b)]
+
+
+# --- monthly transfer ---------------------------------------------------------------------
+
+#: A package row: (student key, course key, kind «mark»|«absence», date ISO, lesson/work key)
+RowKey = tuple[str, str, str, str, str]
+
+
+def month_bounds(period: str) -> tuple[date, date]:
+    """«2026-09» → (1 Sep, 30 Sep)."""
+    try:
+        year, month = (int(p) for p in period.split("-"))
+        first = date(year, month, 1)
+    except ValueError as exc:
+        raise RuleError("bad_period", value=period) from exc
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def period_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a new version changes against the last one sent."""
+
+    added: tuple[RowKey, ...]
+    changed: tuple[RowKey, ...]
+    removed: tuple[RowKey, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+    def summary(self) -> dict[str, int]:
+        return {"added": len(self.added), "changed": len(self.changed),
+                "removed": len(self.removed)}
+
+
+def compare(old: Mapping[RowKey, str], new: Mapping[RowKey, str]) -> Changes:
+    return Changes(
+        added=tuple(sorted(k for k in new if k not in old)),
+        changed=tuple(sorted(k for k in new if k in old and old[k] != new[k])),
+        removed=tuple(sorted(k for k in old if k not in new)))
+
+
+def fingerprint(rows: Mapping[RowKey, str]) -> str:
+    """A content hash independent of row order: equal content, equal hash."""
+    digest = hashlib.sha256()
+    for key in sorted(rows):
+        digest.update(json.dumps([*key, rows[key]], ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+# Package delivery: prepared → sending → sent → confirmed; a failed send goes back to
+# prepared (to be retried), never to sent; only a sent package can be confirmed.
+PREPARED, SENDING, SENT, CONFIRMED, SUPERSEDED = (
+    "prepared", "sending", "sent", "confirmed", "superseded")
+PACKAGE_STEPS: Mapping[str, Sequence[str]] = {
+    PREPARED: (SENDING, SUPERSEDED), SENDING: (SENT, PREPARED),
+    SENT: (CONFIRMED, SUPERSEDED), CONFIRMED: (), SUPERSEDED: ()}
+
+
+def package_step(state: str, to: str) -> str:
+    if to not in PACKAGE_STEPS.get(state, ()):
+        raise RuleError("package_step", state=state, to=to)
+    return to
+
+
+def due_by(period: str, grace_days: int = 5) -> date:
+    """A month's marks are due at the home school ``grace_days`` after the month ends."""
+    return month_bounds(period)[1] + timedelta(days=grace_days)
+
+
+def is_overdue(period: str, state: str | None, today: date, grace_days: int = 5,
+               confirm_days: int = 7) -> bool:
+    """Not sent by the due day, or sent and not confirmed ``confirm_days`` later."""
+    due = due_by(period, grace_days)
+    if state in (None, PREPARED, SENDING):
+        return today > due
+    if state == SENT:
+        return today > due + timedelta(days=confirm_days)
+    return False
+
+
+def retry_delay(attempt: int, base: float = 30.0, cap: float = 3600.0) -> float:
+    """Seconds before the next delivery attempt: doubling from ``base``, at most ``cap``."""
+    return float(min(cap, base * (2 ** max(0, attempt - 1))))
+
+
+# --- report cards -------------------------------------------------------------------------
+
+CARD_DRAFT, CARD_SIGNED, CARD_DELIVERED, CARD_RECORDED = "draft", "signed", "delivered", "recorded"
+CARD_STEPS: Mapping[str, Sequence[str]] = {
+    CARD_DRAFT: (CARD_SIGNED,), CARD_SIGNED: (CARD_DELIVERED,),
+    CARD_DELIVERED: (CARD_RECORDED,), CARD_RECORDED: ()}
+
+
+def card_step(state: str, to: str) -> str:
+    if to not in CARD_STEPS.get(state, ()):
+        raise RuleError("card_step", state=state, to=to)
+    return to
+
+
+def final_mark(values: Sequence[float], weights: Sequence[float] | None = None) -> int | None:
+    """A term mark from the period's marks: the weighted average rounded half up (4.5 → 5),
+    as Russian schools' journals propose it; None without marks."""
+    if not values:
+        return None
+    weights = weights or [1.0] * len(values)
+    total = sum(weights)
+    if total <= 0:
+        return None
+    avg = sum(v * w for v, w in zip(values, weights, strict=True)) / total
+    return max(1, min(5, int(avg + 0.5)))

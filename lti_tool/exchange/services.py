@@ -1,0 +1,303 @@
+"""Course exchange use cases: the catalog, requests and both schools' decisions, network
+groups and schedules. One transaction each (the caller commits); access is decided by the
+view with :mod:`lti_tool.exchange.access` before these are called, and each step's own
+preconditions (state, capacity, clashes) are checked here with :mod:`.rules`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from lti_tool.db import utcnow
+from lti_tool.exchange import rules
+from lti_tool.exchange.models import CourseRequest, NetworkCourse, NetworkGroup, TimetableSlot
+from lti_tool.exchange.partners import partner_ids
+from lti_tool.exchange.rules import RuleError, Slot
+from lti_tool.people.models import ClassEnrolment, Organisation, Person
+from lti_tool.people.services import audit
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    subject: str = ""
+    level: str = ""
+    format: str = ""
+    host: str = ""  # an organisation slug
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    course: NetworkCourse
+    host_name: str
+    enrolled: int
+
+    @property
+    def places_left(self) -> int:
+        return max(0, self.course.capacity - self.enrolled)
+
+
+def visible_host_ids(session: Session, org_id: int) -> list[int]:
+    return sorted({org_id, *partner_ids(session, org_id)})
+
+
+def catalog(session: Session, org_id: int, filters: Filters = Filters()) -> list[CatalogEntry]:
+    """Courses a school's people may see: its own and its partners' published ones."""
+    hosts = visible_host_ids(session, org_id)
+    query = select(NetworkCourse, Organisation.name).join(
+        Organisation, Organisation.id == NetworkCourse.host_org_id).where(
+        NetworkCourse.host_org_id.in_(hosts),
+        or_(NetworkCourse.published.is_(True), NetworkCourse.host_org_id == org_id))
+    if filters.subject:
+        query = query.where(NetworkCourse.subject == filters.subject)
+    if filters.level in rules.LEVELS:
+        query = query.where(NetworkCourse.level == filters.level)
+    if filters.format in rules.FORMATS:
+        query = query.where(NetworkCourse.format == filters.format)
+    if filters.host:
+        query = query.where(Organisation.slug == filters.host)
+    rows = list(session.execute(query.order_by(NetworkCourse.subject, NetworkCourse.title)))
+    # matched in Python: SQLite's lower() knows no Cyrillic, and a school's catalog is small
+    needle = filters.q.strip().casefold()
+    if needle:
+        rows = [r for r in rows if needle in " ".join((
+            r[0].title, r[0].subject, r[0].description, r[0].teacher_name, r[1])).casefold()]
+    counts = enrolled_counts(session, [r[0].id for r in rows])
+    return [CatalogEntry(course, name, counts.get(course.id, 0)) for course, name in rows]
+
+
+def facets(session: Session, org_id: int) -> dict[str, list[tuple[str, str]]]:
+    """Filter choices: subjects and host schools present in this school's catalog."""
+    hosts = visible_host_ids(session, org_id)
+    subjects = session.scalars(select(NetworkCourse.subject).distinct().where(
+        NetworkCourse.host_org_id.in_(hosts)).order_by(NetworkCourse.subject))
+    orgs = session.execute(select(Organisation.slug, Organisation.name).where(
+        Organisation.id.in_(select(NetworkCourse.host_org_id).where(
+            NetworkCourse.host_org_id.in_(hosts)))).order_by(Organisation.name))
+    return {"subjects": [(s, s) for s in subjects], "hosts": [(s, n) for s, n in orgs]}
+
+
+def enrolled_counts(session: Session, course_ids: Sequence[int]) -> dict[int, int]:
+    if not course_ids:
+        return {}
+    rows = session.execute(select(CourseRequest.course_id, func.count()).where(
+        CourseRequest.course_id.in_(course_ids), CourseRequest.state == rules.ENROLLED)
+        .group_by(CourseRequest.course_id))
+    return {course_id: count for course_id, count in rows}
+
+
+def organisation_name(session: Session, org_id: int) -> str:
+    org = session.get(Organisation, org_id)
+    return org.name if org is not None else ""
+
+
+def course_by_public_id(session: Session, public_id: str) -> NetworkCourse | None:
+    return session.scalars(select(NetworkCourse).where(
+        NetworkCourse.public_id == public_id)).first()
+
+
+def create_course(session: Session, host_org_id: int, data: dict[str, Any],
+                  actor_id: int | None) -> NetworkCourse:
+    """``data`` as loaded by :class:`lti_tool.exchange.schemas.CourseSchema`."""
+    course = NetworkCourse(host_org_id=host_org_id, **data)
+    session.add(course)
+    session.flush()
+    audit(session, actor_id, host_org_id, "exchange.course.create", "exchange_course",
+          course.public_id, title=course.title)
+    return course
+
+
+def update_course(session: Session, course: NetworkCourse, data: dict[str, Any],
+                  actor_id: int | None) -> None:
+    for key, value in data.items():
+        setattr(course, key, value)
+    audit(session, actor_id, course.host_org_id, "exchange.course.update", "exchange_course",
+          course.public_id, fields=sorted(data))
+
+
+# --- timetable and clashes ----------------------------------------------------------------
+
+
+def course_slots(course: NetworkCourse) -> list[Slot]:
+    return [Slot(int(s["weekday"]), rules.minutes(s["start"]), rules.minutes(s["end"]),
+                 course.starts_on, course.ends_on, course.title) for s in course.schedule]
+
+
+def home_slots(session: Session, org_id: int, student_id: int) -> list[Slot]:
+    """The home timetable lessons this student sits: their classes' and their own."""
+    classes = select(ClassEnrolment.class_id).where(
+        ClassEnrolment.person_id == student_id, ClassEnrolment.active.is_(True))
+    rows = session.scalars(select(TimetableSlot).where(
+        TimetableSlot.organisation_id == org_id,
+        or_(TimetableSlot.student_id == student_id, TimetableSlot.class_id.in_(classes))))
+    return [Slot(r.weekday, rules.minutes(r.start), rules.minutes(r.end),
+                 label=r.subject) for r in rows]
+
+
+def network_slots(session: Session, student_id: int, states: Iterable[str],
+                  exclude_course: int | None = None) -> list[Slot]:
+    courses = session.scalars(select(NetworkCourse).join(
+        CourseRequest, CourseRequest.course_id == NetworkCourse.id).where(
+        CourseRequest.student_id == student_id, CourseRequest.state.in_(list(states))))
+    return [s for c in courses if c.id != exclude_course for s in course_slots(c)]
+
+
+def clashes_for(session: Session, course: NetworkCourse, student_id: int,
+                home_org_id: int) -> list[tuple[Slot, Slot]]:
+    busy = home_slots(session, home_org_id, student_id) + network_slots(
+        session, student_id, rules.OPEN_STATES + (rules.ENROLLED,), exclude_course=course.id)
+    return rules.clashes(course_slots(course), busy)
+
+
+def _clash_error(found: list[tuple[Slot, Slot]]) -> RuleError:
+    wanted, busy = found[0]
+    return RuleError("clash", weekday=wanted.weekday, start=rules.hhmm(wanted.start),
+                     end=rules.hhmm(wanted.end), other=busy.label)
+
+
+# --- requests -----------------------------------------------------------------------------
+
+
+def request_course(session: Session, course: NetworkCourse, student_id: int,
+                   home_org_id: int, note: str = "") -> CourseRequest:
+    """A student asks for a course; refused on an open request already, a clash, or when
+    the course is full (it may still be full later: the host's approval checks again)."""
+    held = session.scalars(select(CourseRequest).where(
+        CourseRequest.course_id == course.id, CourseRequest.student_id == student_id,
+        CourseRequest.state.in_(rules.OPEN_STATES + (rules.ENROLLED,)))).first()
+    if held is not None:
+        raise RuleError("already_requested")
+    if not rules.has_room(course.capacity, enrolled_counts(session, [course.id]).get(
+            course.id, 0)):
+        raise RuleError("full")
+    found = clashes_for(session, course, student_id, home_org_id)
+    if found:
+        raise _clash_error(found)
+    req = CourseRequest(course_id=course.id, student_id=student_id, home_org_id=home_org_id,
+                        note=note.strip()[:1000])
+    session.add(req)
+    session.flush()
+    audit(session, student_id, home_org_id, "exchange.request", "exchange_request",
+          req.public_id, course=course.public_id)
+    return req
+
+
+def request_by_public_id(session: Session, public_id: str) -> CourseRequest | None:
+    return session.scalars(select(CourseRequest).where(
+        CourseRequest.public_id == public_id)).first()
+
+
+def decide(session: Session, req: CourseRequest, course: NetworkCourse, side: str,
+           action: str, actor_id: int, reason: str = "") -> CourseRequest:
+    """A school's decision. The last approval enrols: capacity and clashes are checked again
+    with the course row locked, so two approvals at once cannot overfill a group."""
+    state = rules.transition(req.state, action, side, reason)
+    if state == rules.ENROLLED:
+        locked = session.scalars(select(NetworkCourse).where(
+            NetworkCourse.id == course.id).with_for_update()).one()
+        taken = enrolled_counts(session, [locked.id]).get(locked.id, 0)
+        if not rules.has_room(locked.capacity, taken):
+            raise RuleError("full")
+        found = clashes_for(session, course, req.student_id, req.home_org_id)
+        if found:
+            raise _clash_error(found)
+        req.group_id = ensure_group(session, course).id
+    if side == rules.HOME:
+        req.home_decided_by = actor_id
+    else:
+        req.host_decided_by = actor_id
+    if state == rules.REFUSED:
+        req.reason, req.refused_by = reason.strip()[:1000], side
+    req.state = state
+    req.updated_at = utcnow()
+    org = req.home_org_id if side == rules.HOME else course.host_org_id
+    audit(session, actor_id, org, f"exchange.request.{action}", "exchange_request",
+          req.public_id, side=side, state=state)
+    return req
+
+
+def withdraw(session: Session, req: CourseRequest, actor_id: int) -> CourseRequest:
+    req.state = rules.transition(req.state, "withdraw", rules.STUDENT)
+    req.updated_at = utcnow()
+    audit(session, actor_id, req.home_org_id, "exchange.request.withdraw", "exchange_request",
+          req.public_id)
+    return req
+
+
+def ensure_group(session: Session, course: NetworkCourse) -> NetworkGroup:
+    """The course's network group (one per course: capacity is the group's size)."""
+    group = session.scalars(select(NetworkGroup).where(
+        NetworkGroup.course_id == course.id).order_by(NetworkGroup.id)).first()
+    if group is None:
+        group = NetworkGroup(course_id=course.id, title=f"{course.title} — сетевая группа")
+        session.add(group)
+        session.flush()
+    return group
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    request: CourseRequest
+    course: NetworkCourse
+    student: Person
+    home_name: str
+    host_name: str
+
+
+def _rows(session: Session, where: Any) -> list[RequestRow]:
+    home = select(Organisation.id, Organisation.name).subquery()
+    host = select(Organisation.id, Organisation.name).subquery()
+    rows = session.execute(
+        select(CourseRequest, NetworkCourse, Person, home.c.name, host.c.name)
+        .join(NetworkCourse, NetworkCourse.id == CourseRequest.course_id)
+        .join(Person, Person.id == CourseRequest.student_id)
+        .join(home, home.c.id == CourseRequest.home_org_id)
+        .join(host, host.c.id == NetworkCourse.host_org_id)
+        .where(where).order_by(CourseRequest.created_at.desc(), CourseRequest.id.desc()))
+    return [RequestRow(*r) for r in rows]
+
+
+def student_requests(session: Session, student_id: int, home_org_id: int) -> list[RequestRow]:
+    return _rows(session, (CourseRequest.student_id == student_id)
+                 & (CourseRequest.home_org_id == home_org_id))
+
+
+def school_requests(session: Session, org_id: int) -> list[RequestRow]:
+    """Requests a coordinator sees: from their students (home) and for their courses (host)."""
+    return _rows(session, or_(CourseRequest.home_org_id == org_id,
+                              NetworkCourse.host_org_id == org_id))
+
+
+def group_members(session: Session, course_id: int) -> list[RequestRow]:
+    return _rows(session, (CourseRequest.course_id == course_id)
+                 & (CourseRequest.state == rules.ENROLLED))
+
+
+@dataclass(frozen=True)
+class Lesson:
+    weekday: int
+    start: str
+    end: str
+    course: NetworkCourse
+    host_name: str
+
+
+def student_schedule(session: Session, student_id: int, home_org_id: int,
+                     on: date | None = None) -> list[Lesson]:
+    """The student's network lessons of the week, from their enrolled courses."""
+    lessons = []
+    for row in student_requests(session, student_id, home_org_id):
+        if row.request.state != rules.ENROLLED:
+            continue
+        if on is not None and not (row.course.starts_on <= on <= row.course.ends_on):
+            continue
+        for s in row.course.schedule:
+            lessons.append(Lesson(int(s["weekday"]), s["start"], s["end"], row.course,
+                                  row.host_name))
+    return sorted(lessons, key=lambda x: (x.weekday, x.start))

@@ -1,0 +1,239 @@
+"""Network course pages: catalog, course, requests and decisions, a student's network
+schedule. Thin: each view finds the thing, asks :mod:`.access`, calls :mod:`.services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+
+from lti_tool.db import db_session
+from lti_tool.exchange import access, rules, services
+from lti_tool.exchange.messages import rule_message
+from lti_tool.exchange.models import NetworkCourse
+from lti_tool.exchange.schemas import (
+    FORMAT_LABELS,
+    LABELS,
+    LEVEL_LABELS,
+    WEEKDAY_NAMES,
+    CourseSchema,
+    DecisionSchema,
+    schedule_text,
+)
+from lti_tool.lti import targets
+from lti_tool.web.security import Viewer, app_url, current_viewer, login_required
+
+bp = Blueprint("exchange", __name__, url_prefix="/app/exchange", template_folder="templates")
+
+targets.register(targets.Target(
+    key="network_catalog", title=_l("Сетевые курсы"),
+    description=_l("Каталог курсов школ-партнёров: заявки, группы и расписание."),
+    endpoint="exchange.catalog"))
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {"labels": LABELS, "level_labels": LEVEL_LABELS, "format_labels": FORMAT_LABELS,
+            "weekday_names": WEEKDAY_NAMES, "schedule_text": schedule_text,
+            "state_label": state_label}
+
+
+STATE_LABELS = {"requested": _l("ждёт решения школ"), "home_approved": _l("одобрена своей школой"),
+                "host_approved": _l("одобрена школой-партнёром"), "enrolled": _l("зачислен"),
+                "refused": _l("отказ"), "withdrawn": _l("отозвана")}
+
+
+def state_label(code: str) -> str:
+    return str(STATE_LABELS.get(code, code))
+
+
+def _viewer() -> Viewer:
+    viewer = current_viewer()
+    assert viewer is not None
+    return viewer
+
+
+def _course_or_404(public_id: str, viewer: Viewer) -> NetworkCourse:
+    """Another network's course does not exist for this viewer (404, not 403)."""
+    course = services.course_by_public_id(db_session(), public_id)
+    if course is None or not access.can_view_course(db_session(), viewer, course):
+        abort(404)
+    return course
+
+
+@bp.get("/")
+@login_required
+def catalog() -> Any:
+    viewer, dbs = _viewer(), db_session()
+    filters = services.Filters(**{k: request.args.get(k, "")[:200] for k in (
+        "q", "subject", "level", "format", "host")})
+    entries = services.catalog(dbs, viewer.organisation_id, filters)
+    mine = services.student_requests(dbs, viewer.person_id, viewer.organisation_id) \
+        if viewer.has("student") else []
+    return render_template(
+        "exchange/catalog.html", entries=entries, filters=filters, mine=mine,
+        facets=services.facets(dbs, viewer.organisation_id),
+        can_add=access.can_manage_course(viewer, org_id=viewer.organisation_id),
+        is_admin=viewer.has("admin"),
+        schedule=services.student_schedule(dbs, viewer.person_id, viewer.organisation_id)
+        if viewer.has("student") else [])
+
+
+def _course_form(course: NetworkCourse | None, form: dict[str, Any] | None = None,
+                 errors: dict[str, Any] | None = None, status: int = 200) -> Any:
+    shown = form or ({} if course is None else {
+        **{k: getattr(course, k) for k in CourseSchema().fields if k != "schedule"},
+        "schedule": schedule_text(course.schedule)})
+    return render_template("exchange/course_form.html", course=course, form=shown,
+                           errors=errors or {}), status
+
+
+@bp.get("/courses/new")
+@login_required
+def new_course() -> Any:
+    if not access.can_manage_course(_viewer(), org_id=_viewer().organisation_id):
+        abort(403)
+    return _course_form(None)
+
+
+@bp.post("/courses/new")
+@login_required
+def create_course() -> Any:
+    viewer, dbs = _viewer(), db_session()
+    if not access.can_manage_course(viewer, org_id=viewer.organisation_id):
+        abort(403)
+    try:
+        data = CourseSchema().load(request.form.to_dict())
+    except ValidationError as exc:
+        return _course_form(None, request.form.to_dict(), exc.normalized_messages(), 422)
+    course = services.create_course(dbs, viewer.organisation_id, data, viewer.person_id)
+    dbs.commit()
+    flash(_("Курс «%(t)s» добавлен в каталог.", t=course.title))
+    return redirect(app_url("exchange.course", public_id=course.public_id), 303)
+
+
+@bp.get("/courses/<public_id>/edit")
+@login_required
+def edit_course(public_id: str) -> Any:
+    viewer = _viewer()
+    course = _course_or_404(public_id, viewer)
+    if not access.can_manage_course(viewer, course):
+        abort(403)
+    return _course_form(course)
+
+
+@bp.post("/courses/<public_id>/edit")
+@login_required
+def update_course(public_id: str) -> Any:
+    viewer, dbs = _viewer(), db_session()
+    course = _course_or_404(public_id, viewer)
+    if not access.can_manage_course(viewer, course):
+        abort(403)
+    try:
+        data = CourseSchema().load(request.form.to_dict())
+    except ValidationError as exc:
+        return _course_form(course, request.form.to_dict(), exc.normalized_messages(), 422)
+    services.update_course(dbs, course, data, viewer.person_id)
+    dbs.commit()
+    flash(_("Курс сохранён."))
+    return redirect(app_url("exchange.course", public_id=course.public_id), 303)
+
+
+@bp.get("/courses/<public_id>")
+@login_required
+def course(public_id: str) -> Any:
+    viewer, dbs = _viewer(), db_session()
+    course = _course_or_404(public_id, viewer)
+    enrolled = services.enrolled_counts(dbs, [course.id]).get(course.id, 0)
+    members = services.group_members(dbs, course.id) if access.can_teach(viewer, course) \
+        else []
+    mine = [r for r in services.student_requests(dbs, viewer.person_id, viewer.organisation_id)
+            if r.course.id == course.id] if viewer.has("student") else []
+    return render_template(
+        "exchange/course.html", course=course, enrolled=enrolled, members=members, mine=mine,
+        host_name=services.organisation_name(dbs, course.host_org_id),
+        can_request=access.can_request(dbs, viewer, course),
+        can_manage=access.can_manage_course(viewer, course))
+
+
+@bp.post("/courses/<public_id>/request")
+@login_required
+def request_course(public_id: str) -> Any:
+    viewer, dbs = _viewer(), db_session()
+    course = _course_or_404(public_id, viewer)
+    if not access.can_request(dbs, viewer, course):
+        abort(403)
+    try:
+        services.request_course(dbs, course, viewer.person_id, viewer.organisation_id,
+                                request.form.get("note", ""))
+    except rules.RuleError as exc:
+        dbs.rollback()
+        flash(rule_message(exc), "error")
+        return redirect(app_url("exchange.course", public_id=public_id), 303)
+    dbs.commit()
+    flash(_("Заявка отправлена. Её рассмотрят твоя школа и школа-партнёр."))
+    return redirect(app_url("exchange.catalog"), 303)
+
+
+@bp.get("/requests")
+@login_required
+def requests_page() -> Any:
+    viewer, dbs = _viewer(), db_session()
+    if not viewer.has("admin"):
+        abort(403)
+    rows = services.school_requests(dbs, viewer.organisation_id)
+    return render_template("exchange/requests.html", rows=rows, viewer=viewer,
+                           side_of=lambda r: access.decision_side(viewer, r.request, r.course))
+
+
+@bp.post("/requests/<public_id>/decide")
+@login_required
+def decide(public_id: str) -> Any:
+    viewer, dbs = _viewer(), db_session()
+    req = services.request_by_public_id(dbs, public_id)
+    course = dbs.get(NetworkCourse, req.course_id) if req is not None else None
+    if req is None or course is None or not access.can_view_request(dbs, viewer, req, course):
+        abort(404)
+    side = access.decision_side(viewer, req, course)
+    if side is None:
+        abort(403)
+    try:
+        form = DecisionSchema().load(request.form.to_dict())
+        services.decide(dbs, req, course, side, form["action"], viewer.person_id,
+                        form["reason"])
+    except ValidationError as exc:
+        dbs.rollback()
+        flash(" ".join(f"{LABELS.get(k, k)}: {' '.join(map(str, v))}"
+                       for k, v in exc.normalized_messages().items()), "error")
+        return redirect(app_url("exchange.requests_page"), 303)
+    except rules.RuleError as exc:
+        dbs.rollback()
+        flash(rule_message(exc), "error")
+        return redirect(app_url("exchange.requests_page"), 303)
+    dbs.commit()
+    flash(_("Решение сохранено: %(s)s.", s=state_label(req.state)))
+    return redirect(app_url("exchange.requests_page"), 303)
+
+
+@bp.post("/requests/<public_id>/withdraw")
+@login_required
+def withdraw(public_id: str) -> Any:
+    viewer, dbs = _viewer(), db_session()
+    req = services.request_by_public_id(dbs, public_id)
+    course = dbs.get(NetworkCourse, req.course_id) if req is not None else None
+    if req is None or course is None or not access.can_view_request(dbs, viewer, req, course):
+        abort(404)
+    if not access.can_withdraw(viewer, req):
+        abort(403)
+    try:
+        services.withdraw(dbs, req, viewer.person_id)
+    except rules.RuleError as exc:
+        dbs.rollback()
+        flash(rule_message(exc), "error")
+        return redirect(app_url("exchange.catalog"), 303)
+    dbs.commit()
+    flash(_("Заявка отозвана."))
+    return redirect(app_url("exchange.catalog"), 303)
