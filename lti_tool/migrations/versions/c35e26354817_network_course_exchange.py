@@ -2,7 +2,7 @@
 transfer packages (versioned, unique per host, home, month and version) and report cards
 
 Revision ID: c35e26354817
-Revises: 65cf480995d8
+Revises: 8e477c0c8f0b
 Create Date: 2026-12-05 18:07:46.071707
 """
 from alembic import op
@@ -11,7 +11,7 @@ import lti_tool.db
 
 
 revision = 'c35e26354817'
-down_revision = '65cf480995d8'
+down_revision = '8e477c0c8f0b'
 branch_labels = None
 depends_on = None
 
