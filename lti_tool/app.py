@@ -73,6 +73,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale  # <html lang> follows the UI language
 
     from lti_tool import jobs
+    from lti_tool.accounts import sessions as account_sessions
+    from lti_tool.accounts.views import bp as accounts_bp
     from lti_tool.api import init_api
     from lti_tool.exchange.views import bp as exchange_bp
     from lti_tool.lti.admin_views import bp as lti_admin_bp
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     ensure_at_startup(database, settings.secret_key)
     jobs.init_app(app)
     security.init_app(app)
+    account_sessions.init_app(app)  # the sign-in cookie: a second way to the same Viewer
     labels.init_app(app)
     flashes.init_app(app)
     app.jinja_env.globals["nav_links"] = nav_links  # the header: what this viewer may open
@@ -105,6 +108,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(network_public_bp)
     app.register_blueprint(council_bp)
     app.register_blueprint(exchange_bp)
+    app.register_blueprint(accounts_bp)
     if settings.demo:
         from lti_tool.sandbox.demo import mount_demo
 

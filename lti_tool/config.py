@@ -65,6 +65,10 @@ class Settings:
     login_states_per_address: int = 2000
     #: How long a launch token keeps a session alive inside the LMS iframe.
     launch_ttl: int = 8 * 3600
+    #: A sign-in session (no LMS) ends this long after sign-in, whatever happens...
+    session_lifetime: int = 12 * 3600
+    #: ...or after this long without a request (a shared family computer).
+    session_idle: int = 3600
     testing: bool = False
     #: Mount the demo LMS at /demo (``make demo``); never in production.
     demo: bool = False
@@ -88,6 +92,8 @@ class Settings:
             "proxy_count": int(os.environ.get("MARSHRUT_PROXY_COUNT", "0")),
             "login_states_per_address": int(
                 os.environ.get("MARSHRUT_LOGIN_STATES_PER_ADDRESS", "2000")),
+            "session_lifetime": int(os.environ.get("MARSHRUT_SESSION_LIFETIME", 12 * 3600)),
+            "session_idle": int(os.environ.get("MARSHRUT_SESSION_IDLE", 3600)),
             "demo": _flag("MARSHRUT_DEMO"),
             "allow_private_urls": _flag("MARSHRUT_ALLOW_PRIVATE_URLS"),
         }

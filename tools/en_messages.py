@@ -484,3 +484,7 @@ EN.update(EN_NETWORK)
 from en_messages_exchange import EN_EXCHANGE  # noqa: E402
 
 EN.update(EN_EXCHANGE)
+
+from en_accounts import EN_ACCOUNTS  # noqa: E402  (sign-in and notifications, kept apart)
+
+EN.update(EN_ACCOUNTS)

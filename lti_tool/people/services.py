@@ -266,3 +266,41 @@ def public_ids(session: Session, org_id: int) -> PublicIds:
             Person.id.in_(members))).all()),
         dict(session.execute(select(ClassGroup.id, ClassGroup.public_id).where(  # type: ignore[arg-type]
             ClassGroup.organisation_id == org_id)).all()))
+def roles_in(session: Session, person_id: int, org_id: int) -> set[str]:
+    """The person's roles in one organisation (what a sign-in session's viewer carries)."""
+    return set(session.scalars(select(Membership.role).where(
+        Membership.person_id == person_id, Membership.organisation_id == org_id)))
+
+
+def people_by_identities(session: Session, source: str, namespace: str,
+                         external_ids: Collection[str]) -> dict[str, int]:
+    """External id → person id for the ids linked under (source, namespace)."""
+    if not external_ids:
+        return {}
+    rows = session.execute(select(IdentityLink.external_id, IdentityLink.person_id).where(
+        IdentityLink.source == source, IdentityLink.namespace == namespace,
+        IdentityLink.external_id.in_(list(external_ids))))
+    return {external_id: person_id for external_id, person_id in rows}
+
+
+def add_guardian(session: Session, org_id: int, *, source: str, namespace: str,
+                 external_id: str, display_name: str, child_ids: Collection[int]) -> Person:
+    """A parent as the school's own server named them, with the children it lists for them.
+
+    Used when a parent signs in with their school account before any sync brought them in:
+    the server has just said, for this login, which pupils are theirs. Existing guardianships
+    are kept; nobody is removed here (the sync owns removals)."""
+    person = person_by_identity(session, source, namespace, external_id)
+    if person is None:
+        person = Person(display_name=display_name)
+        session.add(person)
+        session.flush()
+        session.add(IdentityLink(person_id=person.id, source=source, namespace=namespace,
+                                 external_id=external_id))
+    ensure_roles(session, person, org_id, ["parent"])
+    have = set(session.scalars(select(Guardianship.child_id).where(
+        Guardianship.parent_id == person.id)))
+    for child in set(child_ids) - have:
+        session.add(Guardianship(parent_id=person.id, child_id=child))
+    session.flush()
+    return person

@@ -43,10 +43,23 @@ def _viewer() -> Viewer:
     return viewer
 
 
-def _launch() -> Launch:
+def _launch() -> Launch | None:
+    """The LTI launch behind this request; None for a sign-in session (no LMS services)."""
     from flask import g
 
-    return g.launch  # type: ignore[no-any-return]
+    return g.get("launch")
+
+
+def _services(launch: Launch | None) -> dict[str, Any]:
+    return launch.services if launch is not None else {}
+
+
+def _lms_launch() -> Launch:
+    """Sending to the LMS (roster, scores) needs the launch that carries its services."""
+    launch = _launch()
+    if launch is None:
+        abort(400, _("Это действие доступно только при входе из курса LMS."))
+    return launch
 
 
 @bp.get("/")
@@ -115,8 +128,8 @@ def class_overview(class_id: str) -> Any:
         scores=scores, journal=journal, lines=lines, subjects=subjects,
         subject=_chosen_subject(request.args.get("subject"), group, subjects),
         can_grade=access.can_grade_class(dbs, viewer, group)
-        and "ags" in launch.services, can_pull=access.can_grade_class(dbs, viewer, group)
-        and "nrps" in launch.services and launch.class_id == group.id,
+        and "ags" in _services(launch), can_pull=access.can_grade_class(dbs, viewer, group)
+        and "nrps" in _services(launch) and launch is not None and launch.class_id == group.id,
         score_maximum=SCORE_MAXIMUM)
 
 
@@ -133,9 +146,12 @@ def _chosen_subject(asked: str | None, group: ClassGroup, subjects: list[str]) -
 @bp.post("/class/<class_id>/roster")
 @login_required
 def refresh_roster(class_id: str) -> Any:
-    viewer, dbs, launch = _viewer(), db_session(), _launch()
+    viewer, dbs = _viewer(), db_session()
     group = _class_or_404(class_id, viewer)
-    if not access.can_grade_class(dbs, viewer, group) or launch.class_id != group.id:
+    if not access.can_grade_class(dbs, viewer, group):
+        abort(403)
+    launch = _lms_launch()
+    if launch.class_id != group.id:
         abort(403)
     nrps = launch.services.get("nrps") or {}
     if not nrps.get("context_memberships_url"):
@@ -163,10 +179,11 @@ def refresh_roster(class_id: str) -> Any:
 @bp.post("/class/<class_id>/scores")
 @login_required
 def post_score(class_id: str) -> Any:
-    viewer, dbs, launch = _viewer(), db_session(), _launch()
+    viewer, dbs = _viewer(), db_session()
     group = _class_or_404(class_id, viewer)
     if not access.can_grade_class(dbs, viewer, group):
         abort(403)
+    launch = _lms_launch()
     ags = launch.services.get("ags")
     if not ags or launch.class_id != group.id:
         abort(400, _("Запуск не разрешает выставлять баллы в журнал LMS (нет AGS)."))

@@ -4,6 +4,7 @@ link unmatched people. Views, the CLI and the job queue all come through here.""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from adapters.base import RemoteError
 from adapters.outbound import RefusedURL, check_public_host
 from lti_tool.crypto import decrypt, encrypt, reencrypt
 from lti_tool.db import Database, utcnow
-from lti_tool.people.models import ClassEnrolment, ClassGroup, Membership, Person
+from lti_tool.people.models import ClassEnrolment, ClassGroup, Membership, Organisation, Person
 from lti_tool.people.services import audit
 from lti_tool.sync import politeness, sources
 from lti_tool.sync.engine import Progress, RunResult, SyncOptions, run_sync
@@ -28,7 +29,7 @@ from lti_tool.sync.models import (
     SyncRun,
     UnmatchedPerson,
 )
-from lti_tool.sync.rules import explain
+from lti_tool.sync.rules import explain, scoped_namespace
 from lti_tool.sync.schemas import SECRET_FIELD, ConnectionSchema
 
 
@@ -294,3 +295,37 @@ def reencrypt_secrets(session: Session, secret_key: str) -> int:
     for conn in rows:
         conn.secret = reencrypt(conn.secret, secret_key)
     return len(rows)
+
+
+@dataclass(frozen=True)
+class SignInSchool:
+    """A school one may sign in to with a «Сетевой город» account: what the sign-in page
+    offers (``public_id``, names) and where the login goes (never typed by the visitor)."""
+
+    public_id: str
+    title: str
+    organisation_id: int
+    organisation_name: str
+    base_url: str
+    school: str
+    namespace: str  # where this connection's people are linked (IdentityLink.namespace)
+
+
+def _sign_in_school(conn: SourceConnection, org_name: str) -> SignInSchool:
+    base, school = str(conn.settings["base_url"]).rstrip("/"), str(conn.settings["school"])
+    holder = type("Ns", (), {"namespace": f"{base}#{school.strip()}"})()
+    return SignInSchool(conn.public_id, conn.title, conn.organisation_id, org_name, base,
+                        school.strip(), scoped_namespace(conn, holder))
+
+
+def sign_in_schools(session: Session) -> list[SignInSchool]:
+    """Every enabled Сетевой город connection an admin made, by organisation name."""
+    rows = session.execute(select(SourceConnection, Organisation.name).join(
+        Organisation, Organisation.id == SourceConnection.organisation_id).where(
+        SourceConnection.kind == "netschool", SourceConnection.enabled.is_(True))
+        .order_by(Organisation.name, SourceConnection.id)).all()
+    return [_sign_in_school(conn, name) for conn, name in rows]
+
+
+def sign_in_school(session: Session, public_id: str) -> SignInSchool | None:
+    return next((s for s in sign_in_schools(session) if s.public_id == public_id), None)

@@ -69,6 +69,13 @@ def _exchange(dbs: Any, viewer: Viewer) -> tuple[str, dict[str, Any]] | None:
     return ("exchange.catalog", {}) if partner_ids(dbs, viewer.organisation_id) else None
 
 
+def _my_sessions(_dbs: Any, _viewer: Viewer) -> tuple[str, dict[str, Any]] | None:
+    from flask import g
+
+    # Only where the person signed in on our site: inside the LMS frame there is no session.
+    return ("accounts.sessions_page", {}) if g.get("account_session") else None
+
+
 ENTRIES = (
     Entry(_l("Обзор класса"), _class_overview),
     Entry(_l("Моя страница"), _my_page),
@@ -77,6 +84,7 @@ ENTRIES = (
     Entry(_l("Подключения LMS"), _admin("lti_admin.index")),
     Entry(_l("Источники данных"), _admin("sync_admin.index")),
     Entry(_l("Сеть"), _network),
+    Entry(_l("Мои сеансы"), _my_sessions),
 )
 
 

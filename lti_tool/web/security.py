@@ -120,11 +120,25 @@ def _viewer_of(launch: Launch) -> Viewer:
                   roles=frozenset(launch.roles), class_id=launch.class_id, launch_id=launch.id)
 
 
+#: Other ways in (the sign-in cookie, ``lti_tool.accounts.sessions``), asked in order when
+#: the request carries no launch: a launch token always wins inside the LMS frame.
+_SESSION_LOADERS: list[Callable[[], Viewer | None]] = []
+
+
+def register_session_loader(loader: Callable[[], Viewer | None]) -> None:
+    if loader not in _SESSION_LOADERS:
+        _SESSION_LOADERS.append(loader)
+
+
 def current_viewer() -> Viewer | None:
     if "viewer" not in g:
         launch = load_launch()
         g.launch = launch
         g.viewer = None if launch is None else _viewer_of(launch)
+        for loader in _SESSION_LOADERS if launch is None else ():
+            g.viewer = loader()
+            if g.viewer is not None:
+                break
     return g.viewer  # type: ignore[no-any-return]
 
 
@@ -147,8 +161,12 @@ def app_url(endpoint: str, **values: Any) -> str:
 
 
 def token_field() -> Markup:
+    """What every form carries: the launch token, or a sign-in session's CSRF token."""
     token = g.get("launch_token")
     if not token:
+        csrf = g.get("csrf_token")
+        if csrf:
+            return Markup('<input type="hidden" name="csrf_token" value="%s">') % escape(csrf)
         return Markup("")
     return Markup('<input type="hidden" name="lt" value="%s">') % escape(token)
 

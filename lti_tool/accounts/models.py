@@ -1,0 +1,49 @@
+"""Sign-in sessions kept on the server, and sign-in attempts for the rate limits.
+
+The cookie holds only a random secret; the row holds its SHA-256, so a copy of the database
+signs nobody in, and ending a session (or all of a person's) takes effect at the next request.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lti_tool.db import Base, UTCDateTime, utcnow
+from lti_tool.people.models import public_id
+
+
+class AccountSession(Base):
+    """One signed-in browser: who, in which organisation, with which roles, until when."""
+
+    __tablename__ = "account_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=public_id)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"))
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    method: Mapped[str] = mapped_column(String(20))  # netschool | local | oidc
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+
+class SignInAttempt(Base):
+    """A sign-in that reached a check (``scope`` account or address, ``key`` a hash)."""
+
+    __tablename__ = "signin_attempt"
+    __table_args__ = (Index("ix_signin_attempt_key_at", "scope", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ok: Mapped[bool] = mapped_column(default=False)

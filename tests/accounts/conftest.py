@@ -1,0 +1,88 @@
+"""Sign-in fixtures: the tool over HTTP, the Сетевой город sandbox over HTTP, each of the
+tool's two schools connected to its own sandbox school and synced, and sandbox accounts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from adapters.netschool.sandbox import DEMO_PASSWORD, SandboxApp, State, World, create_app
+from lti_tool.people.models import IdentityLink, Person
+from lti_tool.sync import services as sync
+from lti_tool.sync.engine import SyncOptions
+from tests.servers import serve
+
+SINCE, TODAY = date(2026, 9, 1), date(2026, 9, 22)
+
+
+@dataclass
+class SignIn:
+    tool: Any
+    base: str  # the sandbox
+    app: SandboxApp
+    schools: dict[str, str]  # "school" / "other" → the connection's public id
+    accounts: dict[int, dict[str, Any]]  # sandbox school id → its /sandbox/accounts entry
+
+    @property
+    def state(self) -> State:
+        return self.app.state
+
+    def parent(self, school: int = 1001) -> str:
+        return str(self.accounts[school]["parents"][0])
+
+    def children_of(self, login: str) -> list[str]:
+        world = self.state.world
+        pid = next(p.id for p in world.people.values() if p.login == login)
+        return [world.people[c].name for c in world.children_of[pid]]
+
+    def login_posts(self) -> int:
+        return sum(1 for m, p in self.state.requests if m == "POST" and p == "/webapi/login")
+
+    def sign_in(self, client: requests.Session, login: str, password: str = DEMO_PASSWORD,
+                school: str = "school", **headers: str) -> requests.Response:
+        return client.post(self.tool.base + "/signin/netschool", data={
+            "school": self.schools.get(school, school), "login": login, "password": password},
+            headers=headers, allow_redirects=False, timeout=30)
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+@pytest.fixture
+def signin(tool: Any) -> Iterator[SignIn]:
+    world = World(seed=37, sizes=((1, 3), (1, 2)))
+    with serve(lambda base: create_app(State(world))) as (base, app):
+        key = tool.app.config["SECRET_KEY"]
+        ids = {}
+        for org, (org_id, school, login) in {
+                "school": (tool.org_id, "МБОУ СОШ №37", "zavuch1001"),
+                "other": (tool.other_org_id, "МБОУ Лицей №1", "zavuch1002")}.items():
+            with tool.db.session() as s:
+                conn = sync.create_connection(s, org_id, dict(
+                    kind="netschool", title="", base_url=base, school=school, login=login,
+                    password=DEMO_PASSWORD, match_keys="email"), key, None)
+                ids[org] = (conn.id, conn.public_id)
+            result = sync.sync_now(tool.db, ids[org][0], key, SyncOptions(
+                since=SINCE, today=TODAY, backoff_initial=0.01, backoff_max=0.05),
+                timeout=(2, 5))
+            assert result.status == "done", result
+        accounts = requests.get(base + "/sandbox/accounts", timeout=10).json()
+        app.state.requests.clear()
+        yield SignIn(tool, base, app, {k: v[1] for k, v in ids.items()},
+                     {a["schoolId"]: a for a in accounts["schools"]})
+
+
+def person_named(tool: Any, external_id: str) -> Person:
+    with tool.db.session() as s:
+        return s.scalars(select(Person).join(IdentityLink).where(
+            IdentityLink.source == "netschool", IdentityLink.external_id == external_id)).one()
