@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from lti_tool.lti.keys import ensure_at_startup
     from lti_tool.lti.views import bp as lti_bp
     from lti_tool.network.council.views import bp as council_bp
+    from lti_tool.network.cycle.views import bp as cycle_bp
     from lti_tool.network.views import bp as network_bp
     from lti_tool.network.views import public_bp as network_public_bp
     from lti_tool.pathways.views import bp as pathways_bp
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(council_bp)
     app.register_blueprint(exchange_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(cycle_bp)
     if settings.demo:
         from lti_tool.sandbox.demo import mount_demo
 

@@ -99,11 +99,11 @@ class MemberEntrySchema(Schema):
             raise ValidationError({"contact_email": [_l("Неверный адрес электронной почты.")]})
 
 
-def load(schema: Schema, data: Any) -> dict[str, Any]:
+def load(schema: Schema, data: Any, labels: dict[str, Any] | None = None) -> dict[str, Any]:
     """Validate and return values; errors carry the field's label («Название: ...»)."""
     try:
         return schema.load(data)  # type: ignore[no-any-return]
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
-        raise ValidationError({k: [f"{LABELS.get(k, k)}: {m}" for m in (
+        raise ValidationError({k: [f"{(labels or LABELS).get(k, k)}: {m}" for m in (
             v if isinstance(v, list) else [str(v)])] for k, v in messages.items()}) from exc

@@ -79,7 +79,7 @@ def add_member(network_id: str) -> Any:
     if not access.can_manage_members(dbs, viewer, network):
         abort(403)
     try:
-        values = load(MemberSchema(), request.form)
+        values = load(MemberSchema(), request.form, LABELS)
         person = dbs.scalars(select(Person).where(Person.public_id == values["person"])).first()
         picks = {(p.id, org) for p, org, _name in services.candidates(dbs, network)}
         org_id = next((org for pid, org in picks if person and pid == person.id), None)
@@ -108,7 +108,7 @@ def create_meeting(network_id: str) -> Any:
     if not access.can_keep_minutes(dbs, viewer, network, council):
         abort(403)
     try:
-        values = load(MeetingSchema(), request.form)
+        values = load(MeetingSchema(), request.form, LABELS)
     except ValidationError as exc:
         return _council_page(viewer, network, council, errors=exc.messages_dict,
                              form=dict(request.form), status=400)
@@ -177,7 +177,7 @@ def decide(network_id: str, meeting_id: str) -> Any:
     if not access.can_keep_minutes(dbs, viewer, network, council):
         abort(403)
     try:
-        values = load(VoteSchema(), request.form)
+        values = load(VoteSchema(), request.form, LABELS)
     except ValidationError as exc:
         return _meeting_page(viewer, network, council, meeting, errors=exc.messages_dict,
                              form=dict(request.form), status=400)
