@@ -39,10 +39,14 @@ class Jobs:
         self.deliver_outbox = deliver_outbox
         self.sync_connection: Any = None
         self.sync_scheduled: Any = None
+        self.deliver_package: Any = None
+        self.deliver_waiting_packages: Any = None
 
+        from lti_tool.exchange.jobs import register as register_exchange
         from lti_tool.sync.jobs import register
 
         register(self)
+        register_exchange(self)
 
     def _deliver(self) -> dict[str, int]:
         from lti_tool.db import get_db

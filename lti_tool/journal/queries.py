@@ -207,3 +207,67 @@ def _export_id(assignment: Assignment) -> str:
     """Stable across exports, and names neither the source's own id nor our row number."""
     key = f"{assignment.source}|{assignment.namespace}|{assignment.external_id}".encode()
     return "li-" + hashlib.sha256(key).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class PeriodMark:
+    """A journal cell of a period, for another school (the network exchange's transfer)."""
+
+    student_id: int
+    subject: str
+    assignment_key: str  # the assignment's own source id space: stable across re-syncs
+    title: str
+    type_name: str
+    weight: float
+    date: date
+    text: str  # «5», «Н», «.»
+
+
+@dataclass(frozen=True)
+class PeriodAbsence:
+    student_id: int
+    subject: str
+    date: date
+    lesson: int
+    code: str
+
+
+def marks_between(session: Session, org_id: int, student_ids: Sequence[int], start: date,
+                  end: date, subjects: Sequence[str] | None = None,
+                  class_id: int | None = None) -> list[PeriodMark]:
+    """One organisation's marks of these students dated ``start``..``end`` (inclusive)."""
+    out: list[PeriodMark] = []
+    for part in _chunks(student_ids):
+        query = select(Mark.student_id, Assignment.subject, Assignment.source,
+                       Assignment.namespace, Assignment.external_id, Assignment.title,
+                       Assignment.type_name, Assignment.weight, Mark.date, Mark.value,
+                       Mark.code, Mark.debt).join(
+            Assignment, Assignment.id == Mark.assignment_id).where(
+            Assignment.organisation_id == org_id, Mark.student_id.in_(part),
+            Mark.date >= start, Mark.date <= end)
+        if subjects is not None:
+            query = query.where(Assignment.subject.in_(list(subjects)))
+        if class_id is not None:
+            query = query.where(Assignment.class_id == class_id)
+        for r in session.execute(query.execution_options(yield_per=2000)):
+            mark = ParsedMark(r.value, r.code, r.debt)
+            key = hashlib.sha256(f"{r.source}\x00{r.namespace}\x00{r.external_id}".encode())
+            out.append(PeriodMark(r.student_id, r.subject, key.hexdigest()[:16], r.title,
+                                  r.type_name, r.weight, r.date, mark.text()))
+    return out
+
+
+def absences_between(session: Session, org_id: int, student_ids: Sequence[int], start: date,
+                     end: date, subjects: Sequence[str] | None = None) -> list[PeriodAbsence]:
+    from lti_tool.journal.models import Attendance
+
+    out: list[PeriodAbsence] = []
+    for part in _chunks(student_ids):
+        query = select(Attendance.student_id, Attendance.subject, Attendance.date,
+                       Attendance.lesson, Attendance.code).where(
+            Attendance.organisation_id == org_id, Attendance.student_id.in_(part),
+            Attendance.date >= start, Attendance.date <= end)
+        if subjects is not None:
+            query = query.where(Attendance.subject.in_(list(subjects)))
+        out += [PeriodAbsence(*r) for r in session.execute(query)]
+    return out
