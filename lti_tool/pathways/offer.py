@@ -188,7 +188,7 @@ def default_rows() -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     for course, (basic, advanced) in _HOURS.items():
         rows.append((course, "", "базовый", "предмет", basic, basic, "", ""))
-        if advanced != basic:
+        if course not in ("Физическая культура", "Основы безопасности и защиты Родины"):
             rows.append((course, "", "углублённый", "предмет", advanced, advanced, "", ""))
     electives: dict[str, int] = {}
     for _, choices in PROFILE_CHOICES.values():

@@ -33,11 +33,14 @@ def demo_state(settings: Settings, world: World | None = None) -> PlatformState:
     seed_demo(state, {slug: dep for slug, (_, dep) in SCHOOLS.items()})
     if world is not None:
         add_sandbox_pupils(state, world)
+    from lti_tool.sandbox.demo_pathways import add_to_platform
+
     for course in state.courses.values():
         # Placed as Deep Linking places it: no gradebook column until a score is sent.
         link = ResourceLink(f"overview-{course.id}", course.id, "Маршрут: обзор класса",
                             settings.base_url + "/lti/launch", {"target": "class_overview"})
         state.links[link.id] = link
+    add_to_platform(state, settings.base_url)
     return state
 
 

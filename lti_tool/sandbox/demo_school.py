@@ -191,6 +191,10 @@ def seed_demo_school(settings: Settings, host: str, port: int) -> None:
         finally:
             server.shutdown()
             server.server_close()
+    from lti_tool.sandbox.demo_pathways import seed_pathways
+
+    with db.session() as session:
+        log.info("demo routes: %s", seed_pathways(session, state))
     db.engine.dispose()
 
 

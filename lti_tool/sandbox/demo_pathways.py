@@ -1,0 +1,129 @@
+"""Demo routes: the school's offer, a tutor, a parent and a route in every state for the
+pupils of «Алгебра, 10 А», made through the same services a click makes (so each route has
+its real history), so ``make demo`` shows routes, charts and alerts from the first minute."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_tool.pathways import offer, services
+from lti_tool.pathways.examples import worked_plan
+from lti_tool.pathways.models import Route, TutorAssignment
+from lti_tool.people import services as people
+from lti_tool.people.models import ClassGroup, Guardianship
+from lti_tool.sandbox.platform import PlatformState, ResourceLink, User
+from lti_tool.web.security import Viewer
+
+MENTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"
+PARENT = User("p-petrova", "Елена Петрова", [MENTOR])
+COURSE, TUTOR, ADMIN = "algebra-10a", "t-ivanova", "a-smirnova"
+#: pupil → (profile, how far the route got, targets above their marks → alerts)
+STORY = [("technology", "active", False), ("science", "in_review", False),
+         ("humanities", "returned", False), ("socioeconomic", "submitted", False),
+         ("agro", "approved", False), ("universal", "completed", False),
+         ("technology", "active", True), ("science", "draft_failing", False),
+         ("socioeconomic", "active", True)]
+RESOURCES = [
+    {"subject": "математика", "title": "РЭШ: алгебра и начала анализа, 10 класс",
+     "url": "https://resh.edu.ru/subject/51/10/", "purpose": "повторение тем перед контрольными"},
+    {"subject": "физика", "title": "Библиотека ЦОК", "url": "https://lib.myschool.edu.ru/",
+     "purpose": "задачи углублённого уровня"},
+    {"subject": "информатика", "title": "ФГИС «Моя школа»", "url": "https://myschool.edu.ru/",
+     "purpose": "тренажёры ЕГЭ"}]
+
+
+def add_to_platform(state: PlatformState, base_url: str) -> None:
+    """The parent in the demo LMS and the two placements (route builder, class routes)."""
+    state.users[PARENT.id] = PARENT
+    for course in state.courses.values():
+        if course.id == COURSE and PARENT.id not in course.members:
+            course.members.append(PARENT.id)
+        for key, title in (("route_builder", "Маршрут: мой маршрут"),
+                           ("route_dashboard", "Маршрут: маршруты класса")):
+            link = ResourceLink(f"{key}-{course.id}", course.id, title,
+                                base_url + "/lti/launch", {"target": key})
+            state.links[link.id] = link
+
+
+def plan_data(profile: str, start: date, **extra: Any) -> dict[str, Any]:
+    plan = worked_plan(profile, start)
+    data = services.empty_data(profile)
+    data["items"] = [{"course": i.course, "level": i.level, "hours10": i.hours10,
+                      "hours11": i.hours11, "kind": i.kind} for i in plan.items]
+    return {**data, **extra}
+
+
+def seed_pathways(session: Session, state: PlatformState, today: date | None = None) -> int:
+    """Idempotent: nothing happens when the demo school already has routes. Returns routes."""
+    today = today or date.today()
+    course = state.courses.get(COURSE)
+    if course is None:
+        return 0
+    group = session.scalars(select(ClassGroup).where(ClassGroup.external_id == COURSE,
+                                                     ClassGroup.source == "lti")).first()
+    if group is None:
+        return 0
+    org = group.organisation_id
+    if session.scalars(select(Route.id).where(Route.organisation_id == org)).first():
+        return 0
+
+    def person(user: str) -> int | None:
+        found = people.person_by_identity(session, "lti", state.issuer, user)
+        return found.id if found else None
+
+    tutor, admin, parent = person(TUTOR), person(ADMIN), person(PARENT.id)
+    if tutor is None:
+        return 0
+    imported = offer.parse(offer.workbook(offer.default_rows()))
+    offer.save(session, org, imported)
+    session.add(TutorAssignment(organisation_id=org, tutor_id=tutor, class_id=group.id))
+    pupils = [p for p in (person(m) for m in course.members
+                          if "Learner" in " ".join(state.users[m].roles)) if p]
+    if parent is not None and pupils:
+        session.add(Guardianship(parent_id=parent, child_id=pupils[0]))
+    session.flush()
+    start = date(today.year if today.month >= 8 else today.year - 1, 9, 1)
+    tutor_v = Viewer(tutor, org, frozenset({"teacher"}), group.id, 0)
+    made = 0
+    for pupil, (profile, stage, behind) in zip(pupils, STORY, strict=False):
+        student = Viewer(pupil, org, frozenset({"student"}), group.id, 0)
+        parent_v = Viewer(parent or tutor, org, frozenset({"parent"}), None, 0)
+        targets = {"math": 5.0 if behind else 4.0, "physics": 4.5 if behind else 4.0,
+                   "russian": 4.0}
+        events = [{"date": (start + timedelta(days=70)).isoformat(), "done": not behind,
+                   "title": "Школьный этап олимпиады по математике"},
+                  {"date": (start + timedelta(days=300)).isoformat(), "done": False,
+                   "title": "Научно-практическая конференция «Шаг в будущее»"}]
+        data = plan_data(profile, start, targets=targets, events=events, resources=RESOURCES,
+                         answers={"goals": "Сдать ЕГЭ и поступить в вуз по профилю",
+                                  "profession": "инженер" if profile == "technology"
+                                  else "врач" if profile == "science" else "экономист"})
+        if stage == "draft_failing":
+            data["items"] = [i for i in data["items"] if i["course"] not in ("Химия",
+                                                                               "Биология")]
+        route = services.start_route(session, student, start, data)
+        made += 1
+        steps = {"draft_failing": [], "submitted": ["submit"],
+                 "returned": ["submit", "take", "return"],
+                 "in_review": ["submit", "agree", "take"],
+                 "approved": ["submit", "agree", "take", "approve"],
+                 "active": ["submit", "agree", "take", "approve", "activate"],
+                 "completed": ["submit", "agree", "take", "approve", "activate", "complete"]
+                 }[stage]
+        for action in steps:
+            who = {"submit": student, "agree": parent_v if route.student_id == (
+                pupils[0] if parent else -1) else tutor_v}.get(action, tutor_v)
+            extra: dict[str, Any] = {}
+            if action == "agree" and who is tutor_v:
+                extra["paper_date"] = start - timedelta(days=5)
+            if action == "return":
+                extra["comment"] = ("Для гуманитарного профиля добавьте курс «Риторика»; "
+                                    "цель по литературе поставьте не ниже 4.")
+            services.act(session, who, route, action, route.version, **extra)
+    if admin is not None:
+        people.audit(session, admin, org, "demo.pathways", "organisation", org, routes=made)
+    return made

@@ -1,0 +1,123 @@
+"""A route in a real browser, launched from the demo LMS into its iframe: the student fills
+the questionnaire and builds a plan that fails the check, fixes it and submits; the parent
+agrees; the tutor returns it with a recommendation, then approves. Screenshots are kept in
+the test's temporary folder (``--basetemp``) as artifacts, one at 360 px."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from lti_tool.pathways.examples import worked_plan
+from lti_tool.pathways.models import Route, TutorAssignment
+from lti_tool.people.models import ClassGroup, Guardianship, IdentityLink
+from tests.browser.test_demo_browser import Demo
+
+pytestmark = pytest.mark.browser
+STUDENT, PARENT, TUTOR = "s-kuznetsova", "p-petrova", "t-ivanova"
+
+
+def open_link(page: Any, demo: Demo, user: str, link: str, heading: str) -> Any:
+    """Log into the demo LMS as ``user`` and launch a placement of «Алгебра, 10 А»; one more
+    try if the launch does not land (the known intermittent defect of the demo launch)."""
+    for attempt in range(2):
+        page.goto(demo.lms + "/")
+        page.click(f'[data-user="{user}"]')
+        page.click("text=Алгебра, 10 А")
+        page.click(f"text={link}")
+        tool = page.frame_locator('iframe[name="tool"]')
+        try:
+            tool.locator("h1", has_text=heading).wait_for(timeout=20_000 + attempt * 10_000)
+            return tool
+        except Exception:  # playwright's TimeoutError
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def person(demo: Demo, user: str) -> int:
+    with demo.app.extensions["marshrut.db"].session() as s:
+        return s.scalars(select(IdentityLink.person_id).where(
+            IdentityLink.source == "lti", IdentityLink.external_id == user)).one()
+
+
+def choose_plan(tool: Any, drop_advanced: str = "") -> None:
+    """The worked technological plan, with one advanced course taken at the basic level."""
+    tool.locator('select[name="profile"]').select_option("technology")
+    for item in worked_plan("technology").items:
+        field = tool.locator(f'[data-course="{item.course}"]')
+        if item.kind == "subject":
+            level = "basic" if item.course == drop_advanced else item.level
+            field.select_option(level)
+        elif item.kind == "elective":
+            field.check()
+    tool.locator('select[name="project"]').select_option("both")
+
+
+def test_student_parent_tutor(page: Any, demo: Demo, browser: Any, tmp_path: Path) -> None:
+    page.set_viewport_size({"width": 360, "height": 800})
+    tool = open_link(page, demo, STUDENT, "Маршрут: мой маршрут", "Индивидуальный")
+    tool.locator('[data-testid="start-route"]').click()
+    tool.locator("h1", has_text="Конструктор маршрута").wait_for()
+    tool.locator('textarea[name="q_goals"]').fill("Поступить на инженерный факультет")
+    tool.locator('textarea[name="q_profession"]').fill("инженер-робототехник")
+    choose_plan(tool, drop_advanced="Физика")
+    tool.locator('input[name="t_math"]').fill("4.5")
+    tool.locator('[data-testid="save-check"]').click()
+    violations = tool.locator('[data-testid="violations"]')
+    violations.wait_for()
+    assert "Добавьте физику или информатику" in violations.inner_text()
+    page.screenshot(path=str(tmp_path / "builder-failing-360.png"), full_page=True)
+    choose_plan(tool)
+    tool.locator('[data-testid="save-check"]').click()
+    tool.locator('[data-testid="verdict-ok"]').wait_for()
+    tool.locator("a", has_text="К маршруту").click()
+    tool.locator('[data-testid="move-submit"] button').click()
+    tool.locator('[data-testid="route-state"]', has_text="отправлен").wait_for()
+    page.screenshot(path=str(tmp_path / "submitted-360.png"), full_page=True)
+
+    # The parent and the tutor are people of the school once they have launched; the
+    # school's data links the parent to the child and the admin names the class tutor.
+    page.set_viewport_size({"width": 1100, "height": 900})
+    open_link(page, demo, PARENT, "Маршрут: мой маршрут", "Маршруты детей")
+    open_link(page, demo, TUTOR, "Маршрут: маршруты класса", "Маршруты класса")
+    with demo.app.extensions["marshrut.db"].session() as s:
+        group = s.scalars(select(ClassGroup).where(ClassGroup.external_id == "algebra-10a")
+                          ).one()
+        s.add(Guardianship(parent_id=person(demo, PARENT), child_id=person(demo, STUDENT)))
+        s.add(TutorAssignment(organisation_id=group.organisation_id,
+                              tutor_id=person(demo, TUTOR), class_id=group.id))
+
+    tool = open_link(page, demo, PARENT, "Маршрут: мой маршрут", "Маршруты детей")
+    tool.locator("a", has_text="Открыть маршрут").click()
+    tool.locator('[data-testid="move-agree"] button').click()
+    tool.locator('[data-testid="agreement"]', has_text="получено").wait_for()
+
+    tool = open_link(page, demo, TUTOR, "Маршрут: маршруты класса", "Маршруты класса")
+    tool.locator('[data-testid="state-chart"]').wait_for()
+    tool.locator('[data-testid="class-routes"] a', has_text="Кузнецова").click()
+    tool.locator('[data-testid="move-take"] button').click()
+    tool.locator('[data-testid="route-state"]', has_text="на рассмотрении").wait_for()
+    tool.locator('[data-testid="move-return"] textarea').fill(
+        "Добавьте информатику на углублённом уровне")
+    tool.locator('[data-testid="move-return"] button').click()
+    tool.locator('[data-testid="recommendation"]').wait_for()
+    page.screenshot(path=str(tmp_path / "returned.png"), full_page=True)
+
+    tool = open_link(page, demo, STUDENT, "Маршрут: мой маршрут", "Маршрут")
+    assert "информатику" in tool.locator('[data-testid="recommendation"]').inner_text()
+    tool.locator('[data-testid="move-submit"] button').click()
+    tool.locator('[data-testid="route-state"]', has_text="отправлен").wait_for()
+
+    tool = open_link(page, demo, TUTOR, "Маршрут: маршруты класса", "Маршруты класса")
+    tool.locator('[data-testid="class-routes"] a', has_text="Кузнецова").click()
+    tool.locator('[data-testid="move-take"] button').click()
+    tool.locator('[data-testid="move-approve"] button').click()
+    tool.locator('[data-testid="route-state"]', has_text="утверждён").wait_for()
+    page.screenshot(path=str(tmp_path / "approved.png"), full_page=True)
+    with demo.app.extensions["marshrut.db"].session() as s:
+        route = s.scalars(select(Route).where(Route.student_id == person(demo, STUDENT))).one()
+        assert route.state == "approved" and route.in_force is not None
