@@ -285,6 +285,11 @@ def demo(host: str, port: int) -> None:
 
     click.echo("Готовим демо-школу: списки классов и отметки из «Сетевого города»…")
     seed_demo_school(settings, host, port)
+    from lti_tool.sandbox.demo import demo_issuer
+    from lti_tool.sandbox.demo_network import seed_demo_network
+
+    with Database(settings.database_url).session() as session:
+        seed_demo_network(session, demo_issuer(settings), settings.instance_path)
     from lti_tool.server import run
 
     # One worker process: the demo LMS keeps its state in memory.

@@ -5,7 +5,7 @@ rules' verdict, signatures. Admission and exit of organisations happen here and 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -245,14 +245,18 @@ def sign(session: Session, meeting: CouncilMeeting, office: str, person: Person)
 
 def quarter_gaps(session: Session, council: Council, today: date | None = None
                  ) -> list[tuple[int, int]]:
-    """Quarters without a meeting since the council's first member joined."""
+    """The previous and the current quarter, when they have no meeting (held or planned):
+    older gaps are history, not a reminder."""
     day = today or date.today()
     first = session.scalar(select(func.min(CouncilMember.since)).where(
         CouncilMember.council_id == council.id))
     if first is None:
         return []
+    year, quarter = rules.quarter_of(day)
+    previous = date(year, 3 * quarter - 2, 1) - timedelta(days=1)
+    start = max(first, date(previous.year, 3 * rules.quarter_of(previous)[1] - 2, 1))
     days = [m.held_on for m in meetings(session, council.id)]
-    return rules.quarters_without_meeting(days, first, day)
+    return rules.quarters_without_meeting(days, start, day)
 
 
 def absences(session: Session, council_id: int) -> dict[int, int]:

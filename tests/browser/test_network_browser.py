@@ -1,0 +1,129 @@
+"""The coordinator's main flow in chromium, inside the demo LMS frame with third-party cookies
+blocked (issue 13): from the header's «Сеть» to the network page with its overdue task, the
+council where an incompetent meeting is refused with the figures and a competent one records
+a decision, the calendar where the overdue task is closed; and the network page at 360 px."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lti_tool.app import create_app
+from lti_tool.sandbox.demo import demo_issuer, seed_registry
+from lti_tool.sandbox.demo_network import seed_demo_network
+from tests.browser.test_demo_browser import Demo, _open_course, _tool_frame
+from tests.conftest import make_settings
+from tests.servers import serve
+
+pytestmark = pytest.mark.browser
+TIMEOUT = 60_000  # a launch is a chain of redirects; a loaded 2-core machine is slow
+
+
+@pytest.fixture(scope="module")
+def network_demo(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+                 ) -> Iterator[Demo]:
+    tmp = tmp_path_factory.mktemp("network-browser")
+    shutil.copy(sqlite_template, tmp / "marshrut.sqlite")
+    url = f"sqlite:///{tmp / 'marshrut.sqlite'}"
+
+    def build(base: str) -> Any:
+        lms = base.replace("127.0.0.1", "localhost") + "/demo"
+        settings = make_settings(tmp, url, base, demo=True, extra={"demo_lms_url": lms})
+        app = create_app(settings)
+        with app.extensions["marshrut.db"].session() as session:
+            seed_registry(session, settings)
+            seed_demo_network(session, demo_issuer(settings), tmp)
+        return app
+
+    with serve(build) as (base, app):
+        yield Demo(base, app)
+        app.extensions["marshrut.db"].engine.dispose()
+
+
+def _landed(tool: Any, heading: str) -> None:
+    tool.locator("h1", has_text=heading).first.wait_for()
+
+
+def test_the_coordinator_runs_the_network(page: Any, network_demo: Demo) -> None:
+    page.context.set_default_timeout(TIMEOUT)
+    tool = _open_course(page, network_demo, "a-smirnova")
+    _landed(tool, "Обзор класса")
+    tool.locator('[data-testid="nav"] a', has_text="Сеть").click()
+    _landed(tool, "Сетевое взаимодействие")
+    tool.locator("a", has_text="Сеть школы № 37").click()
+    _landed(tool, "Сеть школы № 37")
+    overdue = tool.locator('[data-testid="overdue"]')
+    assert "Просрочено задач: 1" in overdue.inner_text()
+    assert "МОУ СОШ № 5, п. Судиславль" in tool.locator('[data-testid="members"]').inner_text()
+    assert "Скоро истекает" in tool.locator('[data-testid="agreements"]').inner_text()
+
+    tool.locator("h2 a", has_text="Координационный совет").click()
+    _landed(tool, "Координационный совет")
+    assert tool.locator('[data-testid="quarter-reminder"]').count() == 1
+    tool.locator('[data-testid="meetings"] a', has_text="Заседание № 2").click()
+    _landed(tool, "Заседание № 2")
+    # Two of four present (exactly half): not competent, and the tool says so with figures.
+    for name in ("Ольга Викторовна Смирнова", "Мария Петровна Иванова"):
+        tool.locator("label", has_text=name).locator("input").check()
+    tool.locator("button", has_text="Отметить присутствующих").click()
+    tool.locator("text=Присутствуют 2 из 4").first.wait_for()
+    tool.locator('textarea[name="text"]').fill("Утвердить график передачи отметок.")
+    tool.locator('input[name="votes_for"]').fill("2")
+    tool.locator('input[name="outcome"][value="adopted"]').check()
+    tool.locator("button", has_text="Записать").last.click()
+    refusal = tool.locator('[data-testid="refusal"]')
+    refusal.wait_for()
+    assert ("присутствует 2 из 4 членов совета, нужно больше половины — не меньше 3"
+            in refusal.inner_text())
+    tool.locator("label", has_text="Сергей Андреевич Орлов").locator("input").check()
+    tool.locator("button", has_text="Отметить присутствующих").click()
+    tool.locator("text=Присутствуют 3 из 4").first.wait_for()
+    tool.locator('textarea[name="text"]').fill("Утвердить график передачи отметок.")
+    tool.locator('input[name="votes_for"]').fill("2")
+    tool.locator('input[name="votes_against"]').fill("1")
+    tool.locator('input[name="outcome"][value="adopted"]').check()
+    tool.locator("button", has_text="Записать").last.click()
+    tool.locator("text=Решение записано").wait_for()
+    assert "Утвердить график передачи отметок" in tool.locator(
+        '[data-testid="decisions"]').inner_text()
+
+    tool.locator("a", has_text="Сеть школы № 37").first.click()
+    tool.locator("h2 a", has_text="Календарь сети").click()
+    _landed(tool, "Календарь сети")
+    late = tool.locator('[data-testid="overdue-tasks"]')
+    late.locator("button", has_text="Выполнено").first.click()
+    tool.locator("text=Отметка сохранена").wait_for()
+    assert tool.locator('[data-testid="overdue-tasks"]').count() == 0
+
+
+def test_the_network_page_fits_a_360_px_phone(browser: Any, network_demo: Demo) -> None:
+    desk = browser.new_context()
+    desk.set_default_timeout(TIMEOUT)
+    try:
+        page = desk.new_page()
+        tool = _open_course(page, network_demo, "a-smirnova")
+        _landed(tool, "Обзор класса")
+        tool.locator('[data-testid="nav"] a', has_text="Сеть").click()
+        _landed(tool, "Сетевое взаимодействие")
+        tool.locator("a", has_text="Сеть школы № 37").click()
+        _landed(tool, "Сеть школы № 37")
+        url = _tool_frame(page).url
+    finally:
+        desk.close()
+    phone = browser.new_context(viewport={"width": 360, "height": 780}, is_mobile=True,
+                                has_touch=True, device_scale_factor=2)
+    phone.set_default_timeout(TIMEOUT)
+    try:
+        page = phone.new_page()
+        for path, heading in (("", "Сеть школы № 37"), ("/council/", "Координационный совет"),
+                              ("/cycle/", "Календарь сети")):
+            page.goto(url.replace("?", path + "?", 1) if path else url)
+            page.locator("h1", has_text=heading).first.wait_for()
+            width = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+            assert width[0] <= width[1], (path, width)
+    finally:
+        phone.close()

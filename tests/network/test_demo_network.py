@@ -1,0 +1,40 @@
+"""The demo's network: built through the services, idempotent, and it shows everything the
+issue asks the demo to show (members, an agreement, a signed past meeting, an overdue task)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from lti_tool.db import Database
+from lti_tool.network import services
+from lti_tool.network.council import services as council
+from lti_tool.network.cycle import services as cycle
+from lti_tool.network.models import Network
+from lti_tool.sandbox.demo_network import SLUG, seed_demo_network
+
+
+def test_demo_network(database_url: str, tmp_path: Path) -> None:
+    db = Database(database_url)
+    today = date(2026, 12, 5)
+    with db.session() as s:
+        seed_demo_network(s, "http://demo.example/demo", tmp_path, today)
+    with db.session() as s:
+        seed_demo_network(s, "http://demo.example/demo", tmp_path, today)  # a second start
+        assert s.scalar(select(func.count(Network.id))) == 2
+        net = services.network_by_slug(s, SLUG)
+        assert net is not None and net.parent_id is not None
+        names = {m.name for m in services.members_of(s, net.id, on=today)}
+        assert len(names) == 4 and "МОУ СОШ № 5, п. Судиславль" in names
+        statuses = sorted(v.status.value for v in services.agreements_of(s, net.id, on=today))
+        assert statuses == ["expiring", "in_force"]
+        c = council.council_of(s, net)
+        meetings = council.meetings(s, c.id)
+        assert [m.status for m in meetings] == ["planned", "signed"]
+        assert council.officer(s, c.id, "chair") is not None
+        late = cycle.overdue(s, net.id, today)
+        assert [v.task.key for v in late] == ["transfer-2026-10"]
+        assert council.quarter_gaps(s, c, today) == [(2026, 3)]
+    db.engine.dispose()
