@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from lti_tool.accounts.views import bp as accounts_bp
     from lti_tool.api import init_api
     from lti_tool.exchange.views import bp as exchange_bp
+    from lti_tool.exchange.views_cards import bp as exchange_cards_bp
     from lti_tool.exchange.views_transfer import bp as exchange_transfer_bp
     from lti_tool.lti.admin_views import bp as lti_admin_bp
     from lti_tool.lti.deep_linking import bp as deep_linking_bp
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(cycle_bp)
     app.register_blueprint(exchange_transfer_bp)
+    app.register_blueprint(exchange_cards_bp)
     if settings.demo:
         from lti_tool.sandbox.demo import mount_demo
 

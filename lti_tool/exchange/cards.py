@@ -1,0 +1,154 @@
+"""Term and year report cards («табели») of network students (seed 004 §4.10): made from the
+host's journal, signed off by the host, delivered to the home school, and the final marks
+written into the home school's records — through ``lti_tool.journal.services`` like any
+source, so the home school's pages and exports show them with the rest of its journal.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from adapters.base import Chunk, JournalBatch
+from lti_tool.db import utcnow
+from lti_tool.exchange import rules
+from lti_tool.exchange.models import NetworkCourse, ReportCard
+from lti_tool.exchange.transfer import network_students
+from lti_tool.journal import queries as journal
+from lti_tool.journal.services import Origin, apply_batches
+from lti_tool.people.models import Organisation, Person
+from lti_tool.people.services import audit
+from schemas.marks import ParsedMark
+from schemas.records import FinalMarkRecord
+
+
+@dataclass(frozen=True)
+class CardRow:
+    card: ReportCard
+    student: str
+    course: NetworkCourse
+    host: str
+    home: str
+
+
+def generate(session: Session, course: NetworkCourse, term_id: str, start: date, end: date,
+             actor_id: int | None) -> int:
+    """Draft cards for every enrolled student: the weighted average of the period's marks
+    (rounded half up), absences counted. A card already signed is left as it is."""
+    made = 0
+    students = [(s, h) for c, s, h in network_students(session, course.host_org_id)
+                if c.id == course.id]
+    ids = [s for s, _ in students]
+    marks = journal.marks_between(session, course.host_org_id, ids, start, end,
+                                  [course.subject], course.host_class_id)
+    absences = journal.absences_between(session, course.host_org_id, ids, start, end,
+                                        [course.subject])
+    held = {c.student_id: c for c in session.scalars(select(ReportCard).where(
+        ReportCard.course_id == course.id, ReportCard.term_id == term_id))}
+    for student_id, home_id in students:
+        own = [m for m in marks if m.student_id == student_id and m.text.isdigit()]
+        value = rules.final_mark([int(m.text) for m in own], [m.weight or 1.0 for m in own])
+        missed = sum(a.student_id == student_id for a in absences)
+        card = held.get(student_id)
+        if card is None:
+            card = ReportCard(course_id=course.id, student_id=student_id, home_org_id=home_id,
+                              term_id=term_id)
+            session.add(card)
+        elif card.state != rules.CARD_DRAFT:
+            continue
+        card.mark, card.absences = value, missed
+        made += 1
+    session.flush()
+    audit(session, actor_id, course.host_org_id, "exchange.cards.generate", "exchange_course",
+          course.public_id, term=term_id, cards=made)
+    return made
+
+
+def set_mark(card: ReportCard, mark: int | None) -> None:
+    """The host may correct a draft's proposed mark before signing."""
+    if card.state != rules.CARD_DRAFT:
+        raise rules.RuleError("card_step", state=card.state, to="draft")
+    card.mark = mark
+
+
+def sign_and_deliver(session: Session, course: NetworkCourse, term_id: str,
+                     actor_id: int) -> int:
+    """The host signs the term's drafts off; signed cards are delivered to the home schools
+    at once (they appear there; nothing else travels)."""
+    cards = list(session.scalars(select(ReportCard).where(
+        ReportCard.course_id == course.id, ReportCard.term_id == term_id,
+        ReportCard.state == rules.CARD_DRAFT)))
+    now = utcnow()
+    for card in cards:
+        card.state = rules.card_step(card.state, rules.CARD_SIGNED)
+        card.signed_by, card.signed_at = actor_id, now
+        card.state = rules.card_step(card.state, rules.CARD_DELIVERED)
+        card.delivered_at = now
+    audit(session, actor_id, course.host_org_id, "exchange.cards.sign", "exchange_course",
+          course.public_id, term=term_id, cards=len(cards))
+    return len(cards)
+
+
+def record(session: Session, home_org_id: int, card_ids: list[int], actor_id: int) -> int:
+    """The home school takes delivered cards into its records: a final mark per student,
+    subject and term, in the journal under the source «exchange» and the host's name space.
+    Recording again writes nothing new (the journal's diff)."""
+    cards = list(session.scalars(select(ReportCard).where(
+        ReportCard.id.in_(card_ids), ReportCard.home_org_id == home_org_id,
+        ReportCard.state == rules.CARD_DELIVERED)))
+    by_host: dict[int, list[tuple[ReportCard, NetworkCourse]]] = {}
+    for card in cards:
+        course = session.get(NetworkCourse, card.course_id)
+        assert course is not None
+        by_host.setdefault(course.host_org_id, []).append((card, course))
+    counts: Counter[str] = Counter()
+    for host_id, items in by_host.items():
+        host = session.get(Organisation, host_id)
+        assert host is not None
+        records = [FinalMarkRecord(student_id=str(card.student_id), subject=course.subject,
+                                   term_id=card.term_id, mark=ParsedMark(value=card.mark))
+                   for card, course in items if card.mark is not None]
+        batch = JournalBatch(chunk=Chunk(key=f"exchange-cards-{host.slug}",
+                                         start=date.min, end=date.min),
+                             final_marks=records)
+        people = {str(card.student_id): card.student_id for card, _ in items}
+        apply_batches(session, Origin(home_org_id, "exchange", f"exchange:{host.slug}"),
+                      [batch], people, {}, counts, _reject)
+    now = utcnow()
+    for card in cards:
+        card.state = rules.card_step(card.state, rules.CARD_RECORDED)
+        card.recorded_at = now
+    audit(session, actor_id, home_org_id, "exchange.cards.record", "exchange_report_card",
+          ",".join(c.public_id for c in cards)[:80], cards=len(cards), **dict(counts))
+    return len(cards)
+
+
+def _reject(kind: str, source: str, reason: str, params: dict[str, Any]) -> None:
+    raise rules.RuleError("card_step", reason=reason)
+
+
+def cards_for(session: Session, org_id: int, student_id: int | None = None) -> list[CardRow]:
+    """Cards a school sees: of its courses (host) and of its students (home)."""
+    home = select(Organisation.id, Organisation.name).subquery()
+    host = select(Organisation.id, Organisation.name).subquery()
+    query = (select(ReportCard, Person.display_name, NetworkCourse, host.c.name, home.c.name)
+             .join(Person, Person.id == ReportCard.student_id)
+             .join(NetworkCourse, NetworkCourse.id == ReportCard.course_id)
+             .join(home, home.c.id == ReportCard.home_org_id)
+             .join(host, host.c.id == NetworkCourse.host_org_id))
+    if student_id is not None:
+        query = query.where(ReportCard.student_id == student_id,
+                            ReportCard.home_org_id == org_id,
+                            ReportCard.state.in_((rules.CARD_DELIVERED, rules.CARD_RECORDED)))
+    else:
+        query = query.where((NetworkCourse.host_org_id == org_id) | (
+            (ReportCard.home_org_id == org_id)
+            & ReportCard.state.in_((rules.CARD_DELIVERED, rules.CARD_RECORDED))))
+    rows = session.execute(query.order_by(ReportCard.term_id, NetworkCourse.title,
+                                          Person.display_name))
+    return [CardRow(*r) for r in rows]

@@ -1,0 +1,112 @@
+"""Report card pages: the host generates and signs off a term's cards; the home school
+records the delivered final marks; a student sees their own. Thin, as the other views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from lti_tool.db import db_session
+from lti_tool.exchange import access, cards, rules, services
+from lti_tool.exchange.messages import rule_message
+from lti_tool.exchange.models import NetworkCourse
+from lti_tool.exchange.schemas import LABELS, TermSchema
+from lti_tool.web.security import Viewer, app_url, current_viewer, login_required
+
+bp = Blueprint("exchange_cards", __name__, url_prefix="/app/exchange/cards",
+               template_folder="templates")
+CARD_STATES = {"draft": _l("черновик"), "signed": _l("подписан"),
+               "delivered": _l("передан в школу ученика"), "recorded": _l("внесён в журнал")}
+
+
+def _viewer() -> Viewer:
+    viewer = current_viewer()
+    assert viewer is not None
+    return viewer
+
+
+def _back() -> Any:
+    return redirect(app_url("exchange_cards.index"), 303)
+
+
+@bp.get("/")
+@login_required
+def index() -> Any:
+    viewer, dbs = _viewer(), db_session()
+    if viewer.has("admin"):
+        rows = cards.cards_for(dbs, viewer.organisation_id)
+    elif viewer.has("student"):
+        rows = cards.cards_for(dbs, viewer.organisation_id, viewer.person_id)
+    else:
+        abort(403)
+    courses = list(dbs.scalars(select(NetworkCourse).where(
+        NetworkCourse.host_org_id == viewer.organisation_id).order_by(NetworkCourse.title))) \
+        if viewer.has("admin") else []
+    return render_template("exchange/cards.html", rows=rows, courses=courses, viewer=viewer,
+                           states=CARD_STATES, labels=LABELS)
+
+
+@bp.post("/generate")
+@login_required
+def generate() -> Any:
+    viewer, dbs = _viewer(), db_session()
+    course = services.course_by_public_id(dbs, request.form.get("course", ""))
+    if course is None or not access.can_view_course(dbs, viewer, course):
+        abort(404)
+    if not access.can_sign_card(viewer, course):
+        abort(403)
+    try:
+        form = TermSchema().load(request.form.to_dict())
+    except ValidationError as exc:
+        flash(" ".join(f"{LABELS.get(k, k)}: {' '.join(map(str, v))}"
+                       for k, v in exc.normalized_messages().items()), "error")
+        return _back()
+    made = cards.generate(dbs, course, form["term_id"], form["start"], form["end"],
+                          viewer.person_id)
+    dbs.commit()
+    flash(_("Табели подготовлены: %(n)s.", n=made))
+    return _back()
+
+
+@bp.post("/sign")
+@login_required
+def sign() -> Any:
+    viewer, dbs = _viewer(), db_session()
+    course = services.course_by_public_id(dbs, request.form.get("course", ""))
+    if course is None or not access.can_view_course(dbs, viewer, course):
+        abort(404)
+    if not access.can_sign_card(viewer, course):
+        abort(403)
+    signed = cards.sign_and_deliver(dbs, course, request.form.get("term_id", "")[:40],
+                                    viewer.person_id)
+    dbs.commit()
+    flash(_("Подписано и передано: %(n)s.", n=signed))
+    return _back()
+
+
+@bp.post("/record")
+@login_required
+def record() -> Any:
+    viewer, dbs = _viewer(), db_session()
+    if not viewer.has("admin"):
+        abort(403)
+    wanted = set(request.form.getlist("card"))
+    ids = [r.card.id for r in cards.cards_for(dbs, viewer.organisation_id)
+           if r.card.public_id in wanted and r.card.state == rules.CARD_DELIVERED
+           and access.can_record_card(viewer, r.card)]
+    if not ids:
+        abort(404)
+    try:
+        done = cards.record(dbs, viewer.organisation_id, ids, viewer.person_id)
+    except rules.RuleError as exc:
+        dbs.rollback()
+        flash(rule_message(exc), "error")
+        return _back()
+    dbs.commit()
+    flash(_("Итоговые отметки внесены в журнал: %(n)s.", n=done))
+    return _back()
