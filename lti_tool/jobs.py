@@ -43,10 +43,12 @@ class Jobs:
         self.deliver_waiting_packages: Any = None
 
         from lti_tool.exchange.jobs import register as register_exchange
+        from lti_tool.network.jobs import register as register_network
         from lti_tool.sync.jobs import register
 
         register(self)
         register_exchange(self)
+        register_network(self)
 
     def _deliver(self) -> dict[str, int]:
         from lti_tool.db import get_db

@@ -201,4 +201,5 @@ EN_NETWORK: dict[str, str] = {
     'Добавить задачи года': "Add the year's tasks",
     'До 10 мая — информирование; до 20 июня — совет формирует группы и расписание; до 28 августа — ИУП и списки групп; ежемесячная передача отметок; табели за полугодия.': 'By 10 May — informing; by 20 June — the council forms groups and the schedule; by 28 August — individual curricula and group lists; monthly transfer of marks; report cards for each half-year.',
     'Добавить задачу': 'Add a task',
+    'напомнили %(d)s': 'reminded %(d)s',
 }
