@@ -69,6 +69,14 @@ class Settings:
     session_lifetime: int = 12 * 3600
     #: ...or after this long without a request (a shared family computer).
     session_idle: int = 3600
+    #: Outgoing mail (MARSHRUT_SMTP_*): unset host = no mail; the tool then says what it could
+    #: not send instead of failing.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "marshrut@localhost"
+    smtp_starttls: bool = False
     testing: bool = False
     #: Mount the demo LMS at /demo (``make demo``); never in production.
     demo: bool = False
@@ -94,6 +102,12 @@ class Settings:
                 os.environ.get("MARSHRUT_LOGIN_STATES_PER_ADDRESS", "2000")),
             "session_lifetime": int(os.environ.get("MARSHRUT_SESSION_LIFETIME", 12 * 3600)),
             "session_idle": int(os.environ.get("MARSHRUT_SESSION_IDLE", 3600)),
+            "smtp_host": os.environ.get("MARSHRUT_SMTP_HOST") or None,
+            "smtp_port": int(os.environ.get("MARSHRUT_SMTP_PORT", "25")),
+            "smtp_user": os.environ.get("MARSHRUT_SMTP_USER") or None,
+            "smtp_password": os.environ.get("MARSHRUT_SMTP_PASSWORD") or None,
+            "smtp_from": os.environ.get("MARSHRUT_SMTP_FROM", "marshrut@localhost"),
+            "smtp_starttls": _flag("MARSHRUT_SMTP_STARTTLS"),
             "demo": _flag("MARSHRUT_DEMO"),
             "allow_private_urls": _flag("MARSHRUT_ALLOW_PRIVATE_URLS"),
         }

@@ -47,3 +47,38 @@ class SignInAttempt(Base):
     key: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ok: Mapped[bool] = mapped_column(default=False)
+
+
+class LocalAccount(Base):
+    """A password of our own, for people in no other system (partner coordinators, regional
+    staff), made by an admin's invitation. ``password_hash`` is argon2id (None until the
+    invitation is accepted); the TOTP secret is encrypted at rest like adapter secrets."""
+
+    __tablename__ = "local_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           unique=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    totp_enabled: Mapped[bool] = mapped_column(default=False)
+    #: SHA-256 of each unused recovery code (random, so a fast hash is enough)
+    recovery_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AccountToken(Base):
+    """A single-use link sent by e-mail: an invitation or a password reset."""
+
+    __tablename__ = "account_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("local_account.id", ondelete="CASCADE"),
+                                            index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # invite | reset
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

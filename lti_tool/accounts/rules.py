@@ -22,6 +22,7 @@ class Limits:
     window: timedelta = timedelta(minutes=15)
     per_account: int = 2
     per_address: int = 20
+    per_local_account: int = 5
     #: last_seen_at is written at most this often (one write per page would halve throughput)
     touch_every: timedelta = timedelta(seconds=60)
 
@@ -75,3 +76,19 @@ def netschool_roles(names: Iterable[object]) -> set[str]:
         low = str(name).lower()
         found |= {ours for theirs, ours in _NETSCHOOL_ROLES.items() if theirs in low}
     return found
+
+
+#: Roles an admin may give by invitation (people in no other system).
+INVITE_ROLES = ("partner", "teacher", "tutor", "admin")
+PASSWORD_MIN = 10
+
+
+def password_problem(password: str, email: str) -> str | None:
+    """Why a new password is refused (a msgid), or None. Length over rules: NIST 800-63B."""
+    if len(password) < PASSWORD_MIN:
+        return "short"
+    if len(password) > 200:
+        return "long"
+    if password.strip().lower() == email.strip().lower() or len(set(password)) < 4:
+        return "weak"
+    return None

@@ -9,6 +9,7 @@ together lock a parent out (Сетевой город locks an account after thr
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 from dataclasses import dataclass
@@ -57,7 +58,7 @@ def _attempts(dbs: Session, scope: str, key: str, since: datetime, failed_only: 
 
 
 def reserve_attempt(dbs: Session, account: str, address: str | None,
-                    limits: rules.Limits) -> list[int]:
+                    limits: rules.Limits, *, local: bool = False) -> list[int]:
     """Count this submit against both limits (committed before the remote call, so a
     parallel submit sees it), or refuse with 429 when a limit is reached."""
     now = utcnow()
@@ -65,9 +66,15 @@ def reserve_attempt(dbs: Session, account: str, address: str | None,
     if secrets.randbelow(50) == 0:
         dbs.execute(delete(SignInAttempt).where(SignInAttempt.at < since))
     addr = address_key(address)
+    if local:  # our own password: no remote lockout to protect, so a few more tries
+        limits = dataclasses.replace(limits, per_account=limits.per_local_account)
     stop = rules.may_try(_attempts(dbs, "account", account, since, True),
                          _attempts(dbs, "address", addr, since, False), limits)
     minutes = int(limits.window.total_seconds() // 60)
+    if stop == "account" and local:
+        raise Refused("rate_account", _(
+            "Слишком много неудачных попыток входа с этим адресом почты: подождите %(m)s мин. "
+            "или восстановите пароль.", m=minutes), 429)
     if stop == "account":
         raise Refused("rate_account", _(
             "С этой учётной записью уже было %(n)s неудачных попыток входа. Сетевой город "

@@ -43,10 +43,11 @@ def _same_site() -> bool:
 
 
 def _page(form: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
-          refusal: str = "", status: int = 200) -> Any:
+          refusal: str = "", status: int = 200, local_form: dict[str, str] | None = None
+          ) -> Any:
     schools = sync.sign_in_schools(db_session())
     return render_template("accounts/signin.html", schools=schools, form=form or {},
-                           errors=errors or {}, refusal=refusal,
+                           errors=errors or {}, refusal=refusal, local_form=local_form or {},
                            labels=NetSchoolSignIn.labels), status
 
 
@@ -102,8 +103,11 @@ def sessions_page() -> Any:
     assert viewer is not None
     rows = services.active_sessions(db_session(), viewer.person_id, sessions.limits())
     mine = sessions.current()
+    from lti_tool.accounts.local import account_of
+
     return render_template("accounts/sessions.html", rows=rows,
-                           current=mine.public_id if mine else None)
+                           current=mine.public_id if mine else None,
+                           has_local=account_of(db_session(), viewer.person_id) is not None)
 
 
 @bp.post("/account/sessions/<public_id>/end")
@@ -131,3 +135,12 @@ def end_all() -> Any:
     flash(_("Завершено сеансов: %(n)s.", n=count))
     resp = make_response(redirect(url_for("accounts.signin"), code=303))
     return sessions.clear_cookie(resp) if g.get("account_session") else resp
+
+
+def _nest() -> None:
+    from lti_tool.accounts.local_views import bp as local_bp
+
+    bp.register_blueprint(local_bp)
+
+
+_nest()

@@ -84,6 +84,7 @@ ENTRIES = (
     Entry(_l("Подключения LMS"), _admin("lti_admin.index")),
     Entry(_l("Источники данных"), _admin("sync_admin.index")),
     Entry(_l("Сеть"), _network),
+    Entry(_l("Учётные записи"), _admin("accounts.local.admin_accounts")),
     Entry(_l("Мои сеансы"), _my_sessions),
 )
 

@@ -46,3 +46,11 @@ def test_netschool_role_names():
 def test_touch_at_most_once_a_minute():
     assert not rules.needs_touch(NOW - timedelta(seconds=59), NOW, L)
     assert rules.needs_touch(NOW - timedelta(seconds=60), NOW, L)
+
+
+def test_password_rules():
+    assert rules.password_problem("короткий", "a@b.ru") == "short"
+    assert rules.password_problem("a" * 201, "a@b.ru") == "long"
+    assert rules.password_problem("aaaaaaaaaaaa", "a@b.ru") == "weak"
+    assert rules.password_problem("coord@partner.ru", "Coord@Partner.ru") == "weak"
+    assert rules.password_problem("липа цветёт в июле", "a@b.ru") is None
