@@ -1,7 +1,7 @@
 """local accounts by invitation (argon2id, TOTP) and their single-use e-mail links
 
 Revision ID: f2b8d4e6a1c3
-Revises: e4a7c2d9b1f3
+Revises: 6917469c5564
 Create Date: 2026-12-05 18:40:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import lti_tool.db
 
 
 revision = 'f2b8d4e6a1c3'
-down_revision = 'e4a7c2d9b1f3'
+down_revision = '6917469c5564'
 branch_labels = None
 depends_on = None
 
