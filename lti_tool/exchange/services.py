@@ -97,6 +97,21 @@ def organisation_name(session: Session, org_id: int) -> str:
     return org.name if org is not None else ""
 
 
+def hosted_courses(session: Session, org_id: int) -> list[NetworkCourse]:
+    return list(session.scalars(select(NetworkCourse).where(
+        NetworkCourse.host_org_id == org_id).order_by(NetworkCourse.title)))
+
+
+def home_school_of(session: Session, person_id: int, course: NetworkCourse
+                   ) -> Organisation | None:
+    """The school a network student comes from, by their enrolment in this course: the
+    launch resolved the LMS account to a person through identity links, never by name."""
+    home_id = session.scalars(select(CourseRequest.home_org_id).where(
+        CourseRequest.course_id == course.id, CourseRequest.student_id == person_id,
+        CourseRequest.state == rules.ENROLLED)).first()
+    return session.get(Organisation, home_id) if home_id is not None else None
+
+
 def course_by_public_id(session: Session, public_id: str) -> NetworkCourse | None:
     return session.scalars(select(NetworkCourse).where(
         NetworkCourse.public_id == public_id)).first()

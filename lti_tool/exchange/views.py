@@ -34,6 +34,21 @@ targets.register(targets.Target(
     endpoint="exchange.catalog"))
 
 
+def _placeable() -> list[tuple[str, str]]:
+    """Courses the picking teacher's school hosts: what it may place in its LMS."""
+    viewer = current_viewer()
+    if viewer is None or not viewer.has("teacher", "admin"):
+        return []
+    return [(c.public_id, c.title) for c in services.hosted_courses(
+        db_session(), viewer.organisation_id)]
+
+
+targets.register(targets.Target(
+    key="network_course", title=_l("Сетевой курс"),
+    description=_l("Страница курса для сетевой группы: расписание, состав, школа ученика."),
+    endpoint="exchange.placed_course", choices=_placeable))
+
+
 @bp.context_processor
 def _labels() -> dict[str, Any]:
     return {"labels": LABELS, "level_labels": LEVEL_LABELS, "format_labels": FORMAT_LABELS,
@@ -91,6 +106,24 @@ def _course_form(course: NetworkCourse | None, form: dict[str, Any] | None = Non
                            errors=errors or {}), status
 
 
+@bp.get("/placed")
+@login_required
+def placed_course() -> Any:
+    """A network course placed in an LMS by Deep Linking: the launch's target names it.
+    The student's home school comes from their enrolment, found through the person the
+    launch's identity link resolved to; nobody is matched by name."""
+    from flask import g
+
+    viewer, dbs = _viewer(), db_session()
+    course = _course_or_404(targets.argument(g.launch.target), viewer)
+    home = services.home_school_of(dbs, viewer.person_id, course) \
+        if viewer.has("student") else None
+    if viewer.has("student") and home is None and not access.is_host(viewer, course):
+        abort(404)
+    return course_page(course, viewer, home_name=home.name if home else "",
+                       unidentified=viewer.has("student") and home is None)
+
+
 @bp.get("/courses/new")
 @login_required
 def new_course() -> Any:
@@ -145,8 +178,13 @@ def update_course(public_id: str) -> Any:
 @bp.get("/courses/<public_id>")
 @login_required
 def course(public_id: str) -> Any:
-    viewer, dbs = _viewer(), db_session()
-    course = _course_or_404(public_id, viewer)
+    viewer = _viewer()
+    return course_page(_course_or_404(public_id, viewer), viewer)
+
+
+def course_page(course: NetworkCourse, viewer: Viewer, home_name: str = "",
+                unidentified: bool = False) -> Any:
+    dbs = db_session()
     enrolled = services.enrolled_counts(dbs, [course.id]).get(course.id, 0)
     members = services.group_members(dbs, course.id) if access.can_teach(viewer, course) \
         else []
@@ -156,7 +194,8 @@ def course(public_id: str) -> Any:
         "exchange/course.html", course=course, enrolled=enrolled, members=members, mine=mine,
         host_name=services.organisation_name(dbs, course.host_org_id),
         can_request=access.can_request(dbs, viewer, course),
-        can_manage=access.can_manage_course(viewer, course))
+        can_manage=access.can_manage_course(viewer, course), home_name=home_name,
+        unidentified=unidentified, **_labels())  # also rendered from the LTI launch view
 
 
 @bp.post("/courses/<public_id>/request")

@@ -33,10 +33,12 @@ def _dl_launch() -> Launch:
     return launch
 
 
-def content_item(target: targets.Target, base_url: str) -> dict[str, Any]:
+def content_item(target: targets.Target, base_url: str, key: str | None = None,
+                 title: str | None = None) -> dict[str, Any]:
     item: dict[str, Any] = {
-        "type": "ltiResourceLink", "title": str(target.title), "text": str(target.description),
-        "url": base_url + "/lti/launch", "custom": {"target": target.key},
+        "type": "ltiResourceLink", "title": title or str(target.title),
+        "text": str(target.description), "url": base_url + "/lti/launch",
+        "custom": {"target": key or target.key},
     }
     if target.score_maximum:
         item["lineItem"] = {"scoreMaximum": target.score_maximum, "label": str(target.title),
@@ -66,15 +68,25 @@ def pick() -> Any:
     launch = _dl_launch()
     settings = launch.services.get("deep_linking", {})
     multiple = bool(settings.get("accept_multiple", True))
-    return render_template("lti/deep_link.html", targets=targets.all_targets(),
-                           multiple=multiple)
+    listed = targets.all_targets()
+    return render_template("lti/deep_link.html", targets=listed, multiple=multiple,
+                           choices={t.key: t.choices() for t in listed if t.choices})
 
 
 @bp.post("/")
 @login_required
 def respond() -> Any:
     launch = _dl_launch()
-    chosen = [targets.get(key) for key in request.form.getlist("target")]
+    keys_chosen = request.form.getlist("target")
+    chosen = [targets.get(key) for key in keys_chosen]
+    titles = {}
+    for key, target in zip(keys_chosen, chosen, strict=True):
+        if target is not None and target.choices is not None:
+            offered = dict(target.choices())  # only what this viewer may place
+            if targets.argument(key) not in offered:
+                chosen = [None]
+                break
+            titles[key] = f"{target.title}: {offered[targets.argument(key)]}"
     if not chosen or None in chosen:
         # Nothing ticked is a slip, not an error page: back to the choice, saying what to do.
         flash(_("Выберите, что разместить в курсе."), "error")
@@ -89,7 +101,8 @@ def respond() -> Any:
     deployment = dbs.get_one(Deployment, launch.deployment_pk)
     kid, pem = keys.signing_key(dbs, current_app.config["SECRET_KEY"])
     base = current_app.config["MARSHRUT"].base_url
-    items = [content_item(t, base) for t in chosen if t is not None]
+    items = [content_item(t, base, key, titles.get(key))
+             for key, t in zip(keys_chosen, chosen, strict=True) if t is not None]
     token = response_jwt(launch, deployment, items, kid, pem)
     return render_template("autosubmit.html", action=settings["deep_link_return_url"],
                            fields={"JWT": token})

@@ -6,6 +6,7 @@ link opens the target's endpoint for the launching user's role.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import LazyString
@@ -21,6 +22,10 @@ class Target:
     #: assignment): the LMS then gets a gradebook column (AGS line item) with this maximum.
     #: None for everything else, or every placement adds a column nobody fills.
     score_maximum: float | None = None
+    #: For a target that places one of many things (a network course): lists (argument,
+    #: title) the current viewer may place; the link carries ``key:argument`` and the
+    #: endpoint reads the argument from the launch's target (:func:`argument`).
+    choices: Callable[[], list[tuple[str, str]]] | None = None
 
 
 _TARGETS: dict[str, Target] = {}
@@ -32,7 +37,17 @@ def register(target: Target) -> Target:
 
 
 def get(key: str) -> Target | None:
-    return _TARGETS.get(key)
+    """A target by its key; ``key:argument`` finds the target that takes choices."""
+    found = _TARGETS.get(key)
+    if found is None and ":" in key:
+        base = _TARGETS.get(key.split(":", 1)[0])
+        found = base if base is not None and base.choices is not None else None
+    return found
+
+
+def argument(key: str) -> str:
+    """The chosen thing of a ``key:argument`` placement ("" for a plain target)."""
+    return key.split(":", 1)[1] if ":" in key else ""
 
 
 def all_targets() -> list[Target]:

@@ -41,12 +41,12 @@ class Net:
     outsider_org_id: int
     tokens: dict[str, str] = field(default_factory=dict)
 
-    def token(self, role: str, school: str = "school", n: int = 1) -> str:
-        key = f"{role}-{school}-{n}"
+    def token(self, role: str, school: str = "school", n: int = 1, sub: str = "") -> str:
+        key = f"{role}-{school}-{n}{sub}"
         if key not in self.tokens:
             self.tokens[key] = launch_token(
-                self.platform, self.tool, role, sub=f"{key}", name=f"{role.title()} {n} {school}",
-                deployment=f"dep-{school}")
+                self.platform, self.tool, role, sub=sub or key,
+                name=f"{role.title()} {n} {school}", deployment=f"dep-{school}")
         return self.tokens[key]
 
     def get(self, path: str, token: str, **params: Any) -> requests.Response:
@@ -57,8 +57,8 @@ class Net:
         return requests.post(self.tool.base + path, data={"lt": token, **(data or {})},
                              timeout=30, allow_redirects=False)
 
-    def add_course(self, **changes: str) -> str:
-        resp = self.post("/app/exchange/courses/new", self.token("admin", "other"),
+    def add_course(self, host: str = "other", **changes: str) -> str:
+        resp = self.post("/app/exchange/courses/new", self.token("admin", host),
                          {**COURSE_FORM, **changes})
         assert resp.status_code == 303, resp.text[:2000]
         return resp.headers["Location"].split("/courses/")[1].split("?")[0]

@@ -1,0 +1,45 @@
+"""A network course placed in the host's LMS by Deep Linking; a network student's launch
+finds their home school through their identity link, and an unlinked one is not guessed."""
+
+from __future__ import annotations
+
+import requests
+
+from tests.e2e.flow import follow, get, launch_token
+from tests.e2e.lti_helpers import launch
+from tests.exchange.test_requests_http import _decide
+
+
+def test_place_a_network_course_and_launch_it_as_a_network_student(net):
+    platform, tool = net.platform, net.tool
+    course = net.add_course(host="school")  # the demo LMS course lives in ``school``
+    # s-petrov of the partner school («other») is enrolled; the LMS account is the same
+    # person in both deployments of this platform (one issuer, one sub: an identity link)
+    student = net.token("student", "other", sub="s-petrov")
+    resp = net.post(f"/app/exchange/courses/{course}/request", student)
+    assert resp.status_code == 303
+    (req,) = net.requests()
+    _decide(net, req.public_id, net.token("admin", "other"))
+    _decide(net, req.public_id, net.token("admin", "school"))
+    assert net.requests()[0].state == "enrolled"
+
+    client = requests.Session()
+    resp = get(client, f"{platform.issuer}/deeplink/algebra-10a?user=t-ivanova")
+    token = launch_token(resp)
+    picker = client.get(tool.base + "/lti/deeplink/", params={"lt": token}, timeout=30)
+    assert f"network_course:{course}" in picker.text
+    bogus = client.post(tool.base + "/lti/deeplink/", timeout=30, allow_redirects=False,
+                        data={"lt": token, "target": "network_course:not-a-course"})
+    assert bogus.status_code == 303 and not [
+        lk for lk in platform.links.values() if lk.custom.get("target", "").startswith("net")]
+    resp = follow(client, client.post(tool.base + "/lti/deeplink/", timeout=30, data={
+        "lt": token, "target": f"network_course:{course}"}))
+    placed = [lk for lk in platform.links.values()
+              if lk.custom.get("target") == f"network_course:{course}"]
+    assert len(placed) == 1 and "Химия в медицине" in placed[0].title
+
+    page = launch(requests.Session(), platform, placed[0], "s-petrov")
+    assert "Химия в медицине" in page.text
+    assert "Ваша школа: Гимназия № 1" in page.text
+    other = launch(requests.Session(), platform, placed[0], "s-kuznetsova")
+    assert "Ваша школа не определена" in other.text and "Ваша школа:" not in other.text
