@@ -44,11 +44,13 @@ class Jobs:
 
         from lti_tool.exchange.jobs import register as register_exchange
         from lti_tool.network.jobs import register as register_network
+        from lti_tool.pathways.jobs import register as register_pathways
         from lti_tool.sync.jobs import register
 
         register(self)
         register_exchange(self)
         register_network(self)
+        register_pathways(self)
 
     def _deliver(self) -> dict[str, int]:
         from lti_tool.db import get_db

@@ -472,6 +472,8 @@ EN: dict[str, str] = {
     "Различий в плане нет.": "No differences in the plan.",
     "К маршруту": "Back to the route",
     "Маршруты": "Routes",
+    "Пересчитать по журналу": "Recount from the journal",
+    "Показатели пересчитываются по журналу каждые 30 минут.": "Figures are recounted from the journal every 30 minutes.",
     'нет такого человека: «{id}»': 'no such person: “{id}”',
     'нет такого класса: «{id}»': 'no such class: “{id}”',
     'запись повторяется (роль {role})': 'the enrolment is repeated (role {role})',

@@ -68,21 +68,21 @@ def class_rows(session: Session, org_id: int, student_ids: list[int], settings: 
             Route.organisation_id == org_id, Route.student_id.in_(student_ids)
             ).order_by(Route.id)):
         routes[r.student_id] = r  # the latest
-    measured = {sid: (r.in_force or r.data) for sid, r in routes.items()}
-    prog = progress.for_students(session, org_id, measured, margin=settings.mark_margin,
-                                 absence_limit=settings.absence_limit, today=today)
+    held = progress.stored(session, org_id, list(routes))
+    missing = [sid for sid in routes if sid not in held]
+    if missing:  # first look at a route the job has not measured yet
+        services.refresh_progress(session, org_id, missing, today)
+        held.update(progress.stored(session, org_id, missing))
     rows = []
     for sid in student_ids:
         route = routes.get(sid)
-        p = prog.get(sid)
-        averages = [line.average for line in p.lines if line.average] if p else []
+        p = held.get(sid) or {}
         rows.append(Row(
             names.get(sid, "—"), route.public_id if route else None,
             route.state if route else "", PROFILES.get(
                 (route.data or {}).get("profile", ""), "") if route else "",
             len(services.verdict(route).violations) if route else 0,
-            [a.message for a in p.alerts] if p else [],
-            round(sum(averages) / len(averages), 2) if averages else None))
+            list(p.get("alerts") or []), p.get("average")))
     rows.sort(key=lambda r: (-len(r.alerts), r.student))
     return rows
 
@@ -105,7 +105,22 @@ def dashboard() -> Any:
         abort(403)
     rows = class_rows(dbs, viewer.organisation_id, ids, _settings(viewer.organisation_id),
                       date.today())
+    dbs.commit()  # progress rows measured for the first time are kept
     return render_dashboard(rows, acting, access.can_manage_offer(viewer))
+
+
+@bp.post("/class/refresh")
+@login_required
+def refresh() -> Any:
+    """Measure the listed students against the journal now (the job does it every 30 min)."""
+    viewer, dbs = _viewer(), db_session()
+    ids, acting = visible_students(dbs, viewer)
+    if not acting:
+        abort(403)
+    count = services.refresh_progress(dbs, viewer.organisation_id, ids, date.today())
+    dbs.commit()
+    flash(f"Показатели пересчитаны: учеников {count}.")
+    return redirect(app_url("pathways.dashboard"), code=303)
 
 
 def render_dashboard(rows: list[Row], acting: bool, admin: bool) -> str:

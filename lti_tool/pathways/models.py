@@ -114,3 +114,20 @@ class TutorAssignment(Base):
         ForeignKey("class_group.id", ondelete="CASCADE"), nullable=True)
     student_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), nullable=True)
+
+
+class ProgressRow(Base):
+    """A student's plan-against-actual, computed by a job (and on a route change) so the
+    tutor's class page reads one row a student instead of a year of marks."""
+
+    __tablename__ = "pathway_progress"
+    __table_args__ = (UniqueConstraint("organisation_id", "student_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    average: Mapped[float | None] = mapped_column(Float, nullable=True)
+    alerts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

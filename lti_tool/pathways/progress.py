@@ -120,3 +120,51 @@ def chart(progress: Progress, width: int = 560) -> dict[str, Any]:
             and line.average < line.target})
     return {"width": width, "height": 20 + len(rows) * row_h, "left": left, "scale": scale,
             "bars": bars, "ticks": [(n, round(left + n * scale, 1)) for n in range(1, 6)]}
+
+
+def _row_values(p: Progress) -> dict[str, Any]:
+    averages = [line.average for line in p.lines if line.average]
+    return {"average": round(sum(averages) / len(averages), 2) if averages else None,
+            "alerts": [a.message for a in p.alerts],
+            "lines": [{"subject": line.subject, "target": line.target,
+                       "average": line.average, "marks": line.marks,
+                       "absences": line.absences} for line in p.lines]}
+
+
+def refresh(session: Session, org_id: int, plans: Mapping[int, Mapping[str, Any]], *,
+            margin: float, absence_limit: int, today: date) -> dict[int, dict[str, Any]]:
+    """Compute and store the progress rows of these students (one journal query)."""
+    from sqlalchemy import select
+
+    from lti_tool.db import utcnow
+    from lti_tool.pathways.models import ProgressRow
+
+    computed = {sid: _row_values(p) for sid, p in for_students(
+        session, org_id, plans, margin=margin, absence_limit=absence_limit,
+        today=today).items()}
+    held = {r.student_id: r for r in session.scalars(select(ProgressRow).where(
+        ProgressRow.organisation_id == org_id, ProgressRow.student_id.in_(list(computed))))}
+    now = utcnow()
+    for sid, values in computed.items():
+        row = held.get(sid)
+        if row is None:
+            session.add(ProgressRow(organisation_id=org_id, student_id=sid, computed_at=now,
+                                    **values))
+        else:
+            row.average, row.alerts, row.lines, row.computed_at = (
+                values["average"], values["alerts"], values["lines"], now)
+    session.flush()
+    return computed
+
+
+def stored(session: Session, org_id: int, student_ids: Sequence[int]
+           ) -> dict[int, dict[str, Any]]:
+    from sqlalchemy import select
+
+    from lti_tool.pathways.models import ProgressRow
+
+    return {r.student_id: {"average": r.average, "alerts": r.alerts,
+                           "computed_at": r.computed_at}
+            for r in session.scalars(select(ProgressRow).where(
+                ProgressRow.organisation_id == org_id,
+                ProgressRow.student_id.in_(list(student_ids))))}

@@ -131,7 +131,27 @@ def act(session: Session, viewer: Viewer, route: Route, action: str, expected: i
     route.updated_at = utcnow()
     session.flush()  # the version counter: a concurrent writer makes this UPDATE fail
     _record(session, route, action, viewer.person_id, comment)
+    if action in ("edit", "approve"):  # new targets or a new plan in force
+        refresh_progress(session, route.organisation_id, [route.student_id], date.today())
     return route
+
+
+def refresh_progress(session: Session, org_id: int, student_ids: list[int] | None,
+                     today: date) -> int:
+    """Store the progress rows of these students' latest routes (all routes: None)."""
+    from lti_tool.pathways import progress
+
+    query = select(Route).where(Route.organisation_id == org_id).order_by(Route.id)
+    if student_ids is not None:
+        query = query.where(Route.student_id.in_(student_ids))
+    plans = {r.student_id: (r.in_force or r.data) for r in session.scalars(query)}
+    offer = session.scalars(select(SchoolOffer).where(
+        SchoolOffer.organisation_id == org_id)).first()
+    margin, limit = (offer.mark_margin, offer.absence_limit) if offer else (0.5, 10)
+    if plans:
+        progress.refresh(session, org_id, plans, margin=margin, absence_limit=limit,
+                         today=today)
+    return len(plans)
 
 
 def versions(session: Session, route: Route) -> list[RouteVersion]:

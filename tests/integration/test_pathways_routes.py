@@ -264,3 +264,45 @@ def test_offer_import_is_all_or_nothing(school: School) -> None:
         assert len(offer.courses(s, school.org)) == count
         assert s.scalar(select(func.count()).select_from(OfferCourse)) == count
     assert offer.parse(b"not a workbook").errors == ["Файл не читается как книга Excel (XLSX)."]
+
+
+def test_progress_rows_fold_courses_and_raise_alerts(school: School) -> None:
+    from lti_tool.journal.models import Assignment, Mark
+    from lti_tool.pathways import progress
+    from lti_tool.pathways.models import ProgressRow
+
+    data = plan_data() | {"targets": {"math": 4.5, "physics": 4.0},
+                          "events": [{"date": "2025-10-01", "title": "Олимпиада",
+                                      "done": False}]}
+    rid = new_route(school, data)
+    with school.db.session() as s:
+        for n, (subject, weight, value) in enumerate([
+                ("Алгебра", 1.0, 3), ("Геометрия", 2.0, 4), ("Вероятность и статистика", 1.0, 4),
+                ("Физика", 1.0, 5)]):
+            a = Assignment(organisation_id=school.org, source="t", namespace="t",
+                           external_id=str(n), subject=subject, weight=weight,
+                           due=date(2025, 10, 1))
+            s.add(a)
+            s.flush()
+            s.add(Mark(assignment_id=a.id, student_id=school.ids["student"], value=value,
+                       date=date(2025, 10, 1)))
+    advance(school, rid, "approved")
+    with school.db.session() as s:
+        row = s.scalars(select(ProgressRow).where(
+            ProgressRow.student_id == school.ids["student"])).one()
+        # математика = (3·1 + 4·2 + 4·1) / 4 = 3.75: 0.75 below 4.5 → an alert; physics is fine
+        assert any(a.startswith("Математика: средний балл 3.75 ниже цели 4.5") for a in row.alerts)
+        assert not any(a.startswith("Физика") for a in row.alerts)
+        assert any("Олимпиада" in a for a in row.alerts)
+        held = progress.stored(s, school.org, [school.ids["student"]])
+        assert held[school.ids["student"]]["alerts"] == row.alerts
+
+
+def test_the_periodic_job_measures_every_school(school: School) -> None:
+    from lti_tool.pathways.jobs import refresh_all
+    from lti_tool.pathways.models import ProgressRow
+
+    new_route(school)
+    assert refresh_all(school.db) == 1
+    with school.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(ProgressRow)) == 1
