@@ -1,7 +1,7 @@
 """pathways progress rows
 
 Revision ID: f2b8d4e6a0c1
-Revises: 6917469c5564
+Revises: f2b8d4e6a1c3
 Create Date: 2026-12-05 18:36:00.790052
 """
 from alembic import op
@@ -10,7 +10,7 @@ import lti_tool.db
 
 
 revision = 'f2b8d4e6a0c1'
-down_revision = '6917469c5564'
+down_revision = 'f2b8d4e6a1c3'
 branch_labels = None
 depends_on = None
 
