@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from lti_tool.lti.dynamic_registration import bp as dynreg_bp
     from lti_tool.lti.keys import ensure_at_startup
     from lti_tool.lti.views import bp as lti_bp
+    from lti_tool.network.bank.views import bp as bank_bp
     from lti_tool.network.council.views import bp as council_bp
     from lti_tool.network.cycle.views import bp as cycle_bp
     from lti_tool.network.views import bp as network_bp
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(exchange_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(cycle_bp)
+    app.register_blueprint(bank_bp)
     app.register_blueprint(exchange_transfer_bp)
     app.register_blueprint(exchange_cards_bp)
     if settings.demo:

@@ -7,6 +7,7 @@ from lti_tool.gradebook import models as _gradebook  # noqa: F401
 from lti_tool.journal import models as _journal  # noqa: F401
 from lti_tool.lti import models as _lti  # noqa: F401
 from lti_tool.network import models as _network  # noqa: F401
+from lti_tool.network.bank import models as _bank  # noqa: F401
 from lti_tool.network.council import models as _council  # noqa: F401
 from lti_tool.network.cycle import models as _cycle  # noqa: F401
 from lti_tool.pathways import models as _pathways  # noqa: F401

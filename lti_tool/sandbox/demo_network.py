@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.network import documents
 from lti_tool.network import services as network
+from lti_tool.network.bank import services as bank
 from lti_tool.network.council import services as council
 from lti_tool.network.cycle import rules as cycle_rules
 from lti_tool.network.cycle import services as cycle
@@ -149,6 +150,25 @@ def seed_demo_network(session: Session, issuer: str, instance_path: Path,
                            place="Гимназия № 1, видеоконференция для партнёров",
                            agenda=["Итоги передачи отметок за первую четверть",
                                    "Табели за первое полугодие"], actor_id=None)
+    for title, kind, subject, level, summary, tags, public, status in (
+        ("Программа элективного курса «Химия в задачах»", "programme", "Химия", "advanced",
+         "Сетевая программа для 10–11 классов на базе лицея № 34, 34 часа.",
+         ["сетевая программа", "ИОМ"], True, "recommended"),
+        ("Урок-практикум «Электронные таблицы в физическом эксперименте»", "lesson",
+         "Физика", "basic", "Разработка урока с цифровой лабораторией и ЭОР «Моя школа».",
+         ["ЭОР", "цифровая лаборатория"], True, "reviewed"),
+        ("Методические рекомендации по сопровождению ИОМ старшеклассника", "recommendation",
+         "", "", "Роль тьютора, график встреч, согласование ИУП с родителями.",
+         ["ИОМ", "тьютор"], False, "draft"),
+    ):
+        item = bank.add_item(session, net.id, dict(
+            title=title, kind=kind, subject=subject, level=level, summary=summary, tags=tags,
+            public=public, authors="Рабочая группа сети"), actor_id=None,
+            author_org_id=school.id)
+        item.status = status
+    bank.register_author(session, net.id, person_id=orlov.id, organisation_id=gymnasium.id,
+                         name=orlov.display_name, subjects="Физика, робототехника",
+                         skills="Видеоуроки, интерактивные тесты в Moodle")
     # This school year's calendar: what is past is done, except one transfer left overdue.
     for y in sorted({year, cycle_rules.school_year_of(day)}):
         cycle.generate_year(session, net, y, None)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from lti_tool.db import Database
 from lti_tool.network import services
+from lti_tool.network.bank import services as bank
 from lti_tool.network.council import services as council
 from lti_tool.network.cycle import services as cycle
 from lti_tool.network.models import Network
@@ -37,4 +38,6 @@ def test_demo_network(database_url: str, tmp_path: Path) -> None:
         late = cycle.overdue(s, net.id, today)
         assert [v.task.key for v in late] == ["transfer-2026-10"]
         assert council.quarter_gaps(s, c, today) == [(2026, 3)]
+        assert len(bank.search(s, net.id, "программа")) == 1
+        assert len(bank.search(s, net.id, public_only=True)) == 2
     db.engine.dispose()
