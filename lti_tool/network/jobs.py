@@ -14,11 +14,9 @@ log = logging.getLogger("marshrut.network")
 
 
 def _mailer(settings: Any) -> Any:
-    """The notifications feature's mailer, when it has landed and SMTP is configured."""
-    try:
-        from lti_tool.notifications import mail  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
+    """The notifications feature's mailer, when SMTP is configured."""
+    from lti_tool.notifications import mail
+
     if not mail.configured(settings):
         return None
     return lambda to, subject, body: mail.send(settings, to, subject, body)

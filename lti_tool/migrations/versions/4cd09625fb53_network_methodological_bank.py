@@ -1,7 +1,7 @@
 """network methodological bank
 
 Revision ID: 4cd09625fb53
-Revises: f2b8d4e6a1c3
+Revises: f2b8d4e6a0c1
 Create Date: 2026-12-05 18:38:15.993288
 """
 from alembic import op
@@ -10,7 +10,7 @@ import lti_tool.db
 
 
 revision = '4cd09625fb53'
-down_revision = 'f2b8d4e6a1c3'
+down_revision = 'f2b8d4e6a0c1'
 branch_labels = None
 depends_on = None
 
