@@ -91,6 +91,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from lti_tool.network.views import public_bp as network_public_bp
     from lti_tool.pathways.views import bp as pathways_bp
     from lti_tool.people.views import bp as people_bp
+    from lti_tool.portfolio.admin_views import bp as portfolio_admin_bp
+    from lti_tool.portfolio.views import bp as portfolio_bp
+    from lti_tool.portfolio.views import public_bp as portfolio_public_bp
     from lti_tool.sync.views import bp as sync_admin_bp
     from lti_tool.web import errors, flashes, labels, security
 
@@ -117,6 +120,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(bank_bp)
     app.register_blueprint(exchange_transfer_bp)
     app.register_blueprint(exchange_cards_bp)
+    app.register_blueprint(portfolio_bp)
+    app.register_blueprint(portfolio_public_bp)
+    app.register_blueprint(portfolio_admin_bp)
     if settings.demo:
         from lti_tool.sandbox.demo import mount_demo
 

@@ -490,3 +490,7 @@ EN.update(EN_EXCHANGE)
 from en_accounts import EN_ACCOUNTS  # noqa: E402  (sign-in and notifications, kept apart)
 
 EN.update(EN_ACCOUNTS)
+
+from en_messages_portfolio import EN_PORTFOLIO  # noqa: E402  (the portfolio's own table)
+
+EN.update({k: v for k, v in EN_PORTFOLIO.items() if k not in EN})

@@ -76,11 +76,16 @@ def _my_sessions(_dbs: Any, _viewer: Viewer) -> tuple[str, dict[str, Any]] | Non
     return ("accounts.sessions_page", {}) if g.get("account_session") else None
 
 
+def _portfolio(_dbs: Any, _viewer: Viewer) -> tuple[str, dict[str, Any]] | None:
+    return ("portfolio.home", {})  # everyone launched has a portfolio or a child's
+
+
 ENTRIES = (
     Entry(_l("Обзор класса"), _class_overview),
     Entry(_l("Моя страница"), _my_page),
     Entry(_l("Маршруты"), _routes),
     Entry(_l("Сетевые курсы"), _exchange),
+    Entry(_l("Портфолио"), _portfolio),
     Entry(_l("Подключения LMS"), _admin("lti_admin.index")),
     Entry(_l("Источники данных"), _admin("sync_admin.index")),
     Entry(_l("Сеть"), _network),

@@ -42,7 +42,7 @@ def test_every_link_opens_and_every_page_left_out_is_forbidden(platform, tool, r
             denied = requests.get(tool.base + path, params={"lt": lt}, timeout=30)
             assert denied.status_code == 403
     if role == "student":
-        assert list(nav) == ["Моя страница", "Маршруты"]
+        assert list(nav) == ["Моя страница", "Маршруты", "Портфолио"]
     else:
         assert "Обзор класса" in nav  # the launch's own course
 

@@ -1,0 +1,103 @@
+"""Who may see and change a portfolio: one function per question, asked by every page.
+
+A portfolio is private by default. It is seen by its owner, their parents, the tutor /
+class teacher (curator) of a class they are in, the teachers who teach them and the school
+admin — all inside the viewer's own organisation. Moderation is for the curator and the
+admin; consent to publish a pupil's item for their parent.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_tool.people import access as people_access
+from lti_tool.people.models import ClassEnrolment, Guardianship, Membership, Person
+from lti_tool.portfolio.models import Achievement, Curator
+from lti_tool.web.security import Viewer
+
+
+def member_roles(session: Session, person_id: int, org_id: int) -> set[str]:
+    return set(session.scalars(select(Membership.role).where(
+        Membership.person_id == person_id, Membership.organisation_id == org_id)))
+
+
+def in_school(session: Session, viewer: Viewer, person: Person) -> bool:
+    return bool(member_roles(session, person.id, viewer.organisation_id))
+
+
+def is_parent_of(session: Session, viewer: Viewer, person: Person) -> bool:
+    return viewer.has("parent") and session.scalars(select(Guardianship.id).where(
+        Guardianship.parent_id == viewer.person_id,
+        Guardianship.child_id == person.id)).first() is not None
+
+
+def curates(session: Session, viewer: Viewer, person: Person) -> bool:
+    """The viewer is the curator of an (active) class the person is a pupil of."""
+    classes = select(ClassEnrolment.class_id).where(
+        ClassEnrolment.person_id == person.id, ClassEnrolment.role == "student",
+        ClassEnrolment.active.is_(True))
+    return session.scalars(select(Curator.id).where(
+        Curator.tutor_id == viewer.person_id, Curator.organisation_id == viewer.organisation_id,
+        Curator.class_id.in_(classes))).first() is not None
+
+
+def can_view_portfolio(session: Session, viewer: Viewer, person: Person) -> bool:
+    if person.id == viewer.person_id:
+        return True
+    if not in_school(session, viewer, person):
+        return False  # another school's pupil does not exist for this viewer
+    if viewer.has("admin") or is_parent_of(session, viewer, person):
+        return True
+    if curates(session, viewer, person):
+        return True
+    # A teacher sees the pupils they teach (the class rosters), not their colleagues.
+    return viewer.has("teacher") and "student" in member_roles(
+        session, person.id, viewer.organisation_id) and people_access.can_view_person(
+        session, viewer, person)
+
+
+def can_add(viewer: Viewer, person: Person) -> bool:
+    """Only the owner adds to their own portfolio."""
+    return person.id == viewer.person_id and viewer.has("student", "teacher", "admin")
+
+
+def can_moderate(session: Session, viewer: Viewer, owner: Person) -> bool:
+    """The curator of the pupil's class or the school admin; nobody moderates themself."""
+    if owner.id == viewer.person_id or not in_school(session, viewer, owner):
+        return False
+    return viewer.has("admin") or curates(session, viewer, owner)
+
+
+def can_edit_own(viewer: Viewer, item: Achievement) -> bool:
+    return item.owner_id == viewer.person_id and item.status != "confirmed"
+
+
+def can_consent(session: Session, viewer: Viewer, owner: Person) -> bool:
+    """A parent, for their own child in this school."""
+    return in_school(session, viewer, owner) and is_parent_of(session, viewer, owner)
+
+
+def can_view_class(session: Session, viewer: Viewer, class_id: int) -> bool:
+    """The class page: its curator, its teachers and the admin, and its pupils and their
+    parents (it shows published items only)."""
+    from lti_tool.people.models import ClassGroup
+
+    group = session.get(ClassGroup, class_id)
+    if group is None or group.organisation_id != viewer.organisation_id:
+        return False
+    if people_access.can_view_class(session, viewer, group):
+        return True
+    if session.scalars(select(Curator.id).where(Curator.tutor_id == viewer.person_id,
+                                                Curator.class_id == class_id)).first():
+        return True
+    pupils = select(ClassEnrolment.person_id).where(
+        ClassEnrolment.class_id == class_id, ClassEnrolment.role == "student",
+        ClassEnrolment.active.is_(True))
+    if session.scalars(select(ClassEnrolment.id).where(
+            ClassEnrolment.class_id == class_id, ClassEnrolment.person_id == viewer.person_id,
+            ClassEnrolment.active.is_(True))).first():
+        return True
+    return viewer.has("parent") and session.scalars(select(Guardianship.id).where(
+        Guardianship.parent_id == viewer.person_id,
+        Guardianship.child_id.in_(pupils))).first() is not None

@@ -1,0 +1,102 @@
+"""School settings of the portfolio (admin only): sections as configuration and which
+teacher curates (moderates) which class."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lti_tool.db import db_session
+from lti_tool.people import access as people_access
+from lti_tool.people.models import ClassGroup, Membership, Person
+from lti_tool.portfolio import rules, services
+from lti_tool.portfolio.models import Curator, PortfolioSection
+from lti_tool.web.security import Viewer, app_url, current_viewer, login_required
+
+bp = Blueprint("portfolio_admin", __name__, url_prefix="/app/admin/portfolio",
+               template_folder="templates")
+
+
+def _admin() -> Viewer:
+    viewer = current_viewer()
+    assert viewer is not None
+    if not people_access.can_administer(viewer):
+        abort(403)
+    return viewer
+
+
+@bp.get("/")
+@login_required
+def settings() -> Any:
+    viewer, dbs = _admin(), db_session()
+    org = viewer.organisation_id
+    classes = list(dbs.scalars(select(ClassGroup).where(ClassGroup.organisation_id == org)
+                               .order_by(ClassGroup.title)))
+    teachers = list(dbs.scalars(select(Person).join(Membership).where(
+        Membership.organisation_id == org, Membership.role.in_(("teacher", "admin")))
+        .distinct().order_by(Person.display_name)))
+    curators = dbs.execute(select(Curator, Person.display_name, ClassGroup.title).join(
+        Person, Person.id == Curator.tutor_id).join(
+        ClassGroup, ClassGroup.id == Curator.class_id).where(Curator.organisation_id == org))
+    return render_template(
+        "portfolio/settings.html", classes=classes, teachers=teachers,
+        curators=list(curators),
+        student=services.sections(dbs, org, rules.STUDENT, include_inactive=True),
+        teacher=services.sections(dbs, org, rules.TEACHER, include_inactive=True))
+
+
+@bp.post("/sections")
+@login_required
+def sections() -> Any:
+    viewer, dbs = _admin(), db_session()
+    org = viewer.organisation_id
+    title = request.form.get("title", "").strip()[:200]
+    if request.form.get("id"):
+        section = dbs.scalars(select(PortfolioSection).where(
+            PortfolioSection.id == int(request.form["id"]),
+            PortfolioSection.organisation_id == org)).first()
+        if section is None:
+            abort(404)
+        services.update_section(dbs, viewer.person_id, section, title=title or None,
+                                active=request.form.get("active") == "1")
+    else:
+        kind = request.form.get("kind")
+        if kind not in (rules.STUDENT, rules.TEACHER) or len(title) < 2:
+            flash(_("Раздел: укажите название (от 2 символов) и вид портфолио."), "error")
+            return redirect(app_url("portfolio_admin.settings"), code=303)
+        key = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:20] or "section"
+        taken = {s.key for s in services.sections(dbs, org, kind, include_inactive=True)}
+        key = f"custom-{len(taken)}" if key in taken or not key.isascii() else key
+        services.add_section(dbs, viewer.person_id, org, kind, title, key)
+    dbs.commit()
+    flash(_("Разделы сохранены."))
+    return redirect(app_url("portfolio_admin.settings"), code=303)
+
+
+@bp.post("/curators")
+@login_required
+def curators() -> Any:
+    viewer, dbs = _admin(), db_session()
+    org = viewer.organisation_id
+    tutor = dbs.scalars(select(Person).join(Membership).where(
+        Person.public_id == request.form.get("tutor", ""), Membership.organisation_id == org,
+        Membership.role.in_(("teacher", "admin")))).first()
+    group = dbs.scalars(select(ClassGroup).where(
+        ClassGroup.public_id == request.form.get("class", ""),
+        ClassGroup.organisation_id == org)).first()
+    if tutor is None or group is None:
+        flash(_("Выберите учителя и класс своей школы."), "error")
+        return redirect(app_url("portfolio_admin.settings"), code=303)
+    if request.form.get("remove") == "1":
+        services.remove_curator(dbs, actor_id=viewer.person_id, org_id=org,
+                                tutor_id=tutor.id, class_id=group.id)
+    else:
+        services.assign_curator(dbs, actor_id=viewer.person_id, org_id=org, tutor_id=tutor.id,
+                                class_id=group.id)
+    dbs.commit()
+    flash(_("Классные руководители сохранены."))
+    return redirect(app_url("portfolio_admin.settings"), code=303)

@@ -1,0 +1,187 @@
+"""Portfolio rules without I/O: default sections (seed 002), achievement levels and results,
+professional-development hour bands, the moderation state machine and upload checks.
+
+The sections here are only *defaults*: each school gets a copy in its own configuration
+(``services.sections``) and edits it; nothing else in the code names a section.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import filetype  # type: ignore[import-untyped]
+
+STUDENT, TEACHER = "student", "teacher"
+
+#: (key, title, hint) — Метафолио: the student's sections as seed 002 lists them.
+STUDENT_SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("study", "Учебная деятельность",
+     "Результаты по предметам учебного плана, независимых экспертиз, олимпиад, "
+     "конференций и конкурсов по предметам"),
+    ("extracurricular", "Внеурочная деятельность", ""),
+    ("project", "Проектная и исследовательская деятельность", ""),
+    ("social", "Общественная деятельность", ""),
+    ("culture", "Культурная и творческая деятельность", ""),
+    ("sport", "Спортивная деятельность", ""),
+    ("other", "Прочие образовательные достижения", ""),
+)
+#: Вебфолио: the teacher's sections (seed 002, table 1).
+TEACHER_SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("awards", "Награды и поощрения",
+     "Отраслевые и государственные награды; прочие награды и поощрения"),
+    ("education", "Образование", ""),
+    ("experience", "Опыт работы", ""),
+    ("development", "Профессиональное совершенствование",
+     "Семинары, мастер-классы, вебинары (до 16 ч); курсы повышения квалификации "
+     "(16–250 ч); профессиональная переподготовка (от 251 ч)"),
+    ("teaching", "Педагогическая деятельность",
+     "Качество знаний; внешние и внутренние процедуры оценки; предметные мероприятия"),
+    ("extracurricular", "Внеурочная деятельность",
+     "По предмету; внепредметная; классное руководство; внеклассные мероприятия"),
+    ("students", "Достижения обучающихся",
+     "Индивидуальные учебные достижения; творческие работы обучающихся"),
+    ("methods", "Методики и технологии",
+     "Инновационные технологии, методики и их элементы; применение ИКТ"),
+    ("methodical", "Методическая деятельность",
+     "Научно-методическая работа; диссеминация опыта; сетевые профессиональные сообщества"),
+    ("publications", "Публикации и научные (методические) работы", ""),
+    ("expert", "Экспертная работа", "Эксперт аттестационной комиссии; работа в жюри"),
+    ("contests", "Профессиональные конкурсы", ""),
+)
+#: Sections whose achievements carry hours (their band is derived, never typed in).
+HOURS_SECTIONS = frozenset({"development"})
+
+LEVELS = ("school", "municipal", "regional", "federal", "international")
+LEVEL_TITLES = {"school": "школьный", "municipal": "муниципальный", "regional": "региональный",
+                "federal": "всероссийский", "international": "международный"}
+RESULTS = ("participant", "prizewinner", "winner")
+RESULT_TITLES = {"participant": "участник", "prizewinner": "призёр", "winner": "победитель"}
+
+BANDS = ("seminar", "course", "retraining")
+BAND_TITLES = {"seminar": "Семинары, мастер-классы, вебинары (до 16 ч)",
+               "course": "Курсы повышения квалификации (16–250 ч)",
+               "retraining": "Профессиональная переподготовка (от 251 ч)"}
+
+
+def default_sections(kind: str) -> tuple[tuple[str, str, str], ...]:
+    return STUDENT_SECTIONS if kind == STUDENT else TEACHER_SECTIONS
+
+
+def hours_band(hours: int) -> str:
+    """Seed 002 gives 0–16, 16–250 and from 251 h; the bounds overlap at 16. A course of
+    professional development is at least 16 h by law (приказ Минобрнауки № 499), so 16 h is
+    a course; more than 250 h is retraining."""
+    if hours < 0:
+        raise ValueError("hours must not be negative")
+    if hours < 16:
+        return "seminar"
+    return "course" if hours <= 250 else "retraining"
+
+
+# --- moderation -------------------------------------------------------------------------
+
+UNCONFIRMED, CONFIRMED, REJECTED = "unconfirmed", "confirmed", "rejected"
+STATES = (UNCONFIRMED, CONFIRMED, REJECTED)
+STATE_TITLES = {UNCONFIRMED: "не подтверждено", CONFIRMED: "подтверждено",
+                REJECTED: "отклонено"}
+OWNER, MODERATOR = "owner", "moderator"
+
+#: (state, action, actor) → new state. An owner's edit of an unconfirmed or rejected item
+#: sends it (back) to the queue; a moderator's edit keeps the state and the original.
+_TRANSITIONS: dict[tuple[str, str, str], str] = {
+    (UNCONFIRMED, "confirm", MODERATOR): CONFIRMED,
+    (UNCONFIRMED, "reject", MODERATOR): REJECTED,
+    (UNCONFIRMED, "edit", MODERATOR): UNCONFIRMED,
+    (CONFIRMED, "edit", MODERATOR): CONFIRMED,
+    (REJECTED, "edit", MODERATOR): REJECTED,
+    (UNCONFIRMED, "edit", OWNER): UNCONFIRMED,
+    (REJECTED, "edit", OWNER): UNCONFIRMED,
+    (CONFIRMED, "revoke", MODERATOR): UNCONFIRMED,
+}
+
+
+class TransitionRefused(ValueError):
+    """The action is not allowed from this state for this actor (the message says why)."""
+
+
+def next_state(state: str, action: str, actor: str, *, reason: str = "") -> str:
+    """The state after ``action``; raises :class:`TransitionRefused` when it is not allowed.
+    A rejection needs a reason the student will read."""
+    new = _TRANSITIONS.get((state, action, actor))
+    if new is None:
+        if actor == OWNER and state == CONFIRMED:
+            raise TransitionRefused("Подтверждённое достижение может изменить только "
+                                    "классный руководитель (тьютор).")
+        raise TransitionRefused("Это действие недоступно для достижения в состоянии "
+                                f"«{STATE_TITLES.get(state, state)}».")
+    if action == "reject" and not reason.strip():
+        raise TransitionRefused("Укажите причину отклонения: ученик её увидит.")
+    return new
+
+
+def publishable(state: str, *, owner_is_minor: bool, consent_active: bool,
+                owner_published: bool) -> bool:
+    """Shown on a public or class page: confirmed, and for a minor a parent's consent in
+    force; an adult (a teacher) publishes their own confirmed items."""
+    if state != CONFIRMED:
+        return False
+    return consent_active if owner_is_minor else owner_published
+
+
+# --- uploads ----------------------------------------------------------------------------
+
+#: What a file of evidence may be, decided from its bytes: scans, photos, documents.
+ALLOWED_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg",
+                 "image/webp": "webp"}
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILES = 5
+
+
+@dataclass(frozen=True)
+class Upload:
+    media_type: str
+    extension: str
+    name: str
+
+
+class UploadRefused(ValueError):
+    pass
+
+
+def sniff(data: bytes) -> str | None:
+    """The media type the content itself shows (magic numbers, via ``filetype``), never
+    the name or the browser's Content-Type."""
+    kind = filetype.guess(data[:8192])
+    return None if kind is None else str(kind.mime)
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+
+
+def safe_name(name: str, extension: str) -> str:
+    """A display name for the download: the last path component, no separators or control
+    characters, at most 120 characters, with the extension the content proved. Storage
+    never uses it (files are kept under random keys)."""
+    base = re.split(r"[/\\]", unicodedata.normalize("NFC", name or ""))[-1]
+    base = _UNSAFE.sub("_", base).strip(" ._") or "file"
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem = stem[:100].strip(" ._") or "file"
+    return f"{stem}.{extension}"
+
+
+def check_upload(name: str, data: bytes, *, existing: int = 0) -> Upload:
+    """Size, count and content-type limits; the message names what is wrong."""
+    if existing >= MAX_FILES:
+        raise UploadRefused(f"Не больше {MAX_FILES} файлов у одного достижения.")
+    if not data:
+        raise UploadRefused("Файл пустой.")
+    if len(data) > MAX_FILE_BYTES:
+        raise UploadRefused(f"Файл больше {MAX_FILE_BYTES // (1024 * 1024)} МБ.")
+    media = sniff(data)
+    if media not in ALLOWED_TYPES:
+        raise UploadRefused("Можно приложить PDF, PNG, JPEG или WebP; содержимое файла "
+                            "не похоже ни на один из них.")
+    ext = ALLOWED_TYPES[media]
+    return Upload(media, ext, safe_name(name, ext))
