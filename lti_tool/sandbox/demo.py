@@ -40,6 +40,9 @@ def demo_state(settings: Settings, world: World | None = None) -> PlatformState:
         link = ResourceLink(f"overview-{course.id}", course.id, "Маршрут: обзор класса",
                             settings.base_url + "/lti/launch", {"target": "class_overview"})
         state.links[link.id] = link
+        portfolio = ResourceLink(f"portfolio-{course.id}", course.id, "Маршрут: портфолио",
+                                 settings.base_url + "/lti/launch", {"target": "portfolio"})
+        state.links[portfolio.id] = portfolio
     add_to_platform(state, settings.base_url)
     return state
 

@@ -169,6 +169,7 @@ def seed_demo_school(settings: Settings, host: str, port: int) -> None:
     pending = []
     with db.session() as session:
         seed_rosters(session, state, world)
+        _seed_portfolios(session, settings, state)
         for slug, (school_id, _, _) in SCHOOLS.items():
             org = people.organisation_by_slug(session, slug)
             if org is None:
@@ -196,6 +197,27 @@ def seed_demo_school(settings: Settings, host: str, port: int) -> None:
     with db.session() as session:
         log.info("demo routes: %s", seed_pathways(session, state))
     db.engine.dispose()
+
+
+def _seed_portfolios(session: Any, settings: Settings, state: PlatformState) -> None:
+    """10 А of school № 37 with portfolios in every moderation state (issue 11)."""
+    import os
+
+    from lti_tool.portfolio.demo import seed_portfolios
+    from lti_tool.portfolio.storage import store_for
+
+    org = people.organisation_by_slug(session, "school-37-kostroma")
+    course = state.courses.get("algebra-10a")
+    if org is None or course is None:
+        return
+    group = people.upsert_class(session, org.id, source="lti", namespace=state.issuer,
+                                external_id=course.id)
+    added = seed_portfolios(session, store_for(settings.instance_path,
+                                               os.environ.get("MARSHRUT_EVIDENCE_DIR")),
+                            org_id=org.id, issuer=state.issuer, class_id=group.id,
+                            curator_sub="t-ivanova", admin_sub="a-smirnova")
+    if added:
+        log.info("demo portfolios: %s achievements", added)
 
 
 class _Quiet(WSGIRequestHandler):
