@@ -169,7 +169,6 @@ def seed_demo_school(settings: Settings, host: str, port: int) -> None:
     pending = []
     with db.session() as session:
         seed_rosters(session, state, world)
-        _seed_portfolios(session, settings, state)
         for slug, (school_id, _, _) in SCHOOLS.items():
             org = people.organisation_by_slug(session, slug)
             if org is None:
@@ -196,6 +195,8 @@ def seed_demo_school(settings: Settings, host: str, port: int) -> None:
 
     with db.session() as session:
         log.info("demo routes: %s", seed_pathways(session, state))
+    with db.session() as session:  # after the routes: their demo parent consents here too
+        _seed_portfolios(session, settings, state)
     db.engine.dispose()
 
 
