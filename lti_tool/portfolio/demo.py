@@ -154,8 +154,7 @@ def _parent_of(session: Any, pupil: Person, org_id: int) -> Person:
         Guardianship.child_id == pupil.id)).first()
     if found is not None:
         return found  # type: ignore[no-any-return]
-    surname = pupil.display_name.split()[-1] if pupil.display_name else "Родитель"
-    parent = Person(display_name=f"Родитель: {surname}")
+    parent = Person(display_name=f"Законный представитель: {pupil.display_name}")
     session.add(parent)
     session.flush()
     session.add_all([Guardianship(parent_id=parent.id, child_id=pupil.id),
