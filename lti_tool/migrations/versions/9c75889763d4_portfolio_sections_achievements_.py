@@ -1,7 +1,7 @@
 """portfolio sections achievements evidence moderation consent curators
 
 Revision ID: 9c75889763d4
-Revises: f2b8d4e6a0c1
+Revises: 4cd09625fb53
 Create Date: 2026-12-05 18:16:12.012039
 """
 from alembic import op
@@ -10,7 +10,7 @@ import lti_tool.db
 
 
 revision = '9c75889763d4'
-down_revision = 'f2b8d4e6a0c1'
+down_revision = '4cd09625fb53'
 branch_labels = None
 depends_on = None
 
