@@ -290,6 +290,10 @@ def demo(host: str, port: int) -> None:
 
     with Database(settings.database_url).session() as session:
         seed_demo_network(session, demo_issuer(settings), settings.instance_path)
+    from lti_tool.sandbox.demo_exchange import seed_demo_exchange
+
+    with Database(settings.database_url).session() as session:
+        seed_demo_exchange(session, demo_issuer(settings))
     from lti_tool.server import run
 
     # One worker process: the demo LMS keeps its state in memory.
