@@ -78,5 +78,8 @@ def init_api(app: Flask) -> Api:
                         "description": "Подписанный токен запуска LTI"})
     api.spec.options["security"] = [{"launchToken": []}]
     api.register_blueprint(blp)
+    from lti_tool.pathways.api import blp as pathways_blp
+
+    api.register_blueprint(pathways_blp)
     app.extensions["marshrut.api"] = api  # web/errors.py answers API errors through it
     return api

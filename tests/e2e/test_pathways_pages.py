@@ -149,3 +149,34 @@ def test_student_parent_tutor_flow_and_forbidden_paths(tool: Any, platform: Any)
     assert page(tool, teacher, "/app/routes/editions").status_code == 200
     assert page(tool, student, "/app/routes/editions").status_code == 403
     assert page(tool, teacher, "/app/routes/offer").status_code == 403
+
+
+def test_routes_json_api(tool: Any, platform: Any) -> None:
+    student = launch(platform, tool, "pupil-9", [LEARNER])
+    other = launch(platform, tool, "pupil-8", [LEARNER], course="physics-10b")
+    built = post(tool, student, "/app/routes/start", {"start": "2025-09-01"})
+    rid = re.search(r"/app/routes/([\w-]+)/edit", built.url).group(1)  # type: ignore[union-attr]
+    post(tool, student, f"/app/routes/{rid}/edit", builder_form(built, "science"))
+
+    def api(lt: str, method: str, path: str, **kw: Any) -> requests.Response:
+        return requests.request(method, tool.base + "/api/v1/routes" + path, timeout=30,
+                                headers={"Authorization": f"Bearer {lt}"}, **kw)
+
+    mine = api(student, "GET", "").json()
+    assert [r["id"] for r in mine] == [rid] and mine[0]["violations"] == []
+    assert mine[0]["edition"] == "fop-371" and mine[0]["relation"] == "student"
+    assert api(other, "GET", "").json() == []
+    assert api(other, "GET", f"/{rid}").status_code == 404
+    version = mine[0]["version"]
+    stale = api(student, "POST", f"/{rid}/moves", json={"action": "submit",
+                                                        "version": version - 1})
+    assert stale.status_code == 409 and state(tool, rid) == ("draft", version)
+    refused = api(student, "POST", f"/{rid}/moves", json={"action": "approve",
+                                                          "version": version})
+    assert refused.status_code == 422 and state(tool, rid) == ("draft", version)
+    assert api(other, "POST", f"/{rid}/moves", json={"action": "submit", "version": version}
+               ).status_code == 404
+    done = api(student, "POST", f"/{rid}/moves", json={"action": "submit", "version": version})
+    assert done.status_code == 200 and done.json()["state"] == "submitted"
+    spec = requests.get(tool.base + "/api/v1/openapi.json", timeout=30).json()
+    assert "/api/v1/routes/{rid}/moves" in spec["paths"]
