@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from lti_tool.network.bank.views import bp as bank_bp
     from lti_tool.network.council.views import bp as council_bp
     from lti_tool.network.cycle.views import bp as cycle_bp
+    from lti_tool.network.events.views import bp as events_bp
     from lti_tool.network.views import bp as network_bp
     from lti_tool.network.views import public_bp as network_public_bp
     from lti_tool.pathways.views import bp as pathways_bp
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(cycle_bp)
     app.register_blueprint(bank_bp)
+    app.register_blueprint(events_bp)
     app.register_blueprint(exchange_transfer_bp)
     app.register_blueprint(exchange_cards_bp)
     app.register_blueprint(portfolio_bp)

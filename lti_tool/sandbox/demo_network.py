@@ -20,6 +20,7 @@ from lti_tool.network.bank import services as bank
 from lti_tool.network.council import services as council
 from lti_tool.network.cycle import rules as cycle_rules
 from lti_tool.network.cycle import services as cycle
+from lti_tool.network.events import services as events
 from lti_tool.people import services as people
 from lti_tool.people.models import Organisation, Person
 
@@ -169,6 +170,30 @@ def seed_demo_network(session: Session, issuer: str, instance_path: Path,
     bank.register_author(session, net.id, person_id=orlov.id, organisation_id=gymnasium.id,
                          name=orlov.display_name, subjects="Физика, робототехника",
                          skills="Видеоуроки, интерактивные тесты в Moodle")
+    from datetime import UTC, datetime, time
+
+    def at(d: date, hour: int) -> datetime:  # Moscow is UTC+3 all year
+        return datetime.combine(d, time(hour - 3), tzinfo=UTC)
+
+    past_event = events.create_event(session, net, dict(
+        kind="master_class", title="Цифровая лаборатория на уроке физики",
+        description="Опыт гимназии № 1: датчики, обработка данных в электронных таблицах.",
+        audience="Учителя физики и информатики", starts_at=at(day - timedelta(days=20), 15),
+        hours=2, room_url="https://telemost.yandex.ru/j/demo-network", capacity=30),
+        organiser_org_id=gymnasium.id, organiser_person_id=orlov.id)
+    for p, org in ((ivanova, school.id), (heads["lyceum-34"], partners["lyceum-34"].id)):
+        events.register(session, past_event, person_id=p.id, organisation_id=org,
+                        display_name=p.display_name, timezone="Europe/Moscow",
+                        now=past_event.starts_at - timedelta(days=3))
+    events.mark_attendance(session, past_event, {r.id for r in past_event.registrations
+                                                 if r.person_id == ivanova.id}, None)
+    past_event.materials = "Презентация и шаблоны таблиц — в банке сети."
+    events.create_event(session, net, dict(
+        kind="webinar", title="ИОМ старшеклассника: как согласовать ИУП с родителями",
+        description="Вебинар координационного совета для классных руководителей 10–11 классов.",
+        audience="Классные руководители, тьюторы", starts_at=at(day + timedelta(days=6), 16),
+        hours=2, room_url="https://sferum.ru/?call_link=demo", capacity=50),
+        organiser_org_id=school.id, organiser_person_id=smirnova.id)
     # This school year's calendar: what is past is done, except one transfer left overdue.
     for y in sorted({year, cycle_rules.school_year_of(day)}):
         cycle.generate_year(session, net, y, None)

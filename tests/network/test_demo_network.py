@@ -13,6 +13,7 @@ from lti_tool.network import services
 from lti_tool.network.bank import services as bank
 from lti_tool.network.council import services as council
 from lti_tool.network.cycle import services as cycle
+from lti_tool.network.events import services as events
 from lti_tool.network.models import Network
 from lti_tool.sandbox.demo_network import SLUG, seed_demo_network
 
@@ -40,4 +41,6 @@ def test_demo_network(database_url: str, tmp_path: Path) -> None:
         assert council.quarter_gaps(s, c, today) == [(2026, 3)]
         assert len(bank.search(s, net.id, "программа")) == 1
         assert len(bank.search(s, net.id, public_only=True)) == 2
+        held = [e for e in events.events_of(s, net.id) if e.status == "held"]
+        assert len(held) == 1 and [r.attended for r in held[0].registrations].count(True) == 1
     db.engine.dispose()

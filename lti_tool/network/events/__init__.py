@@ -1,0 +1,1 @@
+"""Network events (webinars, master classes, seminars, video-conference lessons)."""
