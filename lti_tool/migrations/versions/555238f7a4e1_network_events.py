@@ -1,7 +1,7 @@
 """network events
 
 Revision ID: 555238f7a4e1
-Revises: 4cd09625fb53
+Revises: 9c75889763d4
 Create Date: 2026-12-05 18:44:08.119119
 """
 from alembic import op
@@ -10,7 +10,7 @@ import lti_tool.db
 
 
 revision = '555238f7a4e1'
-down_revision = '4cd09625fb53'
+down_revision = '9c75889763d4'
 branch_labels = None
 depends_on = None
 
