@@ -20,6 +20,7 @@ from lti_tool.network.bank import services as bank
 from lti_tool.network.council import services as council
 from lti_tool.network.cycle import rules as cycle_rules
 from lti_tool.network.cycle import services as cycle
+from lti_tool.network.events import portfolio_link
 from lti_tool.network.events import services as events
 from lti_tool.people import services as people
 from lti_tool.people.models import Organisation, Person
@@ -185,8 +186,10 @@ def seed_demo_network(session: Session, issuer: str, instance_path: Path,
         events.register(session, past_event, person_id=p.id, organisation_id=org,
                         display_name=p.display_name, timezone="Europe/Moscow",
                         now=past_event.starts_at - timedelta(days=3))
-    events.mark_attendance(session, past_event, {r.id for r in past_event.registrations
-                                                 if r.person_id == ivanova.id}, None)
+    certified = events.mark_attendance(session, past_event, {
+        r.id for r in past_event.registrations if r.person_id == ivanova.id}, None)
+    for reg in certified:  # the master class lands in Иванова's teacher portfolio
+        portfolio_link.record(session, instance_path, past_event, reg, net.name, orlov.id)
     past_event.materials = "Презентация и шаблоны таблиц — в банке сети."
     events.create_event(session, net, dict(
         kind="webinar", title="ИОМ старшеклассника: как согласовать ИУП с родителями",

@@ -17,6 +17,7 @@ from lti_tool.network import services as network_services
 from lti_tool.network.events import rules, services
 from lti_tool.network.events.calendar_feed import feed_key
 from lti_tool.network.events.models import EventRegistration, NetworkEvent
+from lti_tool.portfolio import services as portfolio
 from tests.sync.launches import launch_token
 
 
@@ -102,6 +103,13 @@ def test_event_from_scheduling_to_certificate(platform, tool):
     with tool.db.session() as s:
         mine = services.participations_of(s, reg.person_id)
         assert [(p.title, p.hours) for p in mine] == [("Цифровая лаборатория на уроке", 3)]
+        # … and in her teacher portfolio, unconfirmed, with the certificate attached.
+        items = portfolio.items_of(s, tool.other_org_id, reg.person_id)
+        assert [(i.title, i.hours, i.status, len(i.evidence)) for i in items] == [
+            ("Мастер-класс «Цифровая лаборатория на уроке»", 3, "unconfirmed", 1)]
+    _post(tool, f"{base}/{eid}/attendance", coord, came=[rid])  # again: no second item
+    with tool.db.session() as s:
+        assert len(portfolio.items_of(s, tool.other_org_id, reg.person_id)) == 1
     cal = Calendar.from_ical(_get(tool, f"{base}/{eid}/event.ics", teacher).content)
     vevent = next(iter(cal.walk("VEVENT")))
     assert str(vevent["SUMMARY"]) == "Цифровая лаборатория на уроке"

@@ -72,16 +72,19 @@ def register(session: Session, event: NetworkEvent, *, person_id: int, organisat
 
 
 def mark_attendance(session: Session, event: NetworkEvent, came: set[int],
-                    actor_id: int | None) -> int:
-    """Who came (registration ids); the event becomes held; certificates get numbers."""
+                    actor_id: int | None) -> list[EventRegistration]:
+    """Who came (registration ids); the event becomes held; certificates get numbers.
+    Returns the registrations certified just now (each lands in a portfolio once)."""
     event.status = "held"
+    new = []
     for n, reg in enumerate(event.registrations, 1):
         reg.attended = reg.id in came
         if reg.attended and not reg.certificate_no:
             reg.certificate_no = f"{event.network_id}-{event.id}-{n:03d}"
+            new.append(reg)
     audit(session, actor_id, event.organiser_org_id, "network.event.attendance", "event",
           event.id, came=len(came))
-    return sum(1 for r in event.registrations if r.attended)
+    return new
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from lti_tool.db import db_session
 from lti_tool.network import access as network_access
 from lti_tool.network import hooks
 from lti_tool.network import services as network_services
-from lti_tool.network.events import calendar_feed, certificate, rules, services
+from lti_tool.network.events import calendar_feed, certificate, portfolio_link, rules, services
 from lti_tool.network.events.models import NetworkEvent
 from lti_tool.network.models import Network
 from lti_tool.network.schemas import load
@@ -192,10 +192,14 @@ def attendance(network_id: str, event_id: str) -> Any:
         abort(403)
     chosen = set(request.form.getlist("came"))
     came = {r.id for r in event.registrations if r.public_id in chosen}
-    n = services.mark_attendance(dbs, event, came, viewer.person_id)
+    certified = services.mark_attendance(dbs, event, came, viewer.person_id)
     if request.form.get("materials") is not None:
         event.materials = request.form.get("materials", "")[:4000]
+    instance = current_app.config["MARSHRUT"].instance_path
+    for reg in certified:
+        portfolio_link.record(dbs, instance, event, reg, network.name, viewer.person_id)
     dbs.commit()
+    n = sum(1 for r in event.registrations if r.attended)
     return _page(viewer, network, event, notice=_("Присутствовали: %(n)s.", n=n))
 
 
