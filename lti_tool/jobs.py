@@ -41,6 +41,7 @@ class Jobs:
         self.sync_scheduled: Any = None
         self.deliver_package: Any = None
         self.deliver_waiting_packages: Any = None
+        self.prepare_last_month: Any = None
 
         from lti_tool.exchange.jobs import register as register_exchange
         from lti_tool.network.jobs import register as register_network

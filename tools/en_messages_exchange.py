@@ -114,4 +114,5 @@ EN_EXCHANGE = {
     'Страница курса для сетевой группы: расписание, состав, школа ученика.': 'The course page for a network group: timetable, members, the student’s school.',
     'Ваша школа: %(s)s. Отметки и пропуски по этому курсу передаются туда каждый месяц.': 'Your school: %(s)s. Marks and absences of this course go there every month.',
     'Ваша школа не определена: ваша учётная запись здесь не связана с зачислением на курс. Попросите координатора связать учётные записи.': 'Your school is not known: your account here is not linked to an enrolment in this course. Ask the coordinator to link the accounts.',
+    'в очереди на отправку': 'queued for sending',
 }

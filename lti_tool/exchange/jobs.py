@@ -1,7 +1,9 @@
-"""Package delivery as jobs: «send» from the coordinator's page queues one; a failed attempt
-raises so Huey retries it (doubling delays); every 5 minutes the queue also picks up packages
-still waiting (a lost job, a worker that died mid-send), so a package is never lost, and the
-atomic claim in :func:`lti_tool.exchange.transfer.claim` means it is never sent twice."""
+"""The monthly transfer as jobs. On the 1st, last month's packages are prepared for the
+hosts to check. «Send» on the coordinator's page queues a package and a job delivers it; a
+failed attempt raises so Huey retries it (doubling delays), and every 5 minutes the queue
+picks up packages still queued or stuck mid-send (a lost job, a worker that died), so a
+package is never lost; the atomic claim in :func:`lti_tool.exchange.transfer.claim` means
+it is never sent twice."""
 
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ def register(jobs: Jobs) -> None:
         with app.app_context():
             # the delivery port: the in-tool inbox unless the app was given another
             state = send(get_db(), package_id, app.extensions.get(DELIVER, inbox))
-        if state == rules.PREPARED:
+        if state == rules.QUEUED:
             raise DeliveryFailed(package_id)
         return state
 
@@ -50,5 +52,19 @@ def register(jobs: Jobs) -> None:
             deliver_package(package_id)
         return due
 
+    @jobs.huey.periodic_task(crontab(day="1", hour="3", minute="0"))
+    def prepare_last_month() -> list[int]:
+        """On the 1st: last month's packages for every host → home pair, ready for the
+        hosts to check and send (nothing is sent unasked)."""
+        from datetime import date, timedelta
+
+        from lti_tool.db import get_db
+        from lti_tool.exchange.transfer import prepare_month
+
+        last = date.today().replace(day=1) - timedelta(days=1)
+        with app.app_context():
+            return prepare_month(get_db(), rules.period_of(last))
+
     jobs.deliver_package = deliver_package
+    jobs.prepare_last_month = prepare_last_month
     jobs.deliver_waiting_packages = deliver_waiting_packages

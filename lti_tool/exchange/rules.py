@@ -160,12 +160,13 @@ def fingerprint(rows: Mapping[RowKey, str]) -> str:
     return digest.hexdigest()
 
 
-# Package delivery: prepared → sending → sent → confirmed; a failed send goes back to
-# prepared (to be retried), never to sent; only a sent package can be confirmed.
-PREPARED, SENDING, SENT, CONFIRMED, SUPERSEDED = (
-    "prepared", "sending", "sent", "confirmed", "superseded")
+# Package delivery: prepared → queued (the host asked to send) → sending → sent → confirmed;
+# a failed send goes back to queued (to be retried), never to sent; a prepared package is
+# never sent unasked; only a sent package can be confirmed.
+PREPARED, QUEUED, SENDING, SENT, CONFIRMED, SUPERSEDED = (
+    "prepared", "queued", "sending", "sent", "confirmed", "superseded")
 PACKAGE_STEPS: Mapping[str, Sequence[str]] = {
-    PREPARED: (SENDING, SUPERSEDED), SENDING: (SENT, PREPARED),
+    PREPARED: (QUEUED, SUPERSEDED), QUEUED: (SENDING,), SENDING: (SENT, QUEUED),
     SENT: (CONFIRMED, SUPERSEDED), CONFIRMED: (), SUPERSEDED: ()}
 
 
@@ -184,7 +185,7 @@ def is_overdue(period: str, state: str | None, today: date, grace_days: int = 5,
                confirm_days: int = 7) -> bool:
     """Not sent by the due day, or sent and not confirmed ``confirm_days`` later."""
     due = due_by(period, grace_days)
-    if state in (None, PREPARED, SENDING):
+    if state in (None, PREPARED, QUEUED, SENDING):
         return today > due
     if state == SENT:
         return today > due + timedelta(days=confirm_days)

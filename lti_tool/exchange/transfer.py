@@ -179,13 +179,21 @@ def unpack(rows: dict[str, str]) -> dict[rules.RowKey, str]:
     return out
 
 
+def queue(session: Session, package: TransferPackage, actor_id: int | None) -> None:
+    """The host asks to send: prepared → queued (the job and the sweep send queued ones)."""
+    package.state = rules.package_step(package.state, rules.QUEUED)
+    audit(session, actor_id, package.host_org_id, "exchange.package.queue",
+          "exchange_package", package.public_id, version=package.version)
+
+
 def claim(db: Database, package_id: int) -> bool:
-    """prepared → sending, atomically: only one worker wins a package."""
+    """queued → sending, atomically: only one worker wins a package (or one stuck in
+    «sending» by a worker that died)."""
     with db.session() as s:
         stale = utcnow() - STALE_SENDING
         result: Any = s.execute(update(TransferPackage).where(
             TransferPackage.id == package_id,
-            (TransferPackage.state == rules.PREPARED) | (
+            (TransferPackage.state == rules.QUEUED) | (
                 (TransferPackage.state == rules.SENDING)
                 & (TransferPackage.sent_at.is_not(None)) & (TransferPackage.sent_at < stale)))
             .values(state=rules.SENDING, sent_at=utcnow(),
@@ -195,7 +203,7 @@ def claim(db: Database, package_id: int) -> bool:
 
 
 def send(db: Database, package_id: int, deliver: Deliver = inbox) -> str:
-    """One delivery attempt; returns the package's state after it (``prepared`` = retry)."""
+    """One delivery attempt; returns the package's state after it (``queued`` = retry)."""
     if not claim(db, package_id):
         with db.session() as s:
             pkg = s.get(TransferPackage, package_id)
@@ -205,11 +213,11 @@ def send(db: Database, package_id: int, deliver: Deliver = inbox) -> str:
         assert pkg is not None
         try:
             deliver(pkg)
-        except Exception as exc:  # a failed attempt: back to prepared, kept, retried
+        except Exception as exc:  # a failed attempt: back to queued, kept, retried
             s.rollback()
             pkg = s.get(TransferPackage, package_id)
             assert pkg is not None
-            pkg.state = rules.package_step(pkg.state, rules.PREPARED)
+            pkg.state = rules.package_step(pkg.state, rules.QUEUED)
             pkg.last_error = f"{type(exc).__name__}: {exc}"[:1000]
             s.commit()
             log.warning("package delivery failed", extra={"package": pkg.public_id})
@@ -223,11 +231,11 @@ def send(db: Database, package_id: int, deliver: Deliver = inbox) -> str:
 
 
 def due_for_sending(db: Database) -> Iterator[int]:
-    """Packages waiting to be sent, or stuck mid-send by a worker that died."""
+    """Packages queued to be sent, or stuck mid-send by a worker that died."""
     with db.session() as s:
         stale = utcnow() - STALE_SENDING
         yield from list(s.scalars(select(TransferPackage.id).where(
-            (TransferPackage.state == rules.PREPARED) | (
+            (TransferPackage.state == rules.QUEUED) | (
                 (TransferPackage.state == rules.SENDING) & (TransferPackage.sent_at < stale)))
             .order_by(TransferPackage.id)))
 
@@ -242,3 +250,30 @@ def confirm(session: Session, package: TransferPackage, actor_id: int) -> None:
 def package_by_public_id(session: Session, public_id: str) -> TransferPackage | None:
     return session.scalars(select(TransferPackage).where(
         TransferPackage.public_id == public_id)).first()
+
+
+def hosts_with_students(session: Session) -> list[int]:
+    return sorted(set(session.scalars(select(NetworkCourse.host_org_id).join(
+        CourseRequest, CourseRequest.course_id == NetworkCourse.id).where(
+        CourseRequest.state == rules.ENROLLED))))
+
+
+def prepare_month(db: Database, period: str) -> list[int]:
+    """The monthly run: every host → home pair's package for ``period`` (a new version only
+    when its journal changed), one short transaction per package, so the memory held is one
+    package's and a failure of one leaves the others made. Returns the new packages' ids."""
+    made: list[int] = []
+    with db.session() as s:
+        hosts = hosts_with_students(s)
+    for host_id in hosts:
+        with db.session() as s:
+            homes = [o.id for o in home_schools(s, host_id)]
+        for home_id in homes:
+            with db.session() as s:
+                try:
+                    package = prepare(s, host_id, home_id, period, None)
+                except RuleError:  # nothing new, or nobody that month
+                    continue
+                s.commit()
+                made.append(package.id)
+    return made

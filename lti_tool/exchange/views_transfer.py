@@ -25,7 +25,8 @@ from lti_tool.web.security import Viewer, app_url, current_viewer, login_require
 bp = Blueprint("exchange_transfer", __name__, url_prefix="/app/exchange/transfers",
                template_folder="templates")
 
-PACKAGE_STATES = {"prepared": _l("собран, ждёт отправки"), "sending": _l("отправляется"),
+PACKAGE_STATES = {"prepared": _l("собран, ждёт отправки"), "queued": _l("в очереди на отправку"),
+                  "sending": _l("отправляется"),
                   "sent": _l("отправлен"), "confirmed": _l("получение подтверждено"),
                   "superseded": _l("заменён новой версией")}
 
@@ -107,9 +108,14 @@ def send(public_id: str) -> Any:
     pkg = _package_or_404(public_id, viewer)
     if not access.can_send_package(viewer, pkg):
         abort(403)
-    if pkg.state != rules.PREPARED:
-        flash(rule_message(rules.RuleError("package_step")), "error")
+    dbs = db_session()
+    try:
+        transfer.queue(dbs, pkg, viewer.person_id)
+    except rules.RuleError as exc:
+        dbs.rollback()
+        flash(rule_message(exc), "error")
     else:
+        dbs.commit()
         jobs().deliver_package(pkg.id)
         flash(_("Пакет поставлен в очередь на отправку."))
     return redirect(app_url("exchange_transfer.package", public_id=public_id), 303)

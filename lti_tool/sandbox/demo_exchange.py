@@ -181,7 +181,8 @@ def _packages(session: Session, gym_id: int, school_id: int, day: date, orlov_id
         session.rollback()
     for package_id, then in made:
         pkg = session.get_one(TransferPackage, package_id)
-        pkg.state = rules.package_step(rules.package_step(pkg.state, rules.SENDING), rules.SENT)
+        for step in (rules.QUEUED, rules.SENDING, rules.SENT):  # what the delivery job does
+            pkg.state = rules.package_step(pkg.state, step)
         pkg.attempts, pkg.sent_at = 1, transfer.utcnow()
         if then:
             transfer.confirm(session, pkg, smirnova_id)

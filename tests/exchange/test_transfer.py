@@ -89,10 +89,16 @@ def test_month_package_sent_once_confirmed_and_corrected(net):
     def ok(_pkg):
         calls.append("ok")
 
-    assert transfer.send(db, pid, broken) == rules.PREPARED
+    # nobody asked to send it yet: nothing goes
+    assert transfer.send(db, pid, ok) == rules.PREPARED and calls == []
+    assert list(transfer.due_for_sending(db)) == []
+    with db.session() as s:
+        transfer.queue(s, s.get_one(TransferPackage, pid), None)
+        s.commit()
+    assert transfer.send(db, pid, broken) == rules.QUEUED
     with db.session() as s:
         failed = s.get(TransferPackage, pid)
-        assert (failed.attempts, failed.state) == (1, "prepared")
+        assert (failed.attempts, failed.state) == (1, "queued")
         assert "сеть недоступна" in failed.last_error
     assert transfer.send(db, pid, ok) == rules.SENT
     assert transfer.send(db, pid, ok) == rules.SENT  # a second send delivers nothing
@@ -132,8 +138,10 @@ def test_two_workers_claim_a_package_once(net):
     _, student_id = _enrolled(net)
     _journal(net, student_id)
     with net.tool.db.session() as s:
-        pid = transfer.prepare(s, net.tool.other_org_id, net.tool.org_id, PERIOD, None).id
+        pkg = transfer.prepare(s, net.tool.other_org_id, net.tool.org_id, PERIOD, None)
+        transfer.queue(s, pkg, None)
         s.commit()
+        pid = pkg.id
     calls, barrier = [], threading.Barrier(4)
 
     def worker():
@@ -152,8 +160,10 @@ def test_the_job_retries_a_failed_delivery(net):
     _, student_id = _enrolled(net)
     _journal(net, student_id)
     with net.tool.db.session() as s:
-        pid = transfer.prepare(s, net.tool.other_org_id, net.tool.org_id, PERIOD, None).id
+        pkg = transfer.prepare(s, net.tool.other_org_id, net.tool.org_id, PERIOD, None)
+        transfer.queue(s, pkg, None)
         s.commit()
+        pid = pkg.id
     app, jobs = net.tool.app, net.tool.app.extensions["marshrut.jobs"]
 
     def down(_pkg):
@@ -200,7 +210,9 @@ def test_package_pages_refuse_every_other_school_and_role(net):
     for resp, status in refused:
         assert resp.status_code == status, (resp.request.method, resp.url, resp.status_code)
     assert net.snapshot() == before
-    transfer.send(net.tool.db, pkg.id)
+    assert net.post(f"/app/exchange/transfers/{public}/send", home).status_code == 404
+    assert net.post(f"/app/exchange/transfers/{public}/send", host).status_code == 303
+    assert transfer.send(net.tool.db, pkg.id) == "sent"  # the queued job, run here
     xlsx = net.get(f"/app/exchange/transfers/{public}/journal.xlsx", home)
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     with net.tool.db.session() as s:

@@ -106,10 +106,12 @@ def test_fingerprint_ignores_row_order(rows):
 
 
 def test_a_package_is_sent_once_and_confirmed_only_after_sending():
-    assert rules.package_step(rules.PREPARED, rules.SENDING) == rules.SENDING
-    assert rules.package_step(rules.SENDING, rules.PREPARED) == rules.PREPARED  # failed try
+    assert rules.package_step(rules.PREPARED, rules.QUEUED) == rules.QUEUED
+    assert rules.package_step(rules.QUEUED, rules.SENDING) == rules.SENDING
+    assert rules.package_step(rules.SENDING, rules.QUEUED) == rules.QUEUED  # failed try
     for state, to in [(rules.SENT, rules.SENDING), (rules.CONFIRMED, rules.SENDING),
-                      (rules.PREPARED, rules.CONFIRMED), (rules.SENDING, rules.CONFIRMED)]:
+                      (rules.PREPARED, rules.SENDING), (rules.PREPARED, rules.CONFIRMED),
+                      (rules.SENDING, rules.CONFIRMED), (rules.SENT, rules.QUEUED)]:
         with pytest.raises(RuleError):
             rules.package_step(state, to)
 

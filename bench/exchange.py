@@ -1,0 +1,182 @@
+"""Network course exchange benchmark: the monthly transfer for a network of 80 schools with
+20 network students each (1,600 students, each enrolled in a course hosted by a partner
+school; every host teaches students of 4 home schools → 320 host → home packages), one month
+of marks (3 lessons a week × 4 weeks: a mark most lessons, a few absences), SQLite.
+
+Measured in one run:
+  transfer  ``exchange.transfer.prepare_month``: read the hosts' journals, build every
+            package (rows, OneRoster CSV zip, XLSX journal page), store them, one transaction
+            per package;
+  baseline  writing the same package rows (student, course, kind, date, key, value) into a
+            plain table with one bulk ``executemany`` insert.
+Target: transfer ≤ 5 × baseline, and memory bounded: the peak traced by ``tracemalloc``
+in a month run is reported (it holds one package at a time, not the network's month), and
+the growth of the process's peak RSS during the timed run.
+
+``--quick`` (or ``BENCH_QUICK=1``): 8 schools — a smoke run whose ratio judges nothing.
+Prints a table, then the RESULT line (exit 1 when missed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, insert, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from lti_tool.db import Database  # noqa: E402
+from lti_tool.exchange import transfer  # noqa: E402
+from lti_tool.exchange.models import CourseRequest, NetworkCourse, TransferPackage  # noqa: E402
+from lti_tool.journal.models import Assignment, Attendance, Mark  # noqa: E402
+from lti_tool.migrate import upgrade  # noqa: E402
+from lti_tool.network import services as network  # noqa: E402
+from lti_tool.people.models import Organisation, Person  # noqa: E402
+
+PERIOD = "2026-10"
+HOMES_PER_HOST = 4
+
+
+def seed(db: Database, schools: int, per_school: int) -> int:
+    """The network, its courses, enrolments and one month of the hosts' journals (bulk)."""
+    with db.session() as s:
+        orgs = [Organisation(slug=f"school-{i:03d}", name=f"Школа № {i}") for i in range(schools)]
+        s.add_all(orgs)
+        s.flush()
+        network.create_network(s, slug="bench", name="Сеть", coordinator_id=orgs[0].id,
+                               founders=[network.Founder(o.id) for o in orgs[1:]],
+                               joined_on=date(2026, 1, 1))
+        courses = [NetworkCourse(host_org_id=o.id, title=f"Курс школы {i}", subject="Физика",
+                                 level="advanced", hours=34, format="on_site", capacity=40,
+                                 schedule=[{"weekday": d, "start": "15:00", "end": "15:45"}
+                                           for d in (1, 3, 5)],
+                                 starts_on=date(2026, 9, 1), ends_on=date(2027, 5, 25))
+                   for i, o in enumerate(orgs)]
+        s.add_all(courses)
+        s.flush()
+        people = [Person(display_name=f"Ученик{i:03d}-{j:02d} Имя") for i in range(schools)
+                  for j in range(per_school)]
+        s.add_all(people)
+        s.flush()
+        requests, students_of = [], {c.id: [] for c in courses}
+        for i in range(schools):
+            for j in range(per_school):
+                student = people[i * per_school + j]
+                host = courses[(i + 1 + j % HOMES_PER_HOST) % schools]
+                requests.append(dict(course_id=host.id, student_id=student.id,
+                                     home_org_id=orgs[i].id, state="enrolled",
+                                     public_id=f"r{i}-{j}"))
+                students_of[host.id].append(student.id)
+        s.execute(insert(CourseRequest), requests)
+        days = [date(2026, 10, 1) + timedelta(days=n) for n in range(31)]
+        lessons = [d for d in days if d.isoweekday() in (1, 3, 5)][:12]
+        marks = 0
+        for course in courses:
+            rows = [dict(organisation_id=course.host_org_id, source="netschool",
+                         namespace=f"ns{course.id}", external_id=f"a{n}", subject="Физика",
+                         title=f"Работа {n}", type_name="Ответ на уроке", weight=1.0, due=d)
+                    for n, d in enumerate(lessons)]
+            ids = [r[0] for r in s.execute(insert(Assignment).returning(Assignment.id), rows)]
+            mark_rows, absence_rows = [], []
+            for k, student in enumerate(students_of[course.id]):
+                for n, (aid, d) in enumerate(zip(ids, lessons, strict=True)):
+                    if (n + k) % 11 == 3:
+                        absence_rows.append(dict(
+                            organisation_id=course.host_org_id, source="netschool",
+                            namespace=f"ns{course.id}", student_id=student, date=d, lesson=7,
+                            subject="Физика", code="Н"))
+                    else:
+                        mark_rows.append(dict(assignment_id=aid, student_id=student,
+                                              value=2 + (n * 7 + k) % 4, date=d))
+            s.execute(insert(Mark), mark_rows)
+            if absence_rows:
+                s.execute(insert(Attendance), absence_rows)
+            marks += len(mark_rows) + len(absence_rows)
+        s.commit()
+    return marks
+
+
+def baseline(path: Path, rows: list[tuple[Any, ...]]) -> float:
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE plain (student TEXT, course TEXT, kind TEXT, day TEXT, "
+                          "key TEXT, value TEXT)"))
+    t0 = time.perf_counter()
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO plain VALUES (?, ?, ?, ?, ?, ?)", rows)
+    took = time.perf_counter() - t0
+    engine.dispose()
+    return took
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--schools", type=int, default=80)
+    parser.add_argument("--students", type=int, default=20)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    quick = args.quick or os.environ.get("BENCH_QUICK") == "1"
+    schools = 8 if quick else args.schools
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
+        upgrade(url)
+        db = Database(url)
+        cells = seed(db, schools, args.students)
+        db.engine.dispose()
+        twin = Path(tmp) / "twin.sqlite"  # the same network, for the traced run
+        shutil.copy(Path(tmp) / "bench.sqlite", twin)
+        db = Database(url)
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        t0 = time.perf_counter()
+        made = transfer.prepare_month(db, PERIOD)
+        took = time.perf_counter() - t0
+        grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before  # KiB
+        # the same transfer on an identical copy under tracemalloc (it slows Python down,
+        # so it is kept apart from the timing): the Python heap's peak
+        traced = Database(f"sqlite:///{twin}")
+        tracemalloc.start()
+        transfer.prepare_month(traced, PERIOD)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        traced.engine.dispose()
+        rows: list[tuple[Any, ...]] = []
+        with db.session() as s:
+            packages = s.query(TransferPackage).all()
+            for p in packages:
+                rows += [(*k, v) for k, v in transfer.unpack(p.rows).items()]
+            size = sum(len(p.oneroster_zip) + len(p.xlsx) for p in packages)
+        db.engine.dispose()
+        plain = baseline(Path(tmp) / "plain.sqlite", rows)
+    ratio = took / plain
+    print(f"{'measure':<46}{'value':>14}")
+    print(f"{'schools × network students':<46}{schools:>10} × {args.students}")
+    print(f"{'journal cells in the month (marks+absences)':<46}{cells:>14,}")
+    print(f"{'packages made (host → home)':<46}{len(made):>14,}")
+    print(f"{'package rows written':<46}{len(rows):>14,}")
+    print(f"{'files stored (CSV zip + XLSX), KiB':<46}{size / 1024:>14,.0f}")
+    print(f"{'transfer, s':<46}{took:>14.3f}")
+    print(f"{'plain bulk insert of the same rows, s':<46}{plain:>14.3f}")
+    print(f"{'ratio transfer / plain':<46}{ratio:>14.1f}")
+    print(f"{'peak traced Python heap in a month run, MiB':<46}{peak / 2**20:>14.1f}")
+    print(f"{'process peak RSS growth during transfer, MiB':<46}{grown / 1024:>14.1f}")
+    met = ratio <= 5.0 and len(rows) == cells
+    print(f"RESULT transfer_s={took:.3f} plain_s={plain:.3f} ratio={ratio:.1f} "
+          f"packages={len(made)} rows={len(rows)} peak_mib={peak / 2**20:.1f} "
+          f"rss_growth_mib={grown / 1024:.1f}"
+          f"{' quick=1' if quick else ''} target={'met' if met else 'missed'}")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
