@@ -362,3 +362,5 @@ def _context() -> dict[str, Any]:
 
 bp.context_processor(_context)
 public_bp.context_processor(_context)
+
+from lti_tool.portfolio import moving_views as _moving_views  # noqa: E402,F401  (its routes)

@@ -1,0 +1,73 @@
+"""Pages for moving school: download the signed portfolio file, upload one at the new school.
+
+Registered on the portfolio blueprint (imported by ``views``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, current_app, flash, redirect, request
+from flask_babel import gettext as _
+
+from lti_tool.db import db_session
+from lti_tool.portfolio import access, moving
+from lti_tool.portfolio.export import MEDIA_TYPE, ImportRefused
+from lti_tool.portfolio.views import _kind, _person, _viewer, bp
+from lti_tool.web.security import app_url, login_required
+
+MAX_FILE = 4 * 1024 * 1024
+
+
+@bp.get("/p/<person_id>/export")
+@login_required
+def export(person_id: str) -> Any:
+    """The owner, their parent or the admin takes the confirmed portfolio with them."""
+    viewer, dbs = _viewer(), db_session()
+    owner = _person(person_id, viewer)
+    if not (owner.id == viewer.person_id or access.is_parent_of(dbs, viewer, owner)
+            or (viewer.has("admin") and access.in_school(dbs, viewer, owner))):
+        abort(403)
+    try:
+        token = moving.export_file(dbs, current_app.config["SECRET_KEY"],
+                                   viewer.organisation_id, owner, viewer.person_id,
+                                   _kind(owner, viewer))
+    except ValueError:
+        dbs.rollback()
+        flash(_("Пока нечего выгружать: нет подтверждённых достижений."), "error")
+        return redirect(app_url("portfolio.person", person_id=owner.public_id), code=303)
+    dbs.commit()
+    resp = Response(token, mimetype=MEDIA_TYPE)
+    resp.headers["Content-Disposition"] = (
+        f'attachment; filename="portfolio-{owner.public_id}.jwt"')
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
+@bp.post("/import")
+@login_required
+def import_portfolio() -> Any:
+    """The owner brings a portfolio file from their former school into this one."""
+    viewer, dbs = _viewer(), db_session()
+    from lti_tool.people.models import Person
+
+    me = dbs.get_one(Person, viewer.person_id)
+    if not access.can_add(viewer, me):
+        abort(403)
+    upload = request.files.get("file")
+    data = upload.read(MAX_FILE + 1) if upload else b""
+    back = app_url("portfolio.person", person_id=me.public_id)
+    if not data or len(data) > MAX_FILE:
+        flash(_("Выберите файл выгрузки портфолио (до 4 МБ)."), "error")
+        return redirect(back, code=303)
+    try:
+        added, skipped = moving.import_file(dbs, viewer.organisation_id, me, me.id,
+                                            _kind(me, viewer), data.decode("ascii"))
+    except (ImportRefused, UnicodeDecodeError) as err:
+        dbs.rollback()
+        flash(_("Файл не принят: %(why)s", why=str(err) if isinstance(err, ImportRefused)
+                else _("это не выгрузка портфолио.")), "error")
+        return redirect(back, code=303)
+    dbs.commit()
+    flash(_("Перенесено достижений: %(n)s (уже были: %(s)s).", n=added, s=skipped))
+    return redirect(back, code=303)
+

@@ -1,0 +1,153 @@
+"""Moving school: a student's and a teacher's confirmed portfolio leaves one school as a
+signed CLR 2.0 file of Open Badges 3.0 credentials and arrives at another with every item,
+its original issuer and confirmation; the JSON validates against both 1EdTech schema sets;
+a tampered file is refused with a clear message and adds nothing."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from lti_tool.people.models import ClassGroup
+from lti_tool.portfolio.export import verify_token
+from lti_tool.portfolio.models import Achievement
+from tests.portfolio.helpers import add, launch, person_id, snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _standards() -> Path:
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared" / "standards" / "clr2").is_dir():
+            return base / "shared" / "standards"
+    pytest.skip("../shared/standards (the 1EdTech schemas) is not beside the repository")
+
+
+def _validators(*names: str) -> list:
+    from jsonschema import FormatChecker, validators
+
+    assert "date-time" in FormatChecker().checkers, "rfc3339-validator is needed"
+    out = []
+    for name in names:
+        schema = json.loads((_standards() / name).read_text(encoding="utf-8"))
+        cls = validators.validator_for(schema)
+        out.append(cls(schema, format_checker=FormatChecker()))
+    return out
+
+
+def _payload(token: str) -> dict:
+    part = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+
+
+def _fields(tool, org_id: int, sub: str) -> list[tuple]:
+    with tool.db.session() as s:
+        owner = person_id(tool, sub)[0]
+        return sorted((a.title, a.level, a.result, a.achieved_on, a.description, a.hours)
+                      for a in s.scalars(select(Achievement).where(
+                          Achievement.owner_id == owner, Achievement.organisation_id == org_id,
+                          Achievement.status == "confirmed")))
+
+
+@pytest.fixture
+def confirmed(platform, tool):
+    student = launch(platform, tool, "student", "s-petrov", name="Алексей Петров")
+    teacher = launch(platform, tool, "teacher", "t-ivanova", name="Мария Иванова")
+    admin = launch(platform, tool, "admin", "a-smirnova", name="Ольга Смирнова")
+    with tool.db.session() as s:
+        klass = s.scalars(select(ClassGroup.public_id).where(
+            ClassGroup.external_id == "algebra-10a")).one()
+    admin.post("/app/admin/portfolio/curators",
+               {"tutor": person_id(tool, "t-ivanova")[1], "class": klass})
+    for title in ("Призёр регионального этапа ВсОШ по математике", "Волонтёр года"):
+        item = add(student, title)
+        teacher.post(f"/app/portfolio/a/{item}/moderate", {"action": "confirm"})
+    add(student, "Ещё не проверено")  # unconfirmed: never exported
+    for title, hours in (("КПК «Обновлённые ФГОС СОО»", "72"), ("Вебинар по ИКТ", "4")):
+        item = add(teacher, title, section="development", hours=hours)
+        admin.post(f"/app/portfolio/a/{item}/moderate", {"action": "confirm"})
+    return student, teacher, admin
+
+
+def test_round_trip_student_and_teacher(platform, tool, confirmed):
+    student, teacher, _ = confirmed
+    for who, sub in ((student, "s-petrov"), (teacher, "t-ivanova")):
+        pid = person_id(tool, sub)[1]
+        resp = who.get(f"/app/portfolio/p/{pid}/export")
+        assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/vc+jwt"
+        token = resp.text
+        clr = verify_token(token)
+        assert len(clr["credentialSubject"]["verifiableCredential"]) == 2
+        assert clr["issuer"]["name"] == "Школа № 37" and clr["issuer"]["id"].startswith(
+            "did:key:")
+
+        moved = launch(platform, tool, "student" if sub.startswith("s") else "teacher", sub,
+                       deployment="dep-other", course="physics-11b")
+        resp = moved.post("/app/portfolio/import", files={"file": ("p.jwt", token.encode())})
+        assert resp.status_code == 303
+        assert _fields(tool, tool.other_org_id, sub) == _fields(tool, tool.org_id, sub)
+        with tool.db.session() as s:
+            rows = s.scalars(select(Achievement).where(
+                Achievement.organisation_id == tool.other_org_id,
+                Achievement.owner_id == person_id(tool, sub)[0])).all()
+            assert all(r.status == "confirmed" and r.imported["issuer_name"] == "Школа № 37"
+                       for r in rows)
+            confirmer = "Мария Иванова" if sub == "s-petrov" else "Ольга Смирнова"
+            assert {r.imported["confirmed_by"] for r in rows} == {confirmer}
+        page = moved.get(f"/app/portfolio/p/{pid}")
+        assert "перенесено из: Школа № 37" in page.text
+        # Importing the same file twice adds nothing.
+        moved.post("/app/portfolio/import", files={"file": ("p.jwt", token.encode())})
+        assert len(_fields(tool, tool.other_org_id, sub)) == 2
+
+
+def test_export_validates_against_both_1edtech_schema_sets(tool, confirmed):
+    student, *_ = confirmed
+    token = student.get(f"/app/portfolio/p/{person_id(tool, 's-petrov')[1]}/export").text
+    clr = _payload(token)
+    document = {k: v for k, v in clr.items() if k not in ("iss", "sub", "jti", "nbf")}
+    for validator in _validators("clr2/clr_v2p0_clrcredential_schema.json"):
+        assert list(validator.iter_errors(document)) == []
+    members = _validators("ob3/ob_v3p0_achievementcredential_schema.json",
+                          "ob3/formal/achievementcredential.json",
+                          "clr2/clr_v2p0_achievementcredential_schema.json")
+    for vc in document["credentialSubject"]["verifiableCredential"]:
+        for validator in members:
+            errors = [e.message for e in validator.iter_errors(vc)]
+            assert errors == [], errors
+
+
+def test_a_tampered_file_is_refused_and_adds_nothing(platform, tool, confirmed):
+    student, *_ = confirmed
+    token = student.get(f"/app/portfolio/p/{person_id(tool, 's-petrov')[1]}/export").text
+    head, body, sig = token.split(".")
+    claims = _payload(token)
+    claims["credentialSubject"]["verifiableCredential"][0]["credentialSubject"][
+        "achievement"]["name"] = "Победитель международной олимпиады"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    moved = launch(platform, tool, "student", "s-petrov", deployment="dep-other",
+                   course="physics-11b")
+    before = snapshot(tool)
+    for bad in (f"{head}.{forged}.{sig}", token[:-3] + "AAA", "not a file"):
+        resp = moved.post("/app/portfolio/import", files={"file": ("p.jwt", bad.encode())})
+        assert resp.status_code == 303
+        page = requests.get(tool.base + resp.headers["Location"], timeout=30)
+        assert "Файл не принят" in page.text
+    after = snapshot(tool)
+    assert after["items"] == before["items"] and after["files"] == before["files"]
+    with pytest.raises(Exception, match="изменён"):
+        verify_token(f"{head}.{forged}.{sig}")
+
+
+def test_nobody_else_exports_a_portfolio(platform, tool, confirmed):
+    classmate = launch(platform, tool, "student", "s-kuznetsova")
+    other = launch(platform, tool, "admin", "a-other", deployment="dep-other",
+                   course="physics-11b")
+    pid = person_id(tool, "s-petrov")[1]
+    assert classmate.get(f"/app/portfolio/p/{pid}/export").status_code == 403
+    assert other.get(f"/app/portfolio/p/{pid}/export").status_code == 404
