@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from lti_tool.network.events.views import bp as events_bp
     from lti_tool.network.views import bp as network_bp
     from lti_tool.network.views import public_bp as network_public_bp
+    from lti_tool.notifications.views import bp as notifications_bp
     from lti_tool.pathways.views import bp as pathways_bp
     from lti_tool.people.views import bp as people_bp
     from lti_tool.portfolio.admin_views import bp as portfolio_admin_bp
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(council_bp)
     app.register_blueprint(exchange_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(cycle_bp)
     app.register_blueprint(bank_bp)
     app.register_blueprint(events_bp)

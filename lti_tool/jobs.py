@@ -45,6 +45,7 @@ class Jobs:
 
         from lti_tool.exchange.jobs import register as register_exchange
         from lti_tool.network.jobs import register as register_network
+        from lti_tool.notifications.jobs import register as register_notifications
         from lti_tool.pathways.jobs import register as register_pathways
         from lti_tool.sync.jobs import register
 
@@ -52,6 +53,7 @@ class Jobs:
         register_exchange(self)
         register_network(self)
         register_pathways(self)
+        register_notifications(self)
 
     def _deliver(self) -> dict[str, int]:
         from lti_tool.db import get_db

@@ -304,3 +304,18 @@ def add_guardian(session: Session, org_id: int, *, source: str, namespace: str,
         session.add(Guardianship(parent_id=person.id, child_id=child))
     session.flush()
     return person
+
+
+def guardians_of(session: Session, child_id: int) -> list[int]:
+    """The parents («законные представители») of a child, as the school systems know them."""
+    return list(session.scalars(select(Guardianship.parent_id).where(
+        Guardianship.child_id == child_id)))
+
+
+def contacts(session: Session, person_ids: Collection[int]) -> dict[int, tuple[str, str | None]]:
+    """person id → (display name, e-mail or None)."""
+    if not person_ids:
+        return {}
+    rows = session.execute(select(Person.id, Person.display_name, Person.email).where(
+        Person.id.in_(list(person_ids))))
+    return {pid: (name, email) for pid, name, email in rows}

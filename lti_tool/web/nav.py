@@ -90,6 +90,7 @@ ENTRIES = (
     Entry(_l("Источники данных"), _admin("sync_admin.index")),
     Entry(_l("Сеть"), _network),
     Entry(_l("Учётные записи"), _admin("accounts.local.admin_accounts")),
+    Entry(_l("Уведомления"), lambda _dbs, _viewer: ("notifications.index", {})),
     Entry(_l("Мои сеансы"), _my_sessions),
 )
 

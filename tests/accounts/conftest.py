@@ -7,6 +7,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from email import message_from_bytes
+from email.message import Message
+from email.policy import default
 from typing import Any
 
 import pytest
@@ -86,3 +89,36 @@ def person_named(tool: Any, external_id: str) -> Person:
     with tool.db.session() as s:
         return s.scalars(select(Person).join(IdentityLink).where(
             IdentityLink.source == "netschool", IdentityLink.external_id == external_id)).one()
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append(message_from_bytes(envelope.content, policy=default))
+        return "250 OK"
+
+    def link(self, base: str) -> str:
+        body = self.messages[-1].get_content()
+        found = re.search(re.escape(base) + r"(/account/\S+)", body)
+        assert found, body
+        return found.group(1)
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:  # aiosmtpd checks its port by connecting: no port 0
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    box = Inbox()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield box, port
+    finally:
+        controller.stop()

@@ -5,11 +5,7 @@ e-mail; single-use and expiring links; only an admin invites. Refusals change no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
-from email import message_from_bytes
-from email.message import Message
-from email.policy import default
 
 import pyotp
 import pytest
@@ -22,39 +18,6 @@ from tests.accounts.conftest import csrf_of
 from tests.sync.launches import launch_token
 
 PASSWORD = "липа цветёт в июле"
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(message_from_bytes(envelope.content, policy=default))
-        return "250 OK"
-
-    def link(self, base: str) -> str:
-        body = self.messages[-1].get_content()
-        found = re.search(re.escape(base) + r"(/account/\S+)", body)
-        assert found, body
-        return found.group(1)
-
-
-@pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    import socket
-
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:  # aiosmtpd checks its port by connecting: no port 0
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    box = Inbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield box, port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

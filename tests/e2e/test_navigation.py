@@ -11,7 +11,8 @@ import requests
 
 from tests.sync.launches import launch_token
 
-ADMIN_PAGES = {"/app/admin/lti/": "Подключения LMS", "/app/admin/sync/": "Источники данных"}
+ADMIN_PAGES = {"/app/admin/lti/": "Подключения LMS", "/app/admin/sync/": "Источники данных",
+               "/app/admin/accounts": "Учётные записи"}
 
 
 def _nav(page: str) -> dict[str, str]:
@@ -42,7 +43,7 @@ def test_every_link_opens_and_every_page_left_out_is_forbidden(platform, tool, r
             denied = requests.get(tool.base + path, params={"lt": lt}, timeout=30)
             assert denied.status_code == 403
     if role == "student":
-        assert list(nav) == ["Моя страница", "Маршруты", "Портфолио"]
+        assert list(nav) == ["Моя страница", "Маршруты", "Портфолио", "Уведомления"]
     else:
         assert "Обзор класса" in nav  # the launch's own course
 
