@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from lti_tool.network.council.views import bp as council_bp
     from lti_tool.network.cycle.views import bp as cycle_bp
     from lti_tool.network.events.views import bp as events_bp
+    from lti_tool.network.monitoring.views import bp as monitoring_bp
     from lti_tool.network.views import bp as network_bp
     from lti_tool.network.views import public_bp as network_public_bp
     from lti_tool.notifications.views import bp as notifications_bp
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.register_blueprint(cycle_bp)
     app.register_blueprint(bank_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(monitoring_bp)
     app.register_blueprint(exchange_transfer_bp)
     app.register_blueprint(exchange_cards_bp)
     app.register_blueprint(portfolio_bp)

@@ -22,6 +22,8 @@ from lti_tool.network.cycle import rules as cycle_rules
 from lti_tool.network.cycle import services as cycle
 from lti_tool.network.events import portfolio_link
 from lti_tool.network.events import services as events
+from lti_tool.network.monitoring import rules as monitoring_rules
+from lti_tool.network.monitoring import services as monitoring
 from lti_tool.people import services as people
 from lti_tool.people.models import Organisation, Person
 
@@ -197,6 +199,16 @@ def seed_demo_network(session: Session, issuer: str, instance_path: Path,
         audience="Классные руководители, тьюторы", starts_at=at(day + timedelta(days=6), 16),
         hours=2, room_url="https://sferum.ru/?call_link=demo", capacity=50),
         organiser_org_id=school.id, organiser_person_id=smirnova.id)
+    m_year, m_term = monitoring.current_term(day)
+    prev = (m_year, m_term - 1) if m_term > 1 else (m_year - 1, 4)
+    for (y, t), figures in ((prev, ((46, 14, 6, 12, 640, 352), (38, 9, 5, 20, 510, 240),
+                                    (52, 17, 4, 6, 700, 371), (21, 3, 1, 9, 260, 98))),
+                            ((m_year, m_term), ((46, 16, 8, 15, 610, 348),
+                                                (38, 11, 6, 22, 500, 262)))):
+        for school_org, row in zip((school, gymnasium, partners["lyceum-34"],
+                             partners["school-5-sudislavl"]), figures, strict=False):
+            monitoring.save(session, net.id, school_org.id, y, t,
+                            dict(zip(monitoring_rules.FIELDS, row, strict=True)), None)
     # This school year's calendar: what is past is done, except one transfer left overdue.
     for y in sorted({year, cycle_rules.school_year_of(day)}):
         cycle.generate_year(session, net, y, None)

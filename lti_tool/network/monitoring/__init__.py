@@ -1,0 +1,1 @@
+"""Seed 001's monitoring of the network's schools, per term, side by side."""
