@@ -1,7 +1,7 @@
 """network monitoring
 
 Revision ID: 95088f57c91c
-Revises: 555238f7a4e1
+Revises: a9c3e5f7b2d4
 Create Date: 2026-12-05 18:50:56.617782
 """
 from alembic import op
@@ -10,7 +10,7 @@ import lti_tool.db
 
 
 revision = '95088f57c91c'
-down_revision = '555238f7a4e1'
+down_revision = 'a9c3e5f7b2d4'
 branch_labels = None
 depends_on = None
 
