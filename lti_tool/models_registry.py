@@ -11,8 +11,8 @@ from lti_tool.network.bank import models as _bank  # noqa: F401
 from lti_tool.network.council import models as _council  # noqa: F401
 from lti_tool.network.cycle import models as _cycle  # noqa: F401
 from lti_tool.network.events import models as _events  # noqa: F401
-from lti_tool.notifications import models as _notifications  # noqa: F401
 from lti_tool.network.monitoring import models as _monitoring  # noqa: F401
+from lti_tool.notifications import models as _notifications  # noqa: F401
 from lti_tool.pathways import models as _pathways  # noqa: F401
 from lti_tool.people import models as _people  # noqa: F401
 from lti_tool.portfolio import models as _portfolio  # noqa: F401
