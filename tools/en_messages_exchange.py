@@ -115,4 +115,6 @@ EN_EXCHANGE = {
     'Ваша школа: %(s)s. Отметки и пропуски по этому курсу передаются туда каждый месяц.': 'Your school: %(s)s. Marks and absences of this course go there every month.',
     'Ваша школа не определена: ваша учётная запись здесь не связана с зачислением на курс. Попросите координатора связать учётные записи.': 'Your school is not known: your account here is not linked to an enrolment in this course. Ask the coordinator to link the accounts.',
     'в очереди на отправку': 'queued for sending',
+    'Свободно': 'Places left',
+    'Весь каталог и заявки': 'The whole catalog and requests',
 }

@@ -43,3 +43,21 @@ def test_place_a_network_course_and_launch_it_as_a_network_student(net):
     assert "Ваша школа: Гимназия № 1" in page.text
     other = launch(requests.Session(), platform, placed[0], "s-kuznetsova")
     assert "Ваша школа не определена" in other.text and "Ваша школа:" not in other.text
+
+
+def test_the_route_builder_lists_network_courses_and_the_student_s_requests(net):
+    course = net.add_course()
+    student = net.token("student")
+    built = requests.post(net.tool.base + "/app/routes/start", timeout=30,
+                          data={"lt": student, "start": "2026-09-01"})
+    assert built.status_code == 200 and "/edit" in built.url
+    panel = built.text.split('data-testid="route-network-courses"')[1]
+    assert "Химия в медицине" in panel and "Гимназия № 1" in panel
+    net.post(f"/app/exchange/courses/{course}/request", student)
+    again = requests.get(built.url, timeout=30)
+    assert "ждёт решения школ" in again.text.split('data-testid="route-network-courses"')[1]
+    # the host's own pupil and a school outside the network see no panel
+    for token in (net.token("student", "other"), net.token("student", "outside")):
+        own = requests.post(net.tool.base + "/app/routes/start", timeout=30,
+                            data={"lt": token, "start": "2026-09-01"})
+        assert "route-network-courses" not in own.text
