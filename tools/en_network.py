@@ -317,4 +317,5 @@ EN_NETWORK: dict[str, str] = {
     'Файл в формате выгрузки (строка на организацию)': 'A file like the export (a row per organisation)',
     '%(t)s четверть': 'term %(t)s',
     'Показателей за этот год пока нет.': 'No figures for this year yet.',
+    'Цифровой бейдж (Open Badges 3.0)': 'Digital badge (Open Badges 3.0)',
 }

@@ -5,11 +5,15 @@ the right things in Cyrillic; iCalendar; forbidden paths refused with nothing ch
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+import jwt
 import pytest
 import requests
 from icalendar import Calendar
+from openbadgeslib.ob3 import resolve_did
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -19,6 +23,8 @@ from lti_tool.network.events.calendar_feed import feed_key
 from lti_tool.network.events.models import EventRegistration, NetworkEvent
 from lti_tool.portfolio import services as portfolio
 from tests.sync.launches import launch_token
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _post(tool, path: str, lt: str, **data) -> requests.Response:
@@ -34,6 +40,33 @@ def _counts(tool) -> tuple[int, int, list[bool | None]]:
         return (s.scalar(select(func.count(NetworkEvent.id))) or 0,
                 s.scalar(select(func.count(EventRegistration.id))) or 0,
                 [r.attended for r in s.scalars(select(EventRegistration))])
+
+
+def _standards() -> Path:
+    for base in (ROOT.parent, ROOT.parent.parent, Path("/work/shared")):
+        candidate = base / "standards" if base.name == "shared" else base / "shared" / "standards"
+        if (candidate / "ob3").is_dir():
+            return candidate
+    pytest.skip("../shared/standards (the 1EdTech schemas) is not beside the repository")
+
+
+def _check_badge(token: str) -> None:
+    """Signed by the organiser school's did:key (EdDSA), valid against both OB 3.0 sets."""
+    from jsonschema import FormatChecker, validators
+
+    claims = jwt.decode(token, options={"verify_signature": False})
+    did = claims["issuer"]["id"]
+    assert did.startswith("did:key:")
+    jwt.decode(token, resolve_did(did), algorithms=["EdDSA"],
+               options={"verify_aud": False, "verify_iat": False})
+    vc = {k: v for k, v in claims.items() if k not in ("iss", "sub", "jti", "nbf", "exp")}
+    assert vc["credentialSubject"]["achievement"]["name"] == (
+        "Мастер-класс «Цифровая лаборатория на уроке»")
+    for name in ("ob3/ob_v3p0_achievementcredential_schema.json",
+                 "ob3/formal/achievementcredential.json"):
+        schema = json.loads((_standards() / name).read_text(encoding="utf-8"))
+        validator = validators.validator_for(schema)(schema, format_checker=FormatChecker())
+        assert [e.message for e in validator.iter_errors(vc)] == [], name
 
 
 def test_registration_rules() -> None:
@@ -98,6 +131,10 @@ def test_event_from_scheduling_to_certificate(platform, tool):
     for part in ("Сертификат участника", "Анна Орлова", "Гимназия № 1", "мастер-классе",
                  "«Цифровая лаборатория на уроке»", "объём 3 ч", "Школа № 37"):
         assert part in text, part
+    badge = _get(tool, f"{base}/{eid}/credential.jwt", teacher)
+    assert badge.headers["Content-Type"] == "application/vc+jwt"
+    _check_badge(badge.text)
+    assert _get(tool, f"{base}/{eid}/credential.jwt", coord).status_code == 404  # not hers
     listing = _get(tool, base + "/", teacher)
     assert 'data-testid="my-events"' in listing.text and "3 ч" in listing.text
     with tool.db.session() as s:

@@ -16,7 +16,14 @@ from lti_tool.db import db_session
 from lti_tool.network import access as network_access
 from lti_tool.network import hooks
 from lti_tool.network import services as network_services
-from lti_tool.network.events import calendar_feed, certificate, portfolio_link, rules, services
+from lti_tool.network.events import (
+    calendar_feed,
+    certificate,
+    credential,
+    portfolio_link,
+    rules,
+    services,
+)
 from lti_tool.network.events.models import NetworkEvent
 from lti_tool.network.models import Network
 from lti_tool.network.schemas import load
@@ -219,6 +226,25 @@ def certificate_pdf(network_id: str, event_id: str) -> Any:
     return Response(certificate.render(event, reg, network.name), mimetype="application/pdf",
                     headers={"Content-Disposition":
                              f'attachment; filename="certificate-{reg.certificate_no}.pdf"'})
+
+
+@bp.get("/<event_id>/credential.jwt")
+@login_required
+def badge(network_id: str, event_id: str) -> Any:
+    """The signed Open Badges 3.0 credential beside the PDF (the participant's own)."""
+    viewer, network = _context(network_id)
+    dbs = db_session()
+    event = _event(network, event_id)
+    reg = services.registration_of(event, viewer.person_id)
+    person = dbs.get(Person, viewer.person_id)
+    if reg is None or person is None or not rules.certificate_due(event.status, reg.attended):
+        abort(404)
+    settings = current_app.config["MARSHRUT"]
+    body = credential.token(current_app.config["SECRET_KEY"],
+                            settings.base_url or request.host_url, network, event, reg,
+                            person.public_id)
+    return Response(body, mimetype=credential.MEDIA_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="badge-{reg.certificate_no}.jwt"'})
 
 
 @bp.get("/<event_id>/event.ics")
