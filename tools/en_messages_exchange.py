@@ -117,4 +117,10 @@ EN_EXCHANGE = {
     'в очереди на отправку': 'queued for sending',
     'Свободно': 'Places left',
     'Весь каталог и заявки': 'The whole catalog and requests',
+    'Отметка «%(v)s» за %(d)s не подходит: нужна цифра 1–5 или код пропуска (Н, Б, УП, ОП, НП).': 'The mark «%(v)s» for %(d)s does not fit: a digit 1–5 or an absence code (Н, Б, УП, ОП, НП) is needed.',
+    'Журнал сохранён.': 'Journal saved.',
+    'Журнал группы': 'Group journal',
+    'Журнал сетевой группы': 'Network group journal',
+    'В клетке: отметка 1–5 или код пропуска (Н, Б, УП, ОП, НП). Пустая клетка — отметки нет. Серым — отметки из журнала школы, их здесь не меняют.': 'In a cell: a mark 1–5 or an absence code (Н, Б, УП, ОП, НП). An empty cell is no mark. In grey: marks from the school’s journal, not changed here.',
+    'В этом месяце нет занятий или учеников в группе.': 'No lessons or no students in the group this month.',
 }

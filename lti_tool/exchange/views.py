@@ -3,6 +3,7 @@ schedule. Thin: each view finds the thing, asks :mod:`.access`, calls :mod:`.ser
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request
@@ -206,7 +207,7 @@ def course_page(course: NetworkCourse, viewer: Viewer, home_name: str = "",
     dbs = db_session()
     enrolled = services.enrolled_counts(dbs, [course.id]).get(course.id, 0)
     members = services.group_members(dbs, course.id) if access.can_teach(viewer, course) \
-        else []
+        else []  # the group (and its journal) is the host's teaching business
     mine = [r for r in services.student_requests(dbs, viewer.person_id, viewer.organisation_id)
             if r.course.id == course.id] if viewer.has("student") else []
     return render_template(
@@ -215,6 +216,48 @@ def course_page(course: NetworkCourse, viewer: Viewer, home_name: str = "",
         can_request=access.can_request(dbs, viewer, course),
         can_manage=access.can_manage_course(viewer, course), home_name=home_name,
         unidentified=unidentified, **_labels())  # also rendered from the LTI launch view
+
+
+@bp.route("/courses/<public_id>/journal", methods=["GET", "POST"])
+@login_required
+def journal(public_id: str) -> Any:
+    """The network teacher's journal page for the group, a month at a time."""
+    from datetime import date, datetime
+
+    from lti_tool.exchange import teacher_journal
+
+    viewer, dbs = _viewer(), db_session()
+    course = _course_or_404(public_id, viewer)
+    if not access.can_teach(viewer, course):
+        abort(403)
+    period = (request.values.get("period") or rules.period_of(date.today()))[:7]
+    try:
+        rules.month_bounds(period)
+    except rules.RuleError:
+        abort(404)
+    if request.method == "POST":
+        values = {}
+        for name, text in request.form.items():
+            if name.startswith("c-"):
+                _c, student, day = name.split("-", 2)
+                values[(int(student), datetime.strptime(day, "%Y%m%d").date())] = text
+        try:
+            teacher_journal.save(dbs, course, period, values, viewer.person_id)
+        except rules.RuleError as exc:
+            dbs.rollback()
+            flash(_("Отметка «%(v)s» за %(d)s не подходит: нужна цифра 1–5 или код пропуска "
+                    "(Н, Б, УП, ОП, НП).", v=exc.params.get("value"), d=exc.params.get("day")),
+                  "error")
+        else:
+            dbs.commit()
+            flash(_("Журнал сохранён."))
+        return redirect(app_url("exchange.journal", public_id=public_id, period=period), 303)
+    first, _last = rules.month_bounds(period)
+    prev = rules.period_of(first - timedelta(days=1))
+    following = rules.period_of(_last + timedelta(days=1))
+    return render_template("exchange/journal.html", course=course,
+                           grid=teacher_journal.grid(dbs, course, period), prev=prev,
+                           following=following)
 
 
 @bp.post("/courses/<public_id>/request")

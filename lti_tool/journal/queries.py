@@ -234,8 +234,10 @@ class PeriodAbsence:
 
 def marks_between(session: Session, org_id: int, student_ids: Sequence[int], start: date,
                   end: date, subjects: Sequence[str] | None = None,
-                  class_id: int | None = None) -> list[PeriodMark]:
-    """One organisation's marks of these students dated ``start``..``end`` (inclusive)."""
+                  class_id: int | None = None,
+                  origin: tuple[str, str] | None = None) -> list[PeriodMark]:
+    """One organisation's marks of these students dated ``start``..``end`` (inclusive);
+    ``origin`` (source, namespace) narrows them to what one source wrote."""
     out: list[PeriodMark] = []
     for part in _chunks(student_ids):
         query = select(Mark.student_id, Assignment.subject, Assignment.source,
@@ -249,6 +251,9 @@ def marks_between(session: Session, org_id: int, student_ids: Sequence[int], sta
             query = query.where(Assignment.subject.in_(list(subjects)))
         if class_id is not None:
             query = query.where(Assignment.class_id == class_id)
+        if origin is not None:
+            query = query.where(Assignment.source == origin[0],
+                                Assignment.namespace == origin[1])
         for r in session.execute(query.execution_options(yield_per=2000)):
             mark = ParsedMark(r.value, r.code, r.debt)
             key = hashlib.sha256(f"{r.source}\x00{r.namespace}\x00{r.external_id}".encode())
@@ -258,7 +263,8 @@ def marks_between(session: Session, org_id: int, student_ids: Sequence[int], sta
 
 
 def absences_between(session: Session, org_id: int, student_ids: Sequence[int], start: date,
-                     end: date, subjects: Sequence[str] | None = None) -> list[PeriodAbsence]:
+                     end: date, subjects: Sequence[str] | None = None,
+                     origin: tuple[str, str] | None = None) -> list[PeriodAbsence]:
     from lti_tool.journal.models import Attendance
 
     out: list[PeriodAbsence] = []
@@ -269,5 +275,8 @@ def absences_between(session: Session, org_id: int, student_ids: Sequence[int], 
             Attendance.date >= start, Attendance.date <= end)
         if subjects is not None:
             query = query.where(Attendance.subject.in_(list(subjects)))
+        if origin is not None:
+            query = query.where(Attendance.source == origin[0],
+                                Attendance.namespace == origin[1])
         out += [PeriodAbsence(*r) for r in session.execute(query)]
     return out

@@ -217,3 +217,37 @@ def test_package_pages_refuse_every_other_school_and_role(net):
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     with net.tool.db.session() as s:
         assert s.scalars(select(IdentityLink)).first() is not None
+
+
+def test_the_network_teacher_s_journal_page_feeds_the_package(net):
+    course, student_id = _enrolled(net)
+    host = net.token("admin", "other")
+    page = net.get(f"/app/exchange/courses/{course}/journal", host, period=PERIOD)
+    assert page.status_code == 200 and "06.10" in page.text  # Tuesdays and Thursdays
+    cell = f"c-{student_id}-20261006"
+    before = net.snapshot()
+    for token, status in ((net.token("admin", "school"), 403), (net.token("student"), 403),
+                          (net.token("admin", "outside"), 404)):
+        resp = net.post(f"/app/exchange/courses/{course}/journal", token,
+                        {"period": PERIOD, cell: "5"})
+        assert resp.status_code == status
+    bad = net.post(f"/app/exchange/courses/{course}/journal", host,
+                   {"period": PERIOD, cell: "7"})
+    assert bad.status_code == 303
+    assert net.snapshot() == before
+    assert net.post(f"/app/exchange/courses/{course}/journal", host, {
+        "period": PERIOD, cell: "5", f"c-{student_id}-20261008": "н",
+        f"c-{student_id}-20261013": "4"}).status_code == 303
+    page = net.get(f"/app/exchange/courses/{course}/journal", host, period=PERIOD)
+    assert 'value="5"' in page.text and 'value="Н"' in page.text
+    with net.tool.db.session() as s:
+        pkg = transfer.prepare(s, net.tool.other_org_id, net.tool.org_id, PERIOD, None)
+        assert (pkg.marks, pkg.absences) == (2, 1)
+        s.rollback()
+    # emptying a cell deletes the mark
+    net.post(f"/app/exchange/courses/{course}/journal", host, {
+        "period": PERIOD, cell: "5", f"c-{student_id}-20261008": "н",
+        f"c-{student_id}-20261013": ""})
+    with net.tool.db.session() as s:
+        pkg = transfer.prepare(s, net.tool.other_org_id, net.tool.org_id, PERIOD, None)
+        assert (pkg.marks, pkg.absences) == (1, 1)
