@@ -143,8 +143,33 @@ def seed_portfolios(session: Any, store: EvidenceStore, *, org_id: int, issuer: 
         services.moderate(session, actor_id=admin.id, item=item, action="confirm")
         services.set_published(session, actor_id=curator.id, item=item, on=True)
         added += 1
+    _seed_uud(session, org_id, issuer, curator, admin)
     session.flush()
     return added
+
+
+def _seed_uud(session: Any, org_id: int, issuer: str, curator: Person, admin: Person) -> None:
+    """УУД for 10 А's named pupils: external results and the curator's expert rating
+    (Петров's «Работа с информацией» far apart, so a gap is flagged)."""
+    from lti_tool.portfolio import uud
+
+    framework = uud.items(session, org_id)
+    for n, sub in enumerate(PUPILS):
+        pupil = _person(session, issuer, sub)
+        if pupil is None:
+            continue
+        for k, item in enumerate(framework[:5]):
+            score = 5.0 if (n, k) == (0, 2) else float(3 + (n + k) % 3)
+            uud.add_external(session, org_id=org_id, student_id=pupil.id, item_id=item.id,
+                             source=("monitoring", "vpr", "olympiad")[k % 3], score=score,
+                             actor_id=admin.id)
+        uud.request_expert(session, org_id=org_id, student=pupil, actor_id=curator.id)
+        session.flush()
+        for ask, _ in uud.open_asks(session, org_id, curator.id):
+            if ask.student_id == pupil.id:
+                uud.answer(session, ask, {
+                    i.id: 2.0 if (n, i.position) == (0, 2) else float(2 + (n + i.position) % 3)
+                    for i in framework})
 
 
 def _parent_of(session: Any, pupil: Person, org_id: int) -> Person:

@@ -150,3 +150,85 @@ class Curator(Base):
     tutor_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
                                           index=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("class_group.id", ondelete="CASCADE"))
+
+
+class UudConfig(Base):
+    """A school's УУД scale and the gap between external and expert figures that is flagged."""
+
+    __tablename__ = "portfolio_uud_config"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), unique=True)
+    scale_max: Mapped[int] = mapped_column(default=5)
+    gap_threshold: Mapped[float] = mapped_column(default=1.0)
+
+
+class UudItem(Base):
+    """One universal learning action of the school's framework (from its ООП)."""
+
+    __tablename__ = "portfolio_uud_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    group: Mapped[str] = mapped_column(String(20))  # cognitive | regulatory | communicative
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class UudExternal(Base):
+    """An external result (monitoring, ВПР, a metasubject olympiad) on the school's scale."""
+
+    __tablename__ = "portfolio_uud_external"
+    # Covering the school summary's GROUP BY (pupil, item) so it reads the index alone.
+    __table_args__ = (Index("ix_portfolio_uud_external_org_student", "organisation_id",
+                            "student_id", "item_id", "score"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("portfolio_uud_item.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(20))  # monitoring | vpr | olympiad
+    score: Mapped[float] = mapped_column()
+    entered_by: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class UudAsk(Base):
+    """A request for an expert rating sent to one teacher who teaches the student."""
+
+    __tablename__ = "portfolio_uud_ask"
+    __table_args__ = (Index("ix_portfolio_uud_ask_teacher", "teacher_id", "answered_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                            index=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    requested_by: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class UudRating(Base):
+    """A teacher's expert rating of one item for one student (the answer to an ask)."""
+
+    __tablename__ = "portfolio_uud_rating"
+    __table_args__ = (UniqueConstraint("ask_id", "item_id"),
+                      Index("ix_portfolio_uud_rating_org_student", "organisation_id",
+                            "student_id", "item_id", "score"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"))
+    ask_id: Mapped[int] = mapped_column(ForeignKey("portfolio_uud_ask.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("portfolio_uud_item.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column()

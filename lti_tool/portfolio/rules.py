@@ -185,3 +185,43 @@ def check_upload(name: str, data: bytes, *, existing: int = 0) -> Upload:
                             "не похоже ни на один из них.")
     ext = ALLOWED_TYPES[media]
     return Upload(media, ext, safe_name(name, ext))
+
+
+# --- УУД ------------------------------------------------------------------------------
+
+UUD_GROUPS = {"cognitive": "Познавательные", "regulatory": "Регулятивные",
+              "communicative": "Коммуникативные"}
+#: ФГОС СОО (приказ № 413 в ред. 2022), п. 8: the groups and their parts, as a school's ООП
+#: names them; a school edits the list.
+UUD_DEFAULT_ITEMS = (
+    ("cognitive", "Базовые логические действия"),
+    ("cognitive", "Базовые исследовательские действия"),
+    ("cognitive", "Работа с информацией"),
+    ("communicative", "Общение"),
+    ("communicative", "Совместная деятельность"),
+    ("regulatory", "Самоорганизация"),
+    ("regulatory", "Самоконтроль"),
+    ("regulatory", "Эмоциональный интеллект"),
+    ("regulatory", "Принятие себя и других"),
+)
+UUD_SOURCES = {"monitoring": "мониторинг УУД", "vpr": "ВПР", "olympiad": "метапредметная олимпиада"}
+
+
+@dataclass(frozen=True)
+class UudFigure:
+    """One item for one student: the external and expert figures, raters, and the flag."""
+
+    external: float | None
+    expert: float | None
+    raters: int
+    flagged: bool
+
+
+def uud_figure(external: list[float], expert: list[float], raters: int,
+               threshold: float) -> UudFigure:
+    """External: the mean of the external results; expert: the mean of the teachers'
+    ratings. A gap above the school's threshold is flagged (both figures must exist)."""
+    ext = sum(external) / len(external) if external else None
+    exp = sum(expert) / len(expert) if expert else None
+    flagged = ext is not None and exp is not None and abs(ext - exp) > threshold
+    return UudFigure(ext, exp, raters, flagged)

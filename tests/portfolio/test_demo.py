@@ -44,3 +44,5 @@ def test_demo_portfolios_in_every_state(platform, tool, tmp_path):
     for band in ("до 16 ч", "16–250 ч", "от 251 ч"):
         assert band in teacher.text
     assert "Вебфолио" in teacher.text
+    uud = curator.get(f"/app/portfolio/uud/p/{person_id(tool, 's-petrov')[1]}")
+    assert uud.text.count('data-flagged="1"') == 1 and "оценивших: 1" in uud.text
