@@ -123,4 +123,5 @@ EN_EXCHANGE = {
     'Журнал сетевой группы': 'Network group journal',
     'В клетке: отметка 1–5 или код пропуска (Н, Б, УП, ОП, НП). Пустая клетка — отметки нет. Серым — отметки из журнала школы, их здесь не меняют.': 'In a cell: a mark 1–5 or an absence code (Н, Б, УП, ОП, НП). An empty cell is no mark. In grey: marks from the school’s journal, not changed here.',
     'В этом месяце нет занятий или учеников в группе.': 'No lessons or no students in the group this month.',
+    'Common Cartridge для Moodle': 'Common Cartridge for Moodle',
 }

@@ -260,6 +260,26 @@ def journal(public_id: str) -> Any:
                            following=following)
 
 
+@bp.get("/courses/<public_id>/cartridge.imscc")
+@login_required
+def cartridge(public_id: str) -> Any:
+    """The course as a Common Cartridge 1.1 for Moodle's course import (host coordinator)."""
+    import io
+
+    from flask import current_app, send_file
+
+    from lti_tool.exchange import cartridge as cc
+
+    viewer, dbs = _viewer(), db_session()
+    course = _course_or_404(public_id, viewer)
+    if not access.can_manage_course(viewer, course):
+        abort(403)
+    data = cc.export(course, current_app.config["MARSHRUT"].base_url,
+                     services.organisation_name(dbs, course.host_org_id))
+    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
+                     download_name=f"network-course-{course.public_id}.imscc")
+
+
 @bp.post("/courses/<public_id>/request")
 @login_required
 def request_course(public_id: str) -> Any:
