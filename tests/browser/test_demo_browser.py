@@ -133,9 +133,7 @@ def _launch_landing(page: Any, demo: Demo, user: str, text: str) -> Any:
     try:
         tool.locator(f"text={text}").wait_for(timeout=20_000)
     except Exception:  # playwright's TimeoutError
-        frame = page.frame(name="tool")
-        warnings.warn(f"launch did not land (frame at {frame.url if frame else None})",
-                      stacklevel=2)
+        warnings.warn(f"launch did not land: {frame_report(page)}", stacklevel=2)
         tool = _open_course(page, demo, user)
         tool.locator(f"text={text}").wait_for(timeout=30_000)
     return tool
@@ -174,3 +172,18 @@ def test_phone_viewport_has_no_horizontal_scroll(browser, demo, user):
         assert width[0] <= width[1], width
     finally:
         phone.close()
+
+
+def frame_report(page: Any) -> str:
+    """Every frame's address and, if it answers within 5 s, its text: a frame that does not
+    answer is itself the finding (the intermittent launch that never lands, stops 14–15:
+    the server had answered the page, but the frame stayed unreadable for a minute)."""
+    found = []
+    for frame in page.frames:
+        try:
+            text = frame.inner_text("body", timeout=5_000)[:300]
+        except Exception as exc:  # playwright's TimeoutError or a detached frame
+            text = f"<no answer: {type(exc).__name__}>"
+        found.append(f"{frame.name or '-'} {frame.url}: {text!r}")
+    return "; ".join(found)
+

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_demo_browser import _open_course, _tool_frame
+from tests.browser.test_demo_browser import _open_course, _tool_frame, frame_report
 
 pytestmark = pytest.mark.browser
 # A launch is a chain of redirects through the demo LMS; on a loaded 2-core machine it has
@@ -111,9 +111,7 @@ def _landed(page: Any, tool: Any, heading: str) -> None:
     try:
         tool.locator("h1", has_text=heading).wait_for()
     except Exception as exc:
-        frame = page.frame(name="tool")
-        where = (frame.url, frame.inner_text("body")[:800]) if frame else page.url
-        raise AssertionError(f"the launch did not reach «{heading}»: {where}") from exc
+        raise AssertionError(f"the launch did not reach «{heading}»: {frame_report(page)}") from exc
 
 
 def _frame_url(browser: Any, demo: Any, user: str) -> str:

@@ -44,11 +44,11 @@ def _wait_healthy(proc: subprocess.Popen[bytes], port: int, log: Path, path: str
     while time.monotonic() < deadline:
         assert proc.poll() is None, log.read_text(errors="replace")
         try:
-            resp = requests.get(f"http://127.0.0.1:{port}{path}", timeout=5)
+            resp = requests.get(f"http://127.0.0.1:{port}{path}", timeout=15)
             if resp.status_code == 200:
                 return resp
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or a slow first answer (a loaded machine): deadline decides
         time.sleep(0.2)
     raise AssertionError("server did not answer:\n" + log.read_text(errors="replace"))
 
