@@ -71,3 +71,29 @@ def import_portfolio() -> Any:
     flash(_("Перенесено достижений: %(n)s (уже были: %(s)s).", n=added, s=skipped))
     return redirect(back, code=303)
 
+
+
+@bp.get("/p/<person_id>/portfolio.pdf")
+@login_required
+def pdf(person_id: str) -> Any:
+    """The portfolio as the viewer may see it, as a PDF for printing or sending."""
+    from lti_tool.people.models import Organisation
+    from lti_tool.portfolio import pdf as pdf_render
+    from lti_tool.portfolio import services
+
+    viewer, dbs = _viewer(), db_session()
+    owner = _person(person_id, viewer)
+    if not access.can_view_portfolio(dbs, viewer, owner):
+        abort(403)
+    kind = _kind(owner, viewer)
+    items = [i for i in services.items_of(dbs, viewer.organisation_id, owner.id)
+             if i.status != "rejected"]
+    body = pdf_render.render(
+        school=dbs.get_one(Organisation, viewer.organisation_id).name,
+        owner=owner.display_name, kind=kind, items=items,
+        sections=services.sections(dbs, viewer.organisation_id, kind, include_inactive=True),
+        counts=services.counts_by_year(items))
+    resp = Response(body, mimetype="application/pdf")
+    resp.headers["Content-Disposition"] = f'inline; filename="portfolio-{owner.public_id}.pdf"'
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp

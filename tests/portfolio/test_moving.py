@@ -151,3 +151,25 @@ def test_nobody_else_exports_a_portfolio(platform, tool, confirmed):
     pid = person_id(tool, "s-petrov")[1]
     assert classmate.get(f"/app/portfolio/p/{pid}/export").status_code == 403
     assert other.get(f"/app/portfolio/p/{pid}/export").status_code == 404
+
+
+def test_pdf_has_the_cyrillic_text_and_only_for_who_may_see(platform, tool, confirmed):
+    import io
+
+    from pypdf import PdfReader
+
+    student, teacher, _ = confirmed
+    pid = person_id(tool, "s-petrov")[1]
+    resp = teacher.get(f"/app/portfolio/p/{pid}/portfolio.pdf")
+    assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.content)).pages)
+    for expected in ("Метафолио обучающегося: Алексей Петров",
+                     "Призёр регионального этапа ВсОШ по математике", "Учебная деятельность",
+                     "подтверждено", "не подтверждено", "региональный", "призёр"):
+        assert expected in text, (expected, text[:400])
+    teacher_pdf = teacher.get(f"/app/portfolio/p/{person_id(tool, 't-ivanova')[1]}/portfolio.pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(teacher_pdf.content)).pages)
+    assert "Вебфолио учителя" in text and "Курсы повышения квалификации (16–250" in text
+    classmate = launch(platform, tool, "student", "s-kuznetsova")
+    denied = classmate.get(f"/app/portfolio/p/{pid}/portfolio.pdf")
+    assert denied.status_code == 403 and b"%PDF" not in denied.content
