@@ -5,10 +5,15 @@ student's pages fit a 360 px phone."""
 
 from __future__ import annotations
 
+import io
 import warnings
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from lti_tool.people.models import Guardianship, IdentityLink
 
 from tests.browser.test_demo_browser import Demo
 
@@ -35,6 +40,14 @@ def _portfolio(page: Any, demo: Demo, user: str, landing: str) -> Any:
                 raise
             warnings.warn("portfolio launch did not land; trying once more", stacklevel=2)
     raise AssertionError("unreachable")
+
+
+def _guardian(demo: Demo, parent: str, child: str) -> None:
+    """The guardianship the school system's roster would bring."""
+    with demo.app.extensions["marshrut.db"].session() as s:
+        ids = {sub: s.scalars(select(IdentityLink.person_id).where(
+            IdentityLink.external_id == sub)).one() for sub in (parent, child)}
+        s.add(Guardianship(parent_id=ids[parent], child_id=ids[child]))
 
 
 def _add(tool: Any, title: str, section: str) -> None:
@@ -90,6 +103,28 @@ def test_student_adds_teacher_moderates_student_sees_why(page, demo):
     history.wait_for()
     assert "отклонено" in history.inner_text() and "Мария Петровна Иванова" in \
         history.inner_text()
+
+    # The PDF of the portfolio opens with the right Cyrillic text.
+    student.locator("a", has_text="Алексей Петров").first.click()
+    href = student.locator('[data-testid="pdf"]').get_attribute("href")
+    got = page.request.get(demo.tool + href)
+    assert got.ok and got.headers["content-type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(got.body())).pages)
+    assert "Метафолио обучающегося: Алексей Петров" in text
+    assert "Призёр регионального этапа ВсОШ по математике" in text
+
+    # The parent consents; the item appears on the class page at once, and goes on revoking.
+    _portfolio(page, demo, "p-petrova", "Портфолио")  # the parent exists in the school
+    _guardian(demo, "p-petrova", "s-petrov")
+    parent = _portfolio(page, demo, "p-petrova", "Портфолио детей")
+    parent.locator("a", has_text="Алексей Петров").click()
+    parent.locator('[data-testid="item"]').filter(has_text="ВсОШ").locator("a").first.click()
+    parent.locator('[data-testid="grant-consent"]').click()
+    parent.locator("text=Достижение опубликовано.").wait_for()
+    teacher = _portfolio(page, demo, "t-ivanova", "Модерация достижений")
+    teacher.locator("a", has_text="Страница класса").click()
+    teacher.locator('[data-testid="class-item"]', has_text="ВсОШ").wait_for()
+    assert "чтецов" not in teacher.locator("main").inner_text()
 
     # The same pages on a 360 px phone (opened at the frame's own address).
     frame = page.frame(name="tool")
