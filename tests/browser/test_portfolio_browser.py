@@ -14,7 +14,6 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from lti_tool.people.models import Guardianship, IdentityLink
-
 from tests.browser.test_demo_browser import Demo
 
 pytestmark = pytest.mark.browser
