@@ -168,6 +168,30 @@ def create_course() -> Any:
     return redirect(app_url("exchange.course", public_id=course.public_id), 303)
 
 
+@bp.post("/courses/import")
+@login_required
+def import_cartridge() -> Any:
+    """A partner's Common Cartridge becomes a draft course of this school."""
+    from lti_tool.exchange import cartridge_import
+
+    viewer, dbs = _viewer(), db_session()
+    if not access.can_manage_course(viewer, org_id=viewer.organisation_id):
+        abort(403)
+    upload = request.files.get("file")
+    data = upload.read(cartridge_import.MAX_BYTES + 1) if upload is not None else b""
+    try:
+        course = cartridge_import.import_course(dbs, viewer.organisation_id, data,
+                                                viewer.person_id)
+    except rules.RuleError as exc:
+        dbs.rollback()
+        flash(rule_message(exc), "error")
+        return redirect(app_url("exchange.new_course"), 303)
+    dbs.commit()
+    flash(_("Курс «%(t)s» импортирован как черновик: укажите предмет, расписание и места, "
+            "затем опубликуйте.", t=course.title))
+    return redirect(app_url("exchange.edit_course", public_id=course.public_id), 303)
+
+
 @bp.get("/courses/<public_id>/edit")
 @login_required
 def edit_course(public_id: str) -> Any:

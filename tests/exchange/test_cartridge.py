@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import requests
 from lxml import etree
 
 from lti_tool.exchange import cartridge
@@ -57,3 +58,71 @@ def test_export_is_valid_cc11_and_links_back(net):
                    net.token("admin", "school")).status_code == 403
     assert net.get(f"/app/exchange/courses/{course}/cartridge.imscc",
                    net.token("admin", "outside")).status_code == 404
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _upload(net, token: str, data: bytes):
+    return requests.post(net.tool.base + "/app/exchange/courses/import", timeout=30,
+                         data={"lt": token}, files={"file": ("course.imscc", data)},
+                         allow_redirects=False)
+
+
+XXE = (b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+       b'<manifest xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1" identifier="M">'
+       b"<organizations/><resources/><title>&x;</title></manifest>")
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+          + b"".join(f'<!ENTITY lol{i} "{"&lol" + str(i - 1) + ";" if i > 1 else "&lol;"}'
+                     f'{("&lol" + str(i - 1) + ";") * 9 if i > 1 else "&lol;" * 9}">'.encode()
+                     for i in range(1, 10))
+          + b']><manifest xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1">&lol9;'
+          b"</manifest>")
+
+
+def test_import_a_partner_cartridge_and_refuse_malicious_ones(net):
+    course = net.add_course()
+    good = net.get(f"/app/exchange/courses/{course}/cartridge.imscc",
+                   net.token("admin", "other")).content
+    home = net.token("admin", "school")
+    manifest = zipfile.ZipFile(io.BytesIO(good)).read("imsmanifest.xml")
+    bad = {
+        "DTD или сущности": _zip({"imsmanifest.xml": XXE}),  # XXE
+        "сущности": _zip({"imsmanifest.xml": LAUGHS}),  # billion laughs
+        "недопустимым путём": _zip({"imsmanifest.xml": manifest, "../../etc/cron.d/x": b"x",
+                                    "intro/index.html": b"<p>x</p>", "lti/course.xml": b"<a/>"}),
+        "слишком большой": b"PK" + b"\0" * (5 * 1024 * 1024 + 10),
+        "слишком много файлов": _zip({f"f{i}.txt": b"" for i in range(201)}),
+        "Нужен архив": b"hello",
+        "отсутствующие ресурсы": _zip({"imsmanifest.xml": manifest, "lti/course.xml":
+                                       zipfile.ZipFile(io.BytesIO(good)).read("lti/course.xml")}),
+        "DTD": _zip({"imsmanifest.xml": manifest,
+                     "intro/index.html": b"<p>x</p>", "lti/course.xml": XXE}),
+    }
+    before = net.snapshot()
+    for message, data in bad.items():
+        resp = _upload(net, home, data)
+        assert resp.status_code == 303, message
+        shown = requests.get(net.tool.base + resp.headers["Location"], timeout=30)
+        assert message in shown.text, message  # the refusal says why
+        assert net.snapshot() == before, message
+    assert _upload(net, net.token("student"), good).status_code == 403
+    assert net.snapshot() == before
+    resp = _upload(net, home, good)
+    assert resp.status_code == 303 and "/edit" in resp.headers["Location"]
+    catalog = net.get("/app/exchange/", home).text
+    assert "Химия в медицине" in catalog and "черновик" in catalog
+    # the draft is the importing school's, unpublished: the partner does not see it yet
+    with net.tool.db.session() as s:
+        from sqlalchemy import select
+
+        from lti_tool.exchange.models import NetworkCourse
+
+        draft = s.scalars(select(NetworkCourse).where(
+            NetworkCourse.host_org_id == net.tool.org_id)).one()
+        assert not draft.published and "Лабораторный курс" in draft.description
