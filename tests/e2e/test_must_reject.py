@@ -11,15 +11,40 @@ import time
 import pytest
 import requests
 from jwcrypto.jwk import JWK
+from sqlalchemy import text
 
 from tests.e2e.flow import accepted
 from tests.e2e.lti_helpers import DROP, begin_login, post_launch, sign, valid_claims
 
+_TABLES = ("lti_launch", "person", "identity_link", "membership")
 
-def _refused(resp: requests.Response, code: str, status: int = 400) -> None:
+
+def _counts(tool) -> dict[str, int]:
+    with tool.db.engine.connect() as conn:
+        return {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
+                for t in _TABLES}
+
+
+_NOW: dict = {}  # this test's tool and what its database held before the test
+
+
+@pytest.fixture(autouse=True)
+def _rows_before(tool) -> None:
+    """What the database held before the test: a refused launch must add nothing to it."""
+    _NOW.update(tool=tool, before=_counts(tool))
+
+
+def _refused(resp: requests.Response, code: str, status: int = 400, *,
+             accepted_before: int = 0) -> None:
+    """Refused with the page naming ``code``, and nothing written: no launch, person, link
+    or role beyond what the test's ``accepted_before`` accepted launches wrote (one each)."""
     assert resp.status_code == status, resp.text
     assert f"<code>{code}</code>" in resp.text
     assert "Запуск отклонён" in resp.text
+    now, before = _counts(_NOW["tool"]), _NOW["before"]
+    assert now["lti_launch"] == before["lti_launch"] + accepted_before, (now, before)
+    if not accepted_before:
+        assert now == before
 
 
 @pytest.fixture
@@ -132,7 +157,8 @@ def test_nonce_of_another_login(session, platform, tool, auth):
 def test_replayed_launch(session, platform, tool, auth):
     token = sign(platform, valid_claims(platform, auth))
     assert accepted(post_launch(session, tool.base, token, auth["state"]))
-    _refused(post_launch(session, tool.base, token, auth["state"]), "replayed", 403)
+    _refused(post_launch(session, tool.base, token, auth["state"]), "replayed", 403,
+             accepted_before=1)
 
 
 def test_replay_from_another_browser(session, platform, tool, auth):
@@ -142,7 +168,8 @@ def test_replay_from_another_browser(session, platform, tool, auth):
     thief.cookies.set("marshrut_browser", "thief-browser")
     _refused(post_launch(thief, tool.base, token, auth["state"]), "other_browser", 403)
     assert accepted(post_launch(session, tool.base, token, auth["state"]))
-    _refused(post_launch(requests.Session(), tool.base, token, auth["state"]), "replayed", 403)
+    _refused(post_launch(requests.Session(), tool.base, token, auth["state"]), "replayed", 403,
+             accepted_before=1)
 
 
 def test_state_mismatch(session, platform, tool, auth):
