@@ -23,6 +23,8 @@ LABELS = {
     "contribution": _l("Что вносит в сеть"), "contact_name": _l("Контактное лицо"),
     "contact_email": _l("Электронная почта"), "contact_phone": _l("Телефон"),
     "in_public_registry": _l("Показывать в открытом реестре"),
+    "name": _l("Название сети"), "slug": _l("Короткое имя (для адреса реестра)"),
+    "region": _l("Регион"), "description": _l("О сети"), "founders": _l("Организации-учредители"),
 }
 
 
@@ -74,6 +76,25 @@ class AgreementSchema(Schema):
             errors["parties"] = [_l("Выберите не меньше двух сторон.")]
         if errors:
             raise ValidationError(errors)
+
+
+class NetworkSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    name = fields.String(required=True, validate=validate.Length(1, 300))
+    slug = fields.String(required=True, validate=validate.Regexp(
+        r"^[a-z0-9][a-z0-9-]{1,78}$", error=_l("Латинские строчные буквы, цифры и дефис.")))
+    region = fields.String(load_default="", validate=validate.Length(max=120))
+    description = fields.String(load_default="", validate=validate.Length(max=4000))
+    founders = fields.List(fields.String(), load_default=list)
+
+    @pre_load
+    def _clean(self, data: Any, **_: Any) -> Any:
+        if hasattr(data, "getlist"):
+            founders = data.getlist("founders")
+            data = {**data.to_dict(), "founders": founders}
+        return {k: v for k, v in dict(data).items() if v != ""}
 
 
 class MemberEntrySchema(Schema):

@@ -12,12 +12,20 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
+from sqlalchemy import select
 
 from lti_tool.db import db_session
 from lti_tool.network import access, documents, services
 from lti_tool.network.models import Network, NetworkMember
 from lti_tool.network.rules import AgreementStatus
-from lti_tool.network.schemas import LABELS, AgreementSchema, MemberEntrySchema, load
+from lti_tool.network.schemas import (
+    LABELS,
+    AgreementSchema,
+    MemberEntrySchema,
+    NetworkSchema,
+    load,
+)
+from lti_tool.people.models import Organisation
 from lti_tool.web.security import Viewer, current_viewer, login_required
 
 bp = Blueprint("network", __name__, url_prefix="/app/network", template_folder="templates")
@@ -46,12 +54,48 @@ def network_for(viewer: Viewer, public_id: str) -> Network:
     return network
 
 
+def _index(viewer: Viewer, *, errors: dict[str, Any] | None = None,
+           form: dict[str, Any] | None = None, status: int = 200) -> Any:
+    dbs = db_session()
+    others = [o for o in dbs.scalars(select(Organisation).order_by(Organisation.name))
+              if o.id != viewer.organisation_id] if viewer.has("admin") else []
+    return render_template("network/index.html", networks=access.viewer_networks(dbs, viewer),
+                           may_create=viewer.has("admin"), others=others, labels=LABELS,
+                           errors=errors or {}, form=form or {}), status
+
+
 @bp.get("/")
 @login_required
 def index() -> Any:
+    return _index(_viewer())
+
+
+@bp.post("/")
+@login_required
+def create() -> Any:
+    """A school's admin founds a network and coordinates it; the founders chosen here join
+    by their founding agreement, anyone later by a council decision."""
     viewer = _viewer()
-    return render_template("network/index.html",
-                           networks=access.viewer_networks(db_session(), viewer))
+    if not viewer.has("admin"):
+        abort(403)
+    dbs = db_session()
+    try:
+        values = load(NetworkSchema(), request.form)
+        known = set(dbs.scalars(select(Organisation.id)))
+        founders = [services.Founder(int(f)) for f in values.pop("founders")
+                    if f.isdigit() and int(f) in known and int(f) != viewer.organisation_id]
+        network = services.create_network(dbs, coordinator_id=viewer.organisation_id,
+                                          founders=founders, actor_id=viewer.person_id,
+                                          **values)
+    except ValidationError as exc:
+        dbs.rollback()
+        return _index(viewer, errors=exc.messages_dict, form=dict(request.form), status=400)
+    except services.NetworkError as exc:
+        dbs.rollback()
+        return _index(viewer, errors={"slug": [exc.message]}, form=dict(request.form),
+                      status=400)
+    dbs.commit()
+    return _page(viewer, network, notice=_("Сеть создана. Ваша организация — координатор."))
 
 
 def _page(viewer: Viewer, network: Network, *, errors: dict[str, Any] | None = None,

@@ -147,3 +147,24 @@ def test_member_admin_edits_own_entry_only(platform, tool):
     data = requests.get(tool.base + "/network/net37/registry.json", timeout=30).json()
     assert {m["organisation"] for m in data["members"]} == {"Школа № 37", "Гимназия № 1"}
     assert requests.get(tool.base + "/network/nope/registry", timeout=30).status_code == 404
+
+
+def test_an_admin_founds_a_network_with_founders(platform, tool):
+    teacher = launch_token(platform, tool, "teacher")
+    assert _post(tool, "/app/network/", teacher, name="x", slug="xx").status_code == 403
+    with tool.db.session() as s:
+        assert services.networks_of(s, tool.org_id) == []
+    admin = launch_token(platform, tool, "admin")
+    bad = _post(tool, "/app/network/", admin, name="", slug="Сеть 1")
+    assert bad.status_code == 400 and "Название сети:" in bad.text
+    assert "Короткое имя (для адреса реестра): Латинские строчные" in bad.text
+    ok = _post(tool, "/app/network/", admin, name="Сеть школы № 37", slug="net37",
+               founders=[str(tool.other_org_id)])
+    assert ok.status_code == 200 and "Сеть создана" in ok.text and "Гимназия № 1" in ok.text
+    again = _post(tool, "/app/network/", admin, name="Ещё", slug="net37")
+    assert again.status_code == 400 and "уже есть" in again.text
+    with tool.db.session() as s:
+        net = services.network_by_slug(s, "net37")
+        assert net is not None and net.coordinator_id == tool.org_id
+        assert services.member_org_ids(s, net.id) == {tool.org_id, tool.other_org_id}
+        assert len(services.networks_of(s, tool.org_id)) == 1
