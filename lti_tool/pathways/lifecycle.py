@@ -38,6 +38,9 @@ MOVES: dict[str, Move] = {m.action: m for m in (
     Move("approve", (IN_REVIEW,), APPROVED, (TUTOR,), "Утвердить"),
     Move("activate", (APPROVED,), ACTIVE, (TUTOR,), "Начать выполнение"),
     Move("complete", (ACTIVE,), COMPLETED, (TUTOR,), "Завершить"),
+    # A planned olympiad, conference or competition took place: no review, the plan is kept.
+    Move("event", (DRAFT, SUBMITTED, IN_REVIEW, APPROVED, ACTIVE), "", (STUDENT, TUTOR),
+         "Мероприятие выполнено"),
 )}
 
 

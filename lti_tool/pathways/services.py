@@ -101,7 +101,7 @@ def route_for(session: Session, viewer: Viewer, public_id: str) -> tuple[Route, 
 
 def act(session: Session, viewer: Viewer, route: Route, action: str, expected: int, *,
         data: dict[str, Any] | None = None, comment: str = "",
-        paper_date: date | None = None) -> Route:
+        paper_date: date | None = None, event: int | None = None) -> Route:
     """Apply one lifecycle move (``edit`` saves ``data``); refusals raise before any write."""
     who = access.actor(session, viewer, route)
     if who is None:
@@ -112,9 +112,19 @@ def act(session: Session, viewer: Viewer, route: Route, action: str, expected: i
     target = lifecycle.target_of(
         action, route.state, who, agreed=route.agreed_at is not None,
         plan_ok=verdict(route).ok, was_active=route.in_force is not None)
+    if action == "event" and not 0 <= (event if event is not None else -1) < len(
+            route.data.get("events", [])):
+        raise Refused("Нет такого мероприятия в маршруте.")
     if route.version != expected:
         raise Conflict(route.version)
-    if action == "edit":
+    if action == "event":
+        assert event is not None
+        for holder in ("data", "in_force"):
+            value = copy.deepcopy(getattr(route, holder))
+            if value and event < len(value.get("events", [])):
+                value["events"][event]["done"] = True
+                setattr(route, holder, value)
+    elif action == "edit":
         route.data = copy.deepcopy(data if data is not None else route.data)
         route.agreed_at, route.agreed_by, route.agreement, route.paper_date = (
             None, None, "", None)  # the parent agreed to another plan
@@ -131,7 +141,7 @@ def act(session: Session, viewer: Viewer, route: Route, action: str, expected: i
     route.updated_at = utcnow()
     session.flush()  # the version counter: a concurrent writer makes this UPDATE fail
     _record(session, route, action, viewer.person_id, comment)
-    if action in ("edit", "approve"):  # new targets or a new plan in force
+    if action in ("edit", "approve", "event"):  # new targets, a new plan, an event done
         refresh_progress(session, route.organisation_id, [route.student_id], date.today())
     return route
 

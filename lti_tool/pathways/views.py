@@ -117,7 +117,9 @@ def show(rid: str) -> Any:
         verdict=services.verdict(route), profiles=PROFILES, subjects=SUBJECTS,
         progress=prog, chart=progress.chart(prog), history=services.versions(dbs, route),
         moves=[] if who is None else [m for m in lifecycle.allowed(route.state, who)
-                                      if m.action != "edit"],
+                                      if m.action not in ("edit", "event")],
+        can_tick=who is not None and any(
+            m.action == "event" for m in lifecycle.allowed(route.state, who)),
         can_edit=who == lifecycle.STUDENT and route.state in lifecycle.MOVES["edit"].source,
         actor=who, today=date.today())
 
@@ -167,12 +169,13 @@ def act(rid: str) -> Any:
         version = int(request.form.get("version", ""))
         paper = request.form.get("paper_date") or ""
         paper_date = date.fromisoformat(paper) if paper else None
+        event = int(request.form["event"]) if request.form.get("event") else None
     except ValueError:
         flash("Форма: неверная версия или дата.", "error")
         return redirect(app_url("pathways.show", rid=rid), code=303)
     return _move(route, request.form.get("action", ""), version,
                  comment=(request.form.get("comment") or "").strip()[:4000],
-                 paper_date=paper_date)
+                 paper_date=paper_date, event=event)
 
 
 def _move(route: Route, action: str, version: int, then: str = "show", **kw: Any) -> Any:
@@ -195,7 +198,8 @@ def _move(route: Route, action: str, version: int, then: str = "show", **kw: Any
         return redirect(app_url("pathways.edit", rid=route.public_id), code=303)
     flash({"edit": "Маршрут сохранён.", "submit": "Маршрут отправлен тьютору.",
            "agree": "Согласие записано.", "return": "Маршрут возвращён с рекомендациями.",
-           "approve": "Маршрут утверждён."}.get(action, "Готово."))
+           "approve": "Маршрут утверждён.", "event": "Мероприятие отмечено."}.get(
+               action, "Готово."))
     return redirect(app_url("pathways.show", rid=route.public_id), code=303)
 
 

@@ -143,6 +143,11 @@ def test_student_parent_tutor_flow_and_forbidden_paths(tool: Any, platform: Any)
     approved = post(tool, teacher, f"/app/routes/{rid}/act", {
         "action": "approve", "version": state(tool, rid)[1]})
     assert "Маршрут утверждён." in approved.text and state(tool, rid)[0] == "approved"
+    shown = page(tool, student, f"/app/routes/{rid}")
+    assert "Отметить выполненным" in shown.text
+    ticked = post(tool, student, f"/app/routes/{rid}/act", {
+        "action": "event", "event": 0, "version": state(tool, rid)[1]})
+    assert "Мероприятие отмечено." in ticked.text and state(tool, rid)[0] == "approved"
     versions = page(tool, student, f"/app/routes/{rid}/versions")
     assert versions.status_code == 200
     assert page(tool, teacher, "/app/routes/class.xlsx").content[:2] == b"PK"

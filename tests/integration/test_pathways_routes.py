@@ -306,3 +306,18 @@ def test_the_periodic_job_measures_every_school(school: School) -> None:
     assert refresh_all(school.db) == 1
     with school.db.session() as s:
         assert s.scalar(select(func.count()).select_from(ProgressRow)) == 1
+
+
+def test_an_event_done_keeps_the_state_and_the_plan(school: School) -> None:
+    rid = new_route(school, plan_data() | {"events": [{"date": "2025-10-01", "title": "Олимпиада",
+                                                        "done": False}]})
+    advance(school, rid, "approved")
+    before = snapshot(school, rid)
+    with pytest.raises(Refused):
+        do(school, "parent", rid, "event", event=0)
+    with pytest.raises(Refused):
+        do(school, "student", rid, "event", event=5)
+    assert snapshot(school, rid) == before
+    done = do(school, "student", rid, "event", event=0)
+    assert done.state == "approved" and done.data["events"][0]["done"]
+    assert done.in_force["events"][0]["done"] and done.in_force["items"] == before[3]["items"]
