@@ -144,4 +144,12 @@ EN_PORTFOLIO: dict[str, str] = {
     "внешняя %(e)s, экспертная %(x)s": "external %(e)s, expert %(x)s",
     "Источник": "Source",
     "Учеников": "Students",
+    "Самооценка: отметьте уровень по каждой компетенции.": "Self-assessment: choose a level for every competence.",
+    "Самооценка сохранена; план развития обновлён.": "Self-assessment saved; the development plan is updated.",
+    "Самооценка и план развития": "Self-assessment and development plan",
+    "По профессиональному стандарту «Педагог» и карте саморазвития ИКТ-компетенций; %(y)s/%(z)s учебный год.": "Against the professional standard «Педагог» and the ICT self-development map; school year %(y)s/%(z)s.",
+    "План развития": "Development plan",
+    "Все компетенции не ниже уровня «уверенно»: план развития не нужен.": "Every competence is at «confident» or above: no development plan needed.",
+    "Самооценка этого года": "This year's self-assessment",
+    "Год": "Year",
 }

@@ -232,3 +232,19 @@ class UudRating(Base):
     teacher_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(ForeignKey("portfolio_uud_item.id", ondelete="CASCADE"))
     score: Mapped[float] = mapped_column()
+
+
+class SelfAssessment(Base):
+    """A teacher's yearly self-assessment against «Педагог» and the ICT map (seed 001)."""
+
+    __tablename__ = "portfolio_self_assessment"
+    __table_args__ = (UniqueConstraint("organisation_id", "teacher_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"))
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                            index=True)
+    year: Mapped[int] = mapped_column()  # the school year's first calendar year
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

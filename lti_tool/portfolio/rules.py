@@ -225,3 +225,55 @@ def uud_figure(external: list[float], expert: list[float], raters: int,
     exp = sum(expert) / len(expert) if expert else None
     flagged = ext is not None and exp is not None and abs(ext - exp) > threshold
     return UudFigure(ext, exp, raters, flagged)
+
+
+# --- a teacher's self-assessment and development plan ----------------------------------------
+
+#: (key, group, competence, what closes a gap). Groups: the labour functions of the
+#: professional standard «Педагог» (приказ Минтруда № 544н) and the ICT competence it
+#: requires (общепользовательская, общепедагогическая, предметно-педагогическая), as the
+#: «Карта саморазвития компетенции педагогов» of seed 001 lists them.
+SELF_ITEMS: tuple[tuple[str, str, str, str], ...] = (
+    ("plan", "Обучение", "Планирование и проведение уроков по ФГОС",
+     "КПК (16–250 ч) по реализации обновлённых ФГОС; взаимопосещение уроков"),
+    ("results", "Обучение", "Оценка предметных и метапредметных результатов",
+     "Семинар по критериальному оцениванию и формированию УУД"),
+    ("individual", "Обучение", "Индивидуальные образовательные маршруты",
+     "Стажировка у тьютора; участие в работе над ИОМ учеников"),
+    ("upbringing", "Воспитательная деятельность",
+     "Воспитательная работа и классное руководство",
+     "Вебинары по программе воспитания; наставник из опытных классных руководителей"),
+    ("development", "Развивающая деятельность",
+     "Работа с детьми с особыми образовательными потребностями",
+     "КПК по инклюзивному образованию"),
+    ("projects", "Развивающая деятельность",
+     "Руководство проектной и исследовательской деятельностью",
+     "Мастер-класс по сопровождению индивидуального проекта"),
+    ("ict_user", "ИКТ-компетентность", "Общепользовательская ИКТ-компетентность",
+     "Семинар по цифровым инструментам (до 16 ч)"),
+    ("ict_teacher", "ИКТ-компетентность",
+     "Общепедагогическая ИКТ-компетентность: ЦОР, LMS, дистанционное обучение",
+     "КПК по цифровой образовательной среде; уроки с ФГИС «Моя школа» и Библиотекой ЦОК"),
+    ("ict_subject", "ИКТ-компетентность", "Предметно-педагогическая ИКТ-компетентность",
+     "Участие в сетевом сообществе учителей предмета; публикация урока с ЭОР"),
+)
+SELF_SCALE = {0: "не владею", 1: "базовый уровень", 2: "уверенно", 3: "могу научить других"}
+SELF_TARGET = 2
+
+
+def development_plan(answers: dict[str, int]) -> list[tuple[str, str, int]]:
+    """(competence, what to do, the gap) for every item below the target, largest gap
+    first; an unanswered item counts as 0."""
+    plan = []
+    for key, _group, title, remedy in SELF_ITEMS:
+        score = answers.get(key, 0)
+        if score < SELF_TARGET:
+            plan.append((title, remedy, SELF_TARGET - score))
+    return sorted(plan, key=lambda p: -p[2])
+
+
+def group_means(answers: dict[str, int]) -> dict[str, float]:
+    sums: dict[str, list[int]] = {}
+    for key, group, _t, _r in SELF_ITEMS:
+        sums.setdefault(group, []).append(answers.get(key, 0))
+    return {g: sum(v) / len(v) for g, v in sums.items()}

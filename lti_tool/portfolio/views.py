@@ -364,4 +364,5 @@ bp.context_processor(_context)
 public_bp.context_processor(_context)
 
 from lti_tool.portfolio import moving_views as _moving_views  # noqa: E402,F401  (its routes)
+from lti_tool.portfolio import self_views as _self_views  # noqa: E402,F401  (its routes)
 from lti_tool.portfolio import uud_views as _uud_views  # noqa: E402,F401  (its routes)

@@ -133,3 +133,12 @@ def test_random_bytes_are_only_accepted_with_a_real_signature(data):
         assert data.startswith(b"%PDF")
     if kind == "image/png":
         assert data.startswith(b"\x89PNG")
+
+
+@given(st.dictionaries(st.sampled_from([k for k, *_ in rules.SELF_ITEMS]),
+                       st.sampled_from(sorted(rules.SELF_SCALE))))
+def test_development_plan_lists_exactly_the_gaps_largest_first(answers):
+    plan = rules.development_plan(answers)
+    below = {t for k, _g, t, _r in rules.SELF_ITEMS if answers.get(k, 0) < rules.SELF_TARGET}
+    assert {title for title, _, _ in plan} == below
+    assert [gap for *_, gap in plan] == sorted((gap for *_, gap in plan), reverse=True)
