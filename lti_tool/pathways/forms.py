@@ -61,7 +61,19 @@ class TargetField(Schema):
 LABELS = {"version": "Версия", "profile": "Профиль"}
 
 
-def read(form: dict[str, str], options: list[Choice], week_days: int
+def questions(session: Session, org_id: int) -> list[dict[str, str]]:
+    """The school's questionnaire (imported with its offer), else the default one."""
+    from sqlalchemy import select
+
+    from lti_tool.pathways.models import SchoolOffer
+
+    offer = session.scalars(select(SchoolOffer).where(
+        SchoolOffer.organisation_id == org_id)).first()
+    return list(offer.questions) if offer is not None and offer.questions else QUESTIONS
+
+
+def read(form: dict[str, str], options: list[Choice], week_days: int,
+         asked: list[dict[str, str]] | None = None
          ) -> tuple[dict[str, Any], int, dict[str, str]]:
     """Route data from a posted builder form, the version it was based on, and errors by
     field (empty when valid)."""
@@ -115,7 +127,8 @@ def read(form: dict[str, str], options: list[Choice], week_days: int
             continue
         resources.append({"subject": parts[0], "title": parts[1], "url": parts[2],
                           "purpose": parts[3]})
-    answers = {q["key"]: (form.get(f"q_{q['key']}") or "").strip()[:2000] for q in QUESTIONS}
+    answers = {q["label"]: (form.get(f"q_{q['key']}") or "").strip()[:2000]
+               for q in (asked or QUESTIONS)}
     data = {"profile": head["profile"], "week_days": week_days, "items": items,
             "answers": answers, "targets": targets, "events": events, "resources": resources}
     return data, int(head["version"]), errors

@@ -5,6 +5,8 @@ Sheet «Курсы» (required), one course a row under a header:
   D Вид (предмет / курс по выбору / проект) | E Часов в неделю, 10 кл. | F Часов в неделю, 11 кл. |
   G Профили (через запятую; пусто: все) | H Группа
 Sheet «Параметры» (optional): «Дней в неделе» | 5 or 6.
+Sheet «Анкета» (optional): the school's questionnaire, one question a row in column A (without
+it the defaults from the seeds are asked).
 Every error names the sheet, the row and the column in Russian; with any error nothing is
 saved (the caller commits only a clean import, and ``save`` replaces the whole offer at once).
 """
@@ -36,6 +38,7 @@ MAX_ROWS = 2000
 class Imported:
     courses: list[dict[str, Any]] = field(default_factory=list)
     week_days: int | None = None
+    questions: list[dict[str, str]] = field(default_factory=list)
     profiles: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -95,6 +98,15 @@ def parse(content: bytes) -> Imported:
                                       "— допустимо 5 или 6 дней.")
                 else:
                     out.week_days = int(value)
+    if "Анкета" in book.sheetnames:
+        for number, row in enumerate(book["Анкета"].iter_rows(values_only=True, max_row=60),
+                                     start=1):
+            text = _text(row[0] if row else None)
+            if len(text) > 300:
+                out.errors.append(f"Лист «Анкета», строка {number}, столбец A: вопрос длиннее "
+                                  "300 символов.")
+            elif text:
+                out.questions.append({"key": f"q{number}", "label": text})
     out.profiles = sorted({p for c in out.courses for p in c["profiles"]})
     return out
 
@@ -153,6 +165,7 @@ def save(session: Session, org_id: int, imported: Imported) -> SchoolOffer:
     if imported.week_days:
         offer.week_days = imported.week_days
     offer.profiles = imported.profiles or sorted(PROFILES)
+    offer.questions = imported.questions
     session.execute(delete(OfferCourse).where(OfferCourse.organisation_id == org_id))
     session.add_all(OfferCourse(organisation_id=org_id, **c) for c in imported.courses)
     session.flush()
@@ -165,7 +178,8 @@ def courses(session: Session, org_id: int) -> list[OfferCourse]:
                                                         OfferCourse.level)))
 
 
-def workbook(rows: list[tuple[Any, ...]], week_days: int = 6) -> bytes:
+def workbook(rows: list[tuple[Any, ...]], week_days: int = 6,
+             questions: list[str] | None = None) -> bytes:
     """An offer workbook (the template the admin downloads, and the demo's offer)."""
     book = Workbook()
     sheet = book.active
@@ -176,6 +190,10 @@ def workbook(rows: list[tuple[Any, ...]], week_days: int = 6) -> bytes:
         sheet.append(row)
     params = book.create_sheet("Параметры")
     params.append(("Дней в неделе", week_days))
+    if questions:
+        sheet_q = book.create_sheet("Анкета")
+        for text in questions:
+            sheet_q.append((text,))
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

@@ -141,7 +141,8 @@ def _builder(route: Route, data: dict[str, Any], errors: dict[str, str], status:
     return render_template(
         "pathways/builder.html", route=route, data=data, errors=errors, options=options,
         chosen=forms.chosen(data), project=forms.project_years(data), profiles=PROFILES,
-        questions=forms.QUESTIONS, targets=forms.TARGET_SUBJECTS, subjects=SUBJECTS,
+        questions=forms.questions(dbs, route.organisation_id), targets=forms.TARGET_SUBJECTS,
+        subjects=SUBJECTS,
         verdict=services.verdict(route, data)), status
 
 
@@ -153,8 +154,9 @@ def save(rid: str) -> Any:
     if access.actor(dbs, viewer, route) != lifecycle.STUDENT:
         abort(403)
     options = forms.choices(dbs, route.organisation_id)
-    data, version, errors = forms.read(request.form.to_dict(),
-                                       options, services.week_days(dbs, route.organisation_id))
+    data, version, errors = forms.read(request.form.to_dict(), options,
+                                       services.week_days(dbs, route.organisation_id),
+                                       forms.questions(dbs, route.organisation_id))
     if errors:
         return _builder(route, data, errors, 422)
     return _move(route, "edit", version, data=data,

@@ -98,10 +98,11 @@ def seed_pathways(session: Session, state: PlatformState, today: date | None = N
                    "title": "Школьный этап олимпиады по математике"},
                   {"date": (start + timedelta(days=300)).isoformat(), "done": False,
                    "title": "Научно-практическая конференция «Шаг в будущее»"}]
+        job = {"technology": "инженер", "science": "врач"}.get(profile, "экономист")
+        answers = {"Цели на два года обучения": "Сдать ЕГЭ и поступить в вуз по профилю",
+                   "Будущая профессия или направление": job}
         data = plan_data(profile, start, targets=targets, events=events, resources=RESOURCES,
-                         answers={"goals": "Сдать ЕГЭ и поступить в вуз по профилю",
-                                  "profession": "инженер" if profile == "technology"
-                                  else "врач" if profile == "science" else "экономист"})
+                         answers=answers)
         if stage == "draft_failing":
             data["items"] = [i for i in data["items"] if i["course"] not in ("Химия",
                                                                                "Биология")]

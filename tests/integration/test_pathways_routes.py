@@ -235,13 +235,17 @@ def test_concurrent_writers_cannot_both_win(school: School) -> None:
 
 
 def test_offer_import_is_all_or_nothing(school: School) -> None:
-    good = offer.workbook(offer.default_rows(), week_days=5)
+    good = offer.workbook(offer.default_rows(), week_days=5,
+                          questions=["Чем хочешь заниматься после школы?", "Любимые предметы"])
     imported = offer.parse(good)
     assert not imported.errors and imported.week_days == 5
+    assert [q["label"] for q in imported.questions][1] == "Любимые предметы"
     with school.db.session() as s:
         offer.save(s, school.org, imported)
     with school.db.session() as s:
         count = len(offer.courses(s, school.org))
+        from lti_tool.pathways.forms import questions
+        assert questions(s, school.org)[0]["label"] == "Чем хочешь заниматься после школы?"
     bad = offer.workbook([("Физика", "", "средний", "предмет", 2, 2, "", ""),
                           ("Химия", "", "базовый", "предмет", "два", 1, "", ""),
                           ("Черчение", "", "базовый", "курс по выбору", 1, 1, "космический", ""),
