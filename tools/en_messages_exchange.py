@@ -138,4 +138,12 @@ EN_EXCHANGE = {
     'Или импортировать из Common Cartridge': 'Or import from a Common Cartridge',
     'Архив курса (.imscc) от школы-партнёра или из Moodle': 'The course archive (.imscc) from a partner school or Moodle',
     'Импортировать': 'Import',
+    'Урок не добавлен: выберите класс, день и время «ЧЧ:ММ», конец позже начала.': 'The lesson was not added: choose a class, a day and times as HH:MM, the end after the start.',
+    'Расписание сохранено.': 'Timetable saved.',
+    'Расписание школы': 'School timetable',
+    'Расписание школы для сетевых курсов': 'The school timetable for network courses',
+    'Уроки ваших классов, с которыми не должны совпадать занятия сетевых курсов: заявка и зачисление проверяются по ним.': 'Your classes’ lessons that network course lessons must not clash with: requests and enrolments are checked against them.',
+    'Урок': 'Lesson',
+    'Добавить урок': 'Add a lesson',
+    'Классов школы пока нет: они появятся после запуска из LMS или синхронизации.': 'The school has no classes yet: they appear after a launch from the LMS or a sync.',
 }

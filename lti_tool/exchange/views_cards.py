@@ -110,3 +110,37 @@ def record() -> Any:
     dbs.commit()
     flash(_("Итоговые отметки внесены в журнал: %(n)s.", n=done))
     return _back()
+
+
+# The home timetable (clash checks) lives here too: a coordinator's page of the same size.
+@bp.route("/timetable", methods=["GET", "POST"])
+@login_required
+def timetable() -> Any:
+    from lti_tool.exchange import timetable as home_timetable
+
+    viewer, dbs = _viewer(), db_session()
+    if not viewer.has("admin"):
+        abort(403)
+    if request.method == "POST":
+        try:
+            if request.form.get("remove"):
+                if not home_timetable.remove(dbs, viewer.organisation_id,
+                                             int(request.form["remove"]), viewer.person_id):
+                    abort(404)
+            else:
+                home_timetable.add(dbs, viewer.organisation_id, request.form.get("class", ""),
+                                   int(request.form.get("weekday") or 0),
+                                   request.form.get("start", ""), request.form.get("end", ""),
+                                   request.form.get("subject", ""), viewer.person_id)
+        except (rules.RuleError, ValueError):
+            dbs.rollback()
+            flash(_("Урок не добавлен: выберите класс, день и время «ЧЧ:ММ», конец позже "
+                    "начала."), "error")
+        else:
+            dbs.commit()
+            flash(_("Расписание сохранено."))
+        return redirect(app_url("exchange_cards.timetable"), 303)
+    return render_template("exchange/timetable.html",
+                           slots=home_timetable.slots(dbs, viewer.organisation_id),
+                           classes=home_timetable.classes(dbs, viewer.organisation_id),
+                           labels=LABELS)

@@ -149,3 +149,38 @@ def test_a_student_withdraws_their_own_request(net):
     (req,) = net.requests()
     assert net.post(f"/app/exchange/requests/{req.public_id}/withdraw", student).status_code == 303
     assert net.requests()[0].state == "withdrawn"
+
+
+def test_the_home_coordinator_keeps_the_timetable_the_clash_check_uses(net):
+    from lti_tool.people.models import ClassGroup
+
+    course = net.add_course()  # Вт, Чт 15:00-15:45
+    student, home = net.token("student"), net.token("admin", "school")
+    with net.tool.db.session() as s:
+        klass = s.scalars(select(ClassGroup).where(
+            ClassGroup.organisation_id == net.tool.org_id)).first().public_id
+    before = net.snapshot()
+    assert net.post("/app/exchange/cards/timetable", student, {
+        "class": klass, "weekday": "2", "start": "15:10", "end": "15:55"}).status_code == 403
+    bad = net.post("/app/exchange/cards/timetable", home, {
+        "class": klass, "weekday": "2", "start": "16:00", "end": "15:00"})
+    assert bad.status_code == 303 and net.snapshot() == before
+    assert net.post("/app/exchange/cards/timetable", home, {
+        "class": klass, "weekday": "2", "start": "15:10", "end": "15:55",
+        "subject": "Английский язык"}).status_code == 303
+    page = net.get("/app/exchange/cards/timetable", home)
+    assert "Английский язык" in page.text and "15:10–15:55" in page.text
+    with net.tool.db.session() as s:
+        slot_id = s.scalars(select(TimetableSlot.id)).one()
+    # another school's coordinator cannot remove it; nothing changes
+    held = net.snapshot()
+    assert net.post("/app/exchange/cards/timetable", net.token("admin", "other"),
+                    {"remove": str(slot_id)}).status_code == 404
+    assert net.snapshot() == held
+    resp = net.post(f"/app/exchange/courses/{course}/request", student)
+    shown = requests.get(net.tool.base + resp.headers["Location"], timeout=30)
+    assert "Английский язык" in shown.text and net.requests() == []
+    assert net.post("/app/exchange/cards/timetable", home,
+                    {"remove": str(slot_id)}).status_code == 303
+    _request(net, course, student)
+    assert len(net.requests()) == 1

@@ -1,0 +1,54 @@
+"""The home school's timetable as the exchange needs it: the lessons a network lesson must
+not clash with, per class or per pupil, kept by the school's coordinator."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_tool.exchange import rules
+from lti_tool.exchange.models import TimetableSlot
+from lti_tool.people.models import ClassGroup
+from lti_tool.people.services import audit
+
+
+def slots(session: Session, org_id: int) -> list[tuple[TimetableSlot, str]]:
+    rows = session.execute(select(TimetableSlot, ClassGroup.label, ClassGroup.title).outerjoin(
+        ClassGroup, ClassGroup.id == TimetableSlot.class_id).where(
+        TimetableSlot.organisation_id == org_id).order_by(
+        TimetableSlot.weekday, TimetableSlot.start))
+    return [(slot, label or title or "") for slot, label, title in rows]
+
+
+def classes(session: Session, org_id: int) -> list[ClassGroup]:
+    return list(session.scalars(select(ClassGroup).where(
+        ClassGroup.organisation_id == org_id).order_by(ClassGroup.label, ClassGroup.title)))
+
+
+def add(session: Session, org_id: int, class_public_id: str, weekday: int, start: str,
+        end: str, subject: str, actor_id: int) -> TimetableSlot:
+    """RuleError(«bad_time») for a time that is not HH:MM or ends before it starts."""
+    if not 1 <= weekday <= 7 or rules.minutes(start) >= rules.minutes(end):
+        raise rules.RuleError("bad_time", value=f"{start}-{end}")
+    group = session.scalars(select(ClassGroup).where(
+        ClassGroup.public_id == class_public_id, ClassGroup.organisation_id == org_id)).first()
+    if group is None:
+        raise rules.RuleError("not_allowed")
+    slot = TimetableSlot(organisation_id=org_id, class_id=group.id, weekday=weekday,
+                         start=rules.hhmm(rules.minutes(start)),
+                         end=rules.hhmm(rules.minutes(end)), subject=subject.strip()[:300])
+    session.add(slot)
+    session.flush()
+    audit(session, actor_id, org_id, "exchange.timetable.add", "exchange_timetable_slot",
+          slot.id)
+    return slot
+
+
+def remove(session: Session, org_id: int, slot_id: int, actor_id: int) -> bool:
+    slot = session.get(TimetableSlot, slot_id)
+    if slot is None or slot.organisation_id != org_id:
+        return False
+    session.delete(slot)
+    audit(session, actor_id, org_id, "exchange.timetable.remove", "exchange_timetable_slot",
+          slot_id)
+    return True
