@@ -248,3 +248,20 @@ class SelfAssessment(Base):
     year: Mapped[int] = mapped_column()  # the school year's first calendar year
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LessonMap(Base):
+    """A lesson's technological map (шаблон технологической карты урока, seed 002), built
+    from the school's reference lists; publishing puts it into the teacher's portfolio."""
+
+    __tablename__ = "portfolio_lesson_map"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"))
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                            index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    achievement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("portfolio_achievement.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

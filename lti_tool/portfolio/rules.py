@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import filetype  # type: ignore[import-untyped]
 
@@ -277,3 +278,35 @@ def group_means(answers: dict[str, int]) -> dict[str, float]:
     for key, group, _t, _r in SELF_ITEMS:
         sums.setdefault(group, []).append(answers.get(key, 0))
     return {g: sum(v) / len(v) for g, v in sums.items()}
+
+
+# --- the lesson technological map ------------------------------------------------------------
+
+LESSON_TYPES = ("открытие нового знания", "рефлексия", "общеметодологическая направленность",
+                "развивающий контроль")
+#: The school's reference list of planned results (ФГОС: предметные, метапредметные,
+#: личностные); a school's own list replaces it through the same shape.
+PLANNED_RESULTS = {
+    "Предметные": ("Знать и применять понятия темы", "Решать задачи базового уровня",
+                   "Решать задачи повышенного уровня"),
+    "Метапредметные": ("Ставить цель и планировать работу", "Работать с информацией",
+                       "Аргументировать свою точку зрения"),
+    "Личностные": ("Осознавать ценность знания", "Проявлять ответственность за результат"),
+}
+MAP_STAGES = ("Мотивация", "Актуализация знаний", "Постановка учебной задачи",
+              "Открытие нового знания", "Первичное закрепление", "Самостоятельная работа",
+              "Рефлексия")
+
+
+def lesson_map_text(data: dict[str, Any]) -> str:
+    """The map as plain text for the portfolio item (and its PDF)."""
+    lines = [f"Предмет: {data.get('subject', '')}; класс: {data.get('grade', '')}; "
+             f"тип урока: {data.get('lesson_type', '')}.",
+             f"Цель: {data.get('goal', '')}",
+             "Планируемые результаты: " + "; ".join(map(str, data.get("results", []) or [])),
+             "УУД: " + "; ".join(map(str, data.get("uud", []) or []))]
+    for stage in data.get("stages", []) or []:
+        if isinstance(stage, dict) and (stage.get("teacher") or stage.get("students")):
+            lines.append(f"{stage.get('name')}: учитель — {stage.get('teacher', '')}; "
+                         f"ученики — {stage.get('students', '')}")
+    return "\n".join(lines)

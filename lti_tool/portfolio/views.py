@@ -363,6 +363,7 @@ def _context() -> dict[str, Any]:
 bp.context_processor(_context)
 public_bp.context_processor(_context)
 
+from lti_tool.portfolio import map_views as _map_views  # noqa: E402,F401  (its routes)
 from lti_tool.portfolio import moving_views as _moving_views  # noqa: E402,F401  (its routes)
 from lti_tool.portfolio import self_views as _self_views  # noqa: E402,F401  (its routes)
 from lti_tool.portfolio import uud_views as _uud_views  # noqa: E402,F401  (its routes)
