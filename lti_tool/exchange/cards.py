@@ -18,7 +18,7 @@ from adapters.base import Chunk, JournalBatch
 from lti_tool.db import utcnow
 from lti_tool.exchange import rules
 from lti_tool.exchange.models import NetworkCourse, ReportCard
-from lti_tool.exchange.transfer import network_students
+from lti_tool.exchange.transfer import course_marks, network_students
 from lti_tool.journal import queries as journal
 from lti_tool.journal.services import Origin, apply_batches
 from lti_tool.people.models import Organisation, Person
@@ -44,8 +44,7 @@ def generate(session: Session, course: NetworkCourse, term_id: str, start: date,
     students = [(s, h) for c, s, h in network_students(session, course.host_org_id)
                 if c.id == course.id]
     ids = [s for s, _ in students]
-    marks = journal.marks_between(session, course.host_org_id, ids, start, end,
-                                  [course.subject], course.host_class_id)
+    marks = course_marks(session, course, ids, start, end)
     absences = journal.absences_between(session, course.host_org_id, ids, start, end,
                                         [course.subject])
     held = {c.student_id: c for c in session.scalars(select(ReportCard).where(

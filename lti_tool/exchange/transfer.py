@@ -72,6 +72,20 @@ class Collected:
                 c.text for c in self.cells}
 
 
+def course_marks(session: Session, course: NetworkCourse, students: Sequence[int],
+                 first: date, last: date) -> list[journal.PeriodMark]:
+    """The course's marks at the host: its subject (and its class, when the host named one)
+    from the host's journal, plus what the network teacher entered on the group's journal
+    page (no class there)."""
+    marks = journal.marks_between(session, course.host_org_id, students, first, last,
+                                  [course.subject], course.host_class_id)
+    if course.host_class_id is not None:
+        marks += journal.marks_between(session, course.host_org_id, students, first, last,
+                                       [course.subject], origin=(
+                                           "exchange", f"journal:{course.public_id}"))
+    return marks
+
+
 def network_students(session: Session, host_org_id: int, home_org_id: int | None = None
                      ) -> list[tuple[NetworkCourse, int, int]]:
     """(course, student id, home org id) of every enrolment in the host's courses."""
@@ -107,8 +121,7 @@ def collect(session: Session, host_org_id: int, home_org_id: int, period: str) -
     for course in out.courses:
         students = out.enrolled[course.id]
         first, last = max(start, course.starts_on), min(end, course.ends_on)
-        for m in journal.marks_between(session, host_org_id, students, first, last,
-                                       [course.subject], course.host_class_id):
+        for m in course_marks(session, course, students, first, last):
             out.cells.append(Cell(course, out.students[m.student_id], "mark", m.date,
                                   m.assignment_key, m.text, m.title, m.type_name, m.weight))
         for a in journal.absences_between(session, host_org_id, students, first, last,
