@@ -329,4 +329,6 @@ EN_NETWORK: dict[str, str] = {
     'Например, kostroma-37: адрес открытого реестра /network/kostroma-37/registry': 'For example kostroma-37: the public registry is at /network/kostroma-37/registry',
     'Других организаций в Маршруте пока нет: их можно будет принять решением совета.': 'There are no other organisations in Marshrut yet: the council can admit them later.',
     'Создать': 'Create',
+    'Сеть школ': 'School network',
+    'Участники и соглашения, координационный совет, календарь, банк материалов и сетевые мероприятия': 'Members and agreements, the coordination council, the calendar, the bank of materials and network events',
 }

@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from lti_tool.db import db_session
+from lti_tool.lti import targets
 from lti_tool.network import access, documents, services
 from lti_tool.network.models import Network, NetworkMember
 from lti_tool.network.rules import AgreementStatus
@@ -29,6 +30,10 @@ from lti_tool.people.models import Organisation
 from lti_tool.web.security import Viewer, current_viewer, login_required
 
 bp = Blueprint("network", __name__, url_prefix="/app/network", template_folder="templates")
+targets.register(targets.Target(
+    "network", _l("Сеть школ"),
+    _l("Участники и соглашения, координационный совет, календарь, банк материалов и "
+       "сетевые мероприятия"), "network.index"))
 public_bp = Blueprint("network_public", __name__, url_prefix="/network",
                       template_folder="templates")
 

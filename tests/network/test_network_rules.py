@@ -46,3 +46,12 @@ def test_membership_is_half_open(joined: date, left: date | None, day: date) -> 
 def test_period_that_ends_before_it_starts() -> None:
     assert period_error(D, D - timedelta(1)) == "ends_before_start"
     assert period_error(D, D) is None and period_error(D, None) is None
+
+
+def test_the_network_is_a_deep_linking_target() -> None:
+    import lti_tool.network.views  # noqa: F401  (registers its target)
+    from lti_tool.lti import targets
+
+    target = targets.get("network")
+    assert target is not None and target.endpoint == "network.index"
+    assert target.score_maximum is None  # no gradebook column for a page
