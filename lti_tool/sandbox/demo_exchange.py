@@ -130,7 +130,8 @@ def seed_demo_exchange(session: Session, issuer: str, today: date | None = None)
     physics = services.create_course(session, gym.id, dict(
         common, title="Физика: механика и олимпиадные задачи", subject="Физика",
         level="advanced", hours=68, format="on_site", place="Гимназия № 1, каб. 305",
-        capacity=12, schedule=[{"weekday": 2, "start": "15:00", "end": "16:30"}],
+        capacity=12, schedule=[{"weekday": 2, "start": "15:00", "end": "16:30"},
+                               {"weekday": 4, "start": "15:00", "end": "15:45"}],
         teacher_name="Орлов Сергей Андреевич", teacher_id=orlov.id,
         prerequisites="Физика 9 класса на «4» и «5».",
         description="Углублённый курс для профильных групп школ сети: решение задач, "
