@@ -167,4 +167,10 @@ EN_PORTFOLIO: dict[str, str] = {
     "Опубликовать в портфолио": "Publish in the portfolio",
     "Предмет": "Subject",
     "Цель": "Goal",
+    "Портфолио школы: показатели": "School portfolio: figures",
+    "учеников с подтверждёнными достижениями": "students with confirmed achievements",
+    "ждут модерации": "awaiting moderation",
+    "опубликовано с согласия родителей": "published with parents' consent",
+    "По разделам": "By section",
+    "По уровням": "By level",
 }

@@ -19,6 +19,7 @@ from lti_tool.web.security import Viewer, app_url, current_viewer, login_require
 
 bp = Blueprint("portfolio_admin", __name__, url_prefix="/app/admin/portfolio",
                template_folder="templates")
+bp.context_processor(lambda: {"rules": rules})
 
 
 def _admin() -> Viewer:
@@ -100,3 +101,15 @@ def curators() -> Any:
     dbs.commit()
     flash(_("Классные руководители сохранены."))
     return redirect(app_url("portfolio_admin.settings"), code=303)
+
+
+@bp.get("/figures")
+@login_required
+def figures() -> Any:
+    """The school's portfolio analytics (admin): coverage, moderation, sections, levels, years."""
+    from lti_tool.portfolio.charts import by_year_chart
+
+    viewer, dbs = _admin(), db_session()
+    data = services.school_figures(dbs, viewer.organisation_id)
+    return render_template("portfolio/figures.html", f=data,
+                           chart=by_year_chart(data.by_year))

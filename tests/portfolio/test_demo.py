@@ -44,5 +44,9 @@ def test_demo_portfolios_in_every_state(platform, tool, tmp_path):
     for band in ("до 16 ч", "16–250 ч", "от 251 ч"):
         assert band in teacher.text
     assert "Вебфолио" in teacher.text
+    admin = launch(platform, tool, "admin", "a-smirnova")
+    assert curator.get("/app/admin/portfolio/figures").status_code == 403
+    figures = admin.get("/app/admin/portfolio/figures").text
+    assert "3 / 3" in figures and "<svg" in figures  # all three named pupils covered
     uud = curator.get(f"/app/portfolio/uud/p/{person_id(tool, 's-petrov')[1]}")
     assert uud.text.count('data-flagged="1"') == 1 and "оценивших: 1" in uud.text
