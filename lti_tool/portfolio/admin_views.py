@@ -47,7 +47,26 @@ def settings() -> Any:
         "portfolio/settings.html", classes=classes, teachers=teachers,
         curators=list(curators),
         student=services.sections(dbs, org, rules.STUDENT, include_inactive=True),
-        teacher=services.sections(dbs, org, rules.TEACHER, include_inactive=True))
+        teacher=services.sections(dbs, org, rules.TEACHER, include_inactive=True),
+        uud_items=_all_uud_items(dbs, org), uud_cfg=_uud_config(dbs, org))
+
+
+def _all_uud_items(dbs: Any, org: int) -> list[Any]:
+    from lti_tool.portfolio import uud
+    from lti_tool.portfolio.models import UudItem
+
+    uud.items(dbs, org)
+    dbs.commit()
+    return list(dbs.scalars(select(UudItem).where(UudItem.organisation_id == org)
+                            .order_by(UudItem.position, UudItem.id)))
+
+
+def _uud_config(dbs: Any, org: int) -> Any:
+    from lti_tool.portfolio import uud
+
+    cfg = uud.config(dbs, org)
+    dbs.commit()
+    return cfg
 
 
 @bp.post("/sections")
@@ -113,3 +132,53 @@ def figures() -> Any:
     data = services.school_figures(dbs, viewer.organisation_id)
     return render_template("portfolio/figures.html", f=data,
                            chart=by_year_chart(data.by_year))
+
+
+@bp.post("/uud")
+@login_required
+def uud_settings() -> Any:
+    """The УУД framework (add, rename, switch off an item), the scale and the threshold."""
+    from lti_tool.portfolio import uud
+
+    viewer, dbs = _admin(), db_session()
+    org, form = viewer.organisation_id, request.form
+    try:
+        if form.get("what") == "scale":
+            uud.save_settings(dbs, org, viewer.person_id,
+                              scale_max=int(form.get("scale_max", "")),
+                              gap_threshold=float(form.get("gap_threshold", "").replace(
+                                  ",", ".")))
+        else:
+            uud.save_item(dbs, org, viewer.person_id,
+                          item_id=int(form["id"]) if form.get("id") else None,
+                          group=form.get("group", ""), title=form.get("title", ""),
+                          active=form.get("active", "1") == "1")
+    except LookupError:
+        abort(404)
+    except ValueError as err:
+        dbs.rollback()
+        flash(_("УУД: %(m)s", m=str(err) if "—" in str(err) or "Группа" in str(err)
+                else _("укажите числа.")), "error")
+        return redirect(app_url("portfolio_admin.settings"), code=303)
+    dbs.commit()
+    flash(_("Настройки УУД сохранены."))
+    return redirect(app_url("portfolio_admin.settings"), code=303)
+
+
+@bp.post("/uud/import")
+@login_required
+def uud_import() -> Any:
+    from lti_tool.portfolio import uud
+
+    viewer, dbs = _admin(), db_session()
+    upload = request.files.get("file")
+    try:
+        n = uud.import_external(dbs, viewer.organisation_id, viewer.person_id,
+                                upload.read(5 * 1024 * 1024) if upload else b"")
+    except ValueError as err:
+        dbs.rollback()
+        flash(_("Файл не загружен, ничего не сохранено: %(m)s", m=str(err)), "error")
+    else:
+        dbs.commit()
+        flash(_("Загружено внешних результатов: %(n)s.", n=n))
+    return redirect(app_url("portfolio.uud_school"), code=303)

@@ -237,3 +237,100 @@ def bench_summary(db: Any, ids: dict[str, Any],
 
     assert served() == drawn()
     return median(served), median(drawn), int(ids["rows"])
+
+
+# --- school settings and XLSX import ---------------------------------------------------------
+
+def save_settings(session: Session, org_id: int, actor_id: int, *, scale_max: int,
+                  gap_threshold: float) -> None:
+    if not 1 <= scale_max <= 100 or not 0 <= gap_threshold <= scale_max:
+        raise ValueError(f"Шкала — от 1 до 100, порог — от 0 до {scale_max}.")
+    cfg = config(session, org_id)
+    before = (cfg.scale_max, cfg.gap_threshold)
+    cfg.scale_max, cfg.gap_threshold = scale_max, gap_threshold
+    audit(session, actor_id, org_id, "portfolio.uud.settings", "organisation", org_id,
+          before=list(before), after=[scale_max, gap_threshold])
+
+
+def save_item(session: Session, org_id: int, actor_id: int, *, item_id: int | None,
+              group: str, title: str, active: bool = True) -> None:
+    if group not in rules.UUD_GROUPS or len(title.strip()) < 2:
+        raise ValueError("Группа из списка и название от 2 символов.")
+    items(session, org_id)  # the defaults exist before the first edit
+    if item_id is None:
+        count = session.scalar(select(func.count()).select_from(UudItem).where(
+            UudItem.organisation_id == org_id)) or 0
+        session.add(UudItem(organisation_id=org_id, group=group, title=title.strip()[:200],
+                            position=int(count)))
+    else:
+        row = session.scalars(select(UudItem).where(UudItem.id == item_id,
+                                                    UudItem.organisation_id == org_id)).first()
+        if row is None:
+            raise LookupError(item_id)
+        row.group, row.title, row.active = group, title.strip()[:200], active
+    audit(session, actor_id, org_id, "portfolio.uud.item", "uud_item", item_id or "new",
+          group=group, title=title, active=active)
+
+
+def import_external(session: Session, org_id: int, actor_id: int, data: bytes) -> int:
+    """External results from an XLSX sheet: «Ученик | УУД | Источник | Результат» (a header
+    row first). Every row is checked first; any error refuses the whole file and names the
+    row and column; nothing is saved then."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from lti_tool.people.models import Membership
+
+    try:
+        sheet = load_workbook(BytesIO(data), read_only=True, data_only=True).active
+    except Exception as exc:
+        raise ValueError("Это не файл XLSX.") from exc
+    if sheet is None:
+        raise ValueError("В файле нет листа.")
+    scale = config(session, org_id).scale_max
+    by_title = {i.title.lower(): i for i in items(session, org_id)}
+    sources = {v.lower(): k for k, v in rules.UUD_SOURCES.items()} | {
+        k: k for k in rules.UUD_SOURCES}
+    pupils: dict[str, list[int]] = defaultdict(list)
+    for pid, name in session.execute(select(Person.id, Person.display_name).join(
+            Membership, Membership.person_id == Person.id).where(
+            Membership.organisation_id == org_id, Membership.role == "student")):
+        pupils[name.strip().lower()].append(pid)
+    rows, errors = [], []
+    for n, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        if not row or all(v in (None, "") for v in row[:4]):
+            continue
+        name, item, source, score = (list(row) + [None] * 4)[:4]
+        found = pupils.get(str(name or "").strip().lower(), [])
+        if len(found) != 1:
+            errors.append(f"строка {n}, столбец A: " + (
+                "ученик не найден в школе" if not found else "в школе несколько учеников "
+                "с таким именем"))
+            continue
+        uud_item = by_title.get(str(item or "").strip().lower())
+        if uud_item is None:
+            errors.append(f"строка {n}, столбец B: такого УУД нет в списке школы")
+            continue
+        code = sources.get(str(source or "").strip().lower())
+        if code is None:
+            errors.append(f"строка {n}, столбец C: источник — мониторинг УУД, ВПР или "
+                          "метапредметная олимпиада")
+            continue
+        try:
+            value = float(str(score).replace(",", "."))
+        except ValueError:
+            value = -1.0
+        if not 0 <= value <= scale:
+            errors.append(f"строка {n}, столбец D: результат — число от 0 до {scale}")
+            continue
+        rows.append({"organisation_id": org_id, "student_id": found[0],
+                     "item_id": uud_item.id, "source": code, "score": value,
+                     "entered_by": actor_id})
+    if errors:
+        raise ValueError("; ".join(errors[:20]))
+    if rows:
+        session.execute(insert(UudExternal), rows)
+    audit(session, actor_id, org_id, "portfolio.uud.import", "organisation", org_id,
+          rows=len(rows))
+    return len(rows)

@@ -88,3 +88,58 @@ def test_expert_request_ratings_average_and_gap(platform, tool):
     school = admin.get("/app/portfolio/uud/school")
     assert school.status_code == 200 and "внешняя 5.0, экспертная 3.0" in school.text
     assert algebra.get("/app/portfolio/uud/school").status_code == 403
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Ученик", "УУД", "Источник", "Результат"])
+    for row in rows:
+        sheet.append(row)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_settings_and_xlsx_import(platform, tool):
+    launch(platform, tool, "student", "s-petrov", name="Алексей Петров")
+    launch(platform, tool, "student", "s-kuznetsova", name="Дарья Кузнецова")
+    admin = launch(platform, tool, "admin", "a-smirnova", course="staff-room")
+    teacher = launch(platform, tool, "teacher", "t-ivanova")
+    assert admin.get("/app/admin/portfolio/").status_code == 200
+    before = _counts(tool)
+    assert teacher.post("/app/admin/portfolio/uud", {"what": "scale", "scale_max": "10",
+                                                     "gap_threshold": "2"}).status_code == 403
+    admin.post("/app/admin/portfolio/uud", {"what": "scale", "scale_max": "10",
+                                            "gap_threshold": "2.5"})
+    admin.post("/app/admin/portfolio/uud", {"group": "cognitive",
+                                            "title": "Смысловое чтение"})
+    with tool.db.session() as s:
+        from lti_tool.portfolio.models import UudConfig
+
+        cfg = s.scalars(select(UudConfig)).one()
+        assert (cfg.scale_max, cfg.gap_threshold) == (10, 2.5)
+        assert "Смысловое чтение" in s.scalars(select(UudItem.title)).all()
+    bad = _xlsx([["Алексей Петров", "Смысловое чтение", "ВПР", 7],
+                 ["Иван Неизвестный", "Смысловое чтение", "ВПР", 7],
+                 ["Дарья Кузнецова", "Нет такого", "ВПР", 7],
+                 ["Дарья Кузнецова", "Общение", "ВПР", 11]])
+    resp = admin.post("/app/admin/portfolio/uud/import", files={"file": ("r.xlsx", bad)})
+    import requests
+
+    page = requests.get(tool.base + resp.headers["Location"], timeout=30).text
+    assert "строка 3, столбец A" in page and "строка 4, столбец B" in page
+    assert "строка 5, столбец D" in page
+    assert _counts(tool) == before  # nothing saved from a file with errors
+    good = _xlsx([["Алексей Петров", "Смысловое чтение", "ВПР", 7],
+                  ["дарья кузнецова", "Общение", "мониторинг УУД", "8,5"]])
+    resp = admin.post("/app/admin/portfolio/uud/import", files={"file": ("r.xlsx", good)})
+    assert "Загружено внешних результатов: 2" in requests.get(
+        tool.base + resp.headers["Location"], timeout=30).text
+    assert teacher.post("/app/admin/portfolio/uud/import",
+                        files={"file": ("r.xlsx", good)}).status_code == 403
+    assert _counts(tool)[2] == 2
