@@ -5,12 +5,15 @@ a decision, the calendar where the overdue task is closed; and the network page 
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from lti_tool.app import create_app
 from lti_tool.sandbox.demo import demo_issuer, seed_registry
@@ -98,6 +101,78 @@ def test_the_coordinator_runs_the_network(page: Any, network_demo: Demo) -> None
     late.locator("button", has_text="Выполнено").first.click()
     tool.locator("text=Отметка сохранена").wait_for()
     assert tool.locator('[data-testid="overdue-tasks"]').count() == 0
+
+
+def _open_physics(page: Any, demo: Demo, user: str) -> Any:
+    """The gymnasium's course (another member school of the demo network)."""
+    page.goto(demo.lms + "/")
+    page.click(f'[data-user="{user}"]')
+    page.click("text=Физика, 11 Б")
+    page.click("a[data-link]")
+    return page.frame_locator('iframe[name="tool"]')
+
+
+def _to_events(tool: Any) -> None:
+    tool.locator('[data-testid="nav"] a', has_text="Сеть").click()
+    _landed(tool, "Сетевое взаимодействие")
+    tool.locator("a", has_text="Сеть школы № 37").click()
+    _landed(tool, "Сеть школы № 37")
+    tool.locator("h2 a", has_text="Сетевые мероприятия").click()
+    _landed(tool, "Сетевые мероприятия")
+
+
+def test_an_event_from_scheduling_to_the_certificate(browser: Any, network_demo: Demo) -> None:
+    """The issue's own flow: the coordinator schedules, a teacher of another member school
+    registers, the coordinator marks attendance, the teacher downloads the certificate."""
+    def context() -> Any:
+        ctx = browser.new_context(locale="ru-RU", accept_downloads=True)
+        ctx.set_default_timeout(TIMEOUT)
+        return ctx
+
+    coord_ctx, teacher_ctx = context(), context()
+    try:
+        coord_page = coord_ctx.new_page()
+        coord = _open_course(coord_page, network_demo, "a-smirnova")
+        _landed(coord, "Обзор класса")
+        _to_events(coord)
+        coord.locator("summary", has_text="Назначить мероприятие").click()
+        coord.locator('input[name="title"]').fill("Вебинар «Сетевой журнал»")
+        coord.locator('input[name="starts_on"]').fill(
+            (date.today() + timedelta(days=3)).isoformat())
+        coord.locator('input[name="starts_time"]').fill("15:00")
+        coord.locator('input[name="hours"]').fill("2")
+        coord.locator("button", has_text="Назначить").last.click()
+        coord.locator("text=Мероприятие назначено").wait_for()
+
+        teacher_page = teacher_ctx.new_page()
+        teacher = _open_physics(teacher_page, network_demo, "t-orlov")
+        teacher.locator("h1").first.wait_for()
+        _to_events(teacher)
+        teacher.locator("a", has_text="Вебинар «Сетевой журнал»").click()
+        teacher.locator('select[name="timezone"]').select_option("Asia/Yekaterinburg")
+        teacher.locator("button", has_text="Зарегистрироваться").click()
+        teacher.locator('[data-testid="registered"]').wait_for()
+        assert "15:00 МСК" in teacher.locator('[data-testid="times"]').inner_text()
+
+        coord.locator("main a", has_text="Сетевые мероприятия").first.click()
+        coord.locator("a", has_text="Вебинар «Сетевой журнал»").first.click()
+        coord.locator("label", has_text="Сергей Андреевич Орлов").locator("input").check()
+        coord.locator("button", has_text="Отметить присутствовавших").click()
+        coord.locator("text=Присутствовали: 1").wait_for()
+
+        teacher.locator("main a", has_text="Сетевые мероприятия").first.click()
+        teacher.locator("a", has_text="Вебинар «Сетевой журнал»").first.click()
+        link = teacher.locator("a", has_text="Скачать сертификат (PDF)")
+        with teacher_page.expect_download() as got:
+            link.click()
+        pdf = Path(got.value.path()).read_bytes()
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+        for part in ("Сертификат участника", "Сергей Андреевич Орлов", "Гимназия № 1",
+                     "вебинаре «Вебинар «Сетевой журнал»»", "объём 2 ч"):
+            assert part in text, (part, text)
+    finally:
+        coord_ctx.close()
+        teacher_ctx.close()
 
 
 def test_the_network_page_fits_a_360_px_phone(browser: Any, network_demo: Demo) -> None:
