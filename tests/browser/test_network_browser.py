@@ -195,10 +195,16 @@ def test_the_network_page_fits_a_360_px_phone(browser: Any, network_demo: Demo) 
     try:
         page = phone.new_page()
         for path, heading in (("", "Сеть школы № 37"), ("/council/", "Координационный совет"),
-                              ("/cycle/", "Календарь сети")):
+                              ("/cycle/", "Календарь сети"),
+                              ("/bank/", "Банк методических материалов"),
+                              ("/events/", "Сетевые мероприятия"), ("/monitoring/", "Мониторинг")):
             page.goto(url.replace("?", path + "?", 1) if path else url)
             page.locator("h1", has_text=heading).first.wait_for()
             width = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
             assert width[0] <= width[1], (path, width)
+        page.goto(network_demo.tool + "/network/kostroma-37/registry")  # the public registry
+        page.locator("h1", has_text="Реестр участников сети").wait_for()
+        width = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+        assert width[0] <= width[1], ("registry", width)
     finally:
         phone.close()
