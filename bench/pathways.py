@@ -68,12 +68,12 @@ def bench_checks(seconds: float) -> float:
 
 
 def seed(url: str) -> dict[str, Any]:
+    from lti_tool.core.viewer import Viewer
     from lti_tool.db import Database
     from lti_tool.pathways import services
     from lti_tool.pathways.models import TutorAssignment
     from lti_tool.people.models import ClassEnrolment, ClassGroup, Organisation, Person
     from lti_tool.sandbox.demo_pathways import plan_data
-    from lti_tool.web.security import Viewer
 
     db = Database(url)
     rnd = random.Random(37)
@@ -125,10 +125,10 @@ def bench_dashboard(rounds: int) -> tuple[float, float, int]:
 
     from lti_tool.app import create_app
     from lti_tool.config import Settings
+    from lti_tool.core.viewer import Viewer
     from lti_tool.db import db_session
     from lti_tool.pathways import dashboard
     from lti_tool.pathways.views import _settings
-    from lti_tool.web.security import Viewer
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-pathways-"))
     url = f"sqlite:///{tmp / 'bench.sqlite'}"

@@ -13,11 +13,11 @@ from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
+from lti_tool.core.viewer import current_viewer
 from lti_tool.db import db_session
 from lti_tool.people import access
 from lti_tool.people import services as people
 from lti_tool.people.models import ClassGroup, Person
-from lti_tool.web.security import current_viewer
 
 blp = Blueprint("api_v1", __name__, url_prefix="/api/v1", description="Маршрут: JSON API")
 

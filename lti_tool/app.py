@@ -25,9 +25,9 @@ def select_locale() -> str:
     asked = request.args.get("lang")
     if asked in LOCALES:
         return asked
-    launch = g.get("launch")
-    if launch is not None and launch.locale in LOCALES:
-        return str(launch.locale)
+    viewer = g.get("viewer")  # set once someone is known; never loaded just for the locale
+    if viewer is not None and viewer.locale in LOCALES:
+        return str(viewer.locale)
     return "ru"
 
 
@@ -76,14 +76,19 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from lti_tool.accounts import sessions as account_sessions
     from lti_tool.accounts.views import bp as accounts_bp
     from lti_tool.api import init_api
+    from lti_tool.core import viewer
+    from lti_tool.exchange import jobs as _exchange_jobs  # noqa: F401 (registers its tasks)
     from lti_tool.exchange.views import bp as exchange_bp
     from lti_tool.exchange.views_cards import bp as exchange_cards_bp
     from lti_tool.exchange.views_transfer import bp as exchange_transfer_bp
+    from lti_tool.gradebook import jobs as _gradebook_jobs  # noqa: F401 (registers its tasks)
     from lti_tool.lti.admin_views import bp as lti_admin_bp
     from lti_tool.lti.deep_linking import bp as deep_linking_bp
     from lti_tool.lti.dynamic_registration import bp as dynreg_bp
     from lti_tool.lti.keys import ensure_at_startup
+    from lti_tool.lti.registry_cache import frame_origins
     from lti_tool.lti.views import bp as lti_bp
+    from lti_tool.network import jobs as _network_jobs  # noqa: F401 (registers its tasks)
     from lti_tool.network.bank.views import bp as bank_bp
     from lti_tool.network.council.views import bp as council_bp
     from lti_tool.network.cycle.views import bp as cycle_bp
@@ -91,18 +96,22 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from lti_tool.network.monitoring.views import bp as monitoring_bp
     from lti_tool.network.views import bp as network_bp
     from lti_tool.network.views import public_bp as network_public_bp
+    from lti_tool.notifications import jobs as _notifications_jobs  # noqa: F401 (registers its tasks)
     from lti_tool.notifications.views import bp as notifications_bp
+    from lti_tool.pathways import jobs as _pathways_jobs  # noqa: F401 (registers its tasks)
     from lti_tool.pathways.views import bp as pathways_bp
     from lti_tool.people.views import bp as people_bp
     from lti_tool.portfolio.admin_views import bp as portfolio_admin_bp
     from lti_tool.portfolio.views import bp as portfolio_bp
     from lti_tool.portfolio.views import public_bp as portfolio_public_bp
+    from lti_tool.sync import jobs as _sync_jobs  # noqa: F401 (registers its tasks)
     from lti_tool.sync.views import bp as sync_admin_bp
-    from lti_tool.web import errors, flashes, labels, security
+    from lti_tool.web import errors, flashes, headers, labels
 
     ensure_at_startup(database, settings.secret_key)
     jobs.init_app(app)
-    security.init_app(app)
+    viewer.init_app(app)
+    headers.init_app(app, frame_origins=lambda: frame_origins(dbmod.db_session()))
     account_sessions.init_app(app)  # the sign-in cookie: a second way to the same Viewer
     labels.init_app(app)
     flashes.init_app(app)
@@ -147,7 +156,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         """What this is and where to go: the demo LMS in the demo, how to connect otherwise."""
         from flask import render_template
 
-        from lti_tool.web.security import current_viewer
+        from lti_tool.core.viewer import current_viewer
 
         return render_template("welcome.html", viewer=current_viewer(),
                                demo=app.extensions.get("marshrut.demo"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -31,6 +32,11 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def public_id() -> str:
+    """Unguessable ids for anything that appears in a URL (no counting through pupils)."""
+    return secrets.token_urlsafe(12)
 
 
 def utcnow() -> datetime:

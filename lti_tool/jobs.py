@@ -1,6 +1,9 @@
 """The job queue: Huey on SQLite by default (one machine), on Redis when MARSHRUT_REDIS_URL
-is set (a region: many consumers). Tasks are registered per app so they run with its
-settings; ``marshrut worker`` runs a consumer, ``marshrut serve`` an embedded one."""
+is set (a region: many consumers). Tasks are made per app so they run with its settings;
+``marshrut worker`` runs a consumer, ``marshrut serve`` an embedded one.
+
+Each feature registers its own tasks (``register(fn)`` at import, as Deep Linking targets
+are registered); this module imports no feature. A task is then ``jobs().<name>``."""
 
 from __future__ import annotations
 
@@ -8,15 +11,28 @@ import fcntl
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, RedisHuey, SqliteHuey
 
 from lti_tool.config import Settings
 
 log = logging.getLogger("marshrut.jobs")
+
+#: Makes a feature's tasks on a queue: decorates with ``jobs.huey.task`` /
+#: ``periodic_task`` and returns them by name.
+Registrar = Callable[["Jobs"], dict[str, Any]]
+_REGISTRARS: list[Registrar] = []
+
+
+def register(registrar: Registrar) -> Registrar:
+    """A feature's tasks, made for every app's queue (call at import of the feature's jobs)."""
+    if registrar not in _REGISTRARS:
+        _REGISTRARS.append(registrar)
+    return registrar
 
 
 class Jobs:
@@ -27,44 +43,16 @@ class Jobs:
         else:
             self.huey = _sqlite_huey(settings.instance_path / "jobs.sqlite")
         self.app = app
+        self.tasks: dict[str, Any] = {}
+        for registrar in _REGISTRARS:
+            self.tasks.update(registrar(self))
 
-        @self.huey.task(retries=0)
-        def deliver_outbox() -> dict[str, int]:
-            return self._deliver()
-
-        @self.huey.periodic_task(crontab(minute="*"))
-        def deliver_outbox_periodic() -> dict[str, int]:
-            return self._deliver()
-
-        self.deliver_outbox = deliver_outbox
-        self.sync_connection: Any = None
-        self.sync_scheduled: Any = None
-        self.deliver_package: Any = None
-        self.deliver_waiting_packages: Any = None
-        self.prepare_last_month: Any = None
-
-        from lti_tool.exchange.jobs import register as register_exchange
-        from lti_tool.network.jobs import register as register_network
-        from lti_tool.notifications.jobs import register as register_notifications
-        from lti_tool.pathways.jobs import register as register_pathways
-        from lti_tool.sync.jobs import register
-
-        register(self)
-        register_exchange(self)
-        register_network(self)
-        register_pathways(self)
-        register_notifications(self)
-
-    def _deliver(self) -> dict[str, int]:
-        from lti_tool.db import get_db
-        from lti_tool.gradebook.services import deliver_due
-
-        with self.app.app_context():
-            counts = deliver_due(get_db(), self.app.config["SECRET_KEY"], allow_private=(
-                self.app.config["MARSHRUT"].allow_private_urls))
-        if any(counts.values()):
-            log.info("outbox delivery", extra=counts)
-        return counts
+    def __getattr__(self, name: str) -> Any:
+        """``jobs().deliver_outbox()``: a registered task by its name."""
+        tasks = self.__dict__.get("tasks", {})
+        if name in tasks:
+            return tasks[name]
+        raise AttributeError(name)
 
     def run_consumer(self, workers: int = 2, grace: float = 10.0) -> None:
         """Consume jobs until SIGTERM or SIGINT, then stop gracefully: the jobs in hand get

@@ -1,6 +1,7 @@
 """Import every feature's models so Alembic and tests see the whole schema."""
 
 from lti_tool.accounts import models as _accounts  # noqa: F401
+from lti_tool.core import audit as _audit  # noqa: F401
 from lti_tool.db import Base
 from lti_tool.exchange import models as _exchange  # noqa: F401
 from lti_tool.gradebook import models as _gradebook  # noqa: F401

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from lti_tool.accounts import rules
 from lti_tool.accounts.models import AccountSession, AccountToken, LocalAccount, SignInAttempt
 from lti_tool.accounts.services import Refused, SignedIn, reserve_attempt
+from lti_tool.core.audit import audit
 from lti_tool.crypto import decrypt, encrypt
 from lti_tool.db import utcnow
 from lti_tool.people import services as people
@@ -66,7 +67,7 @@ def invite(dbs: Session, org_id: int, actor_id: int, email: str, name: str, role
     dbs.add(account)
     dbs.flush()
     secret = _token(dbs, account, "invite")
-    people.audit(dbs, actor_id, org_id, "account.invite", "person", person.public_id, role=role)
+    audit(dbs, actor_id, org_id, "account.invite", "person", person.public_id, role=role)
     return Link(email, f"/account/invite/{secret}")
 
 
@@ -120,7 +121,7 @@ def accept_invite(dbs: Session, secret: str, password: str, repeat: str) -> Sign
     account = _take(dbs, "invite", secret)
     _problem(password, account.email)
     account.password_hash = HASHER.hash(password)
-    people.audit(dbs, account.person_id, account.organisation_id, "account.accept", "person",
+    audit(dbs, account.person_id, account.organisation_id, "account.accept", "person",
                  account.person_id)
     return _signed(dbs, account)
 
@@ -145,7 +146,7 @@ def reset(dbs: Session, secret: str, password: str, repeat: str) -> None:
     dbs.execute(update(AccountSession).where(AccountSession.person_id == account.person_id,
                                              AccountSession.ended_at.is_(None))
                 .values(ended_at=utcnow()))
-    people.audit(dbs, account.person_id, account.organisation_id, "account.reset", "person",
+    audit(dbs, account.person_id, account.organisation_id, "account.reset", "person",
                  account.person_id)
 
 
@@ -168,7 +169,7 @@ def sign_in(dbs: Session, email: str, password: str, code: str, address: str | N
     if HASHER.check_needs_rehash(account.password_hash):
         account.password_hash = HASHER.hash(password)
     dbs.execute(update(SignInAttempt).where(SignInAttempt.id == ids[0]).values(ok=True))
-    people.audit(dbs, account.person_id, account.organisation_id, "signin.local", "person",
+    audit(dbs, account.person_id, account.organisation_id, "signin.local", "person",
                  account.person_id)
     return _signed(dbs, account)
 
@@ -207,7 +208,7 @@ def totp_confirm(dbs: Session, account: LocalAccount, code: str, secret_key: str
     codes = [secrets.token_hex(5) for _ in range(10)]
     account.recovery_codes = [_sha(c) for c in codes]
     account.totp_enabled = True
-    people.audit(dbs, account.person_id, account.organisation_id, "account.totp_on", "person",
+    audit(dbs, account.person_id, account.organisation_id, "account.totp_on", "person",
                  account.person_id)
     return codes
 
@@ -217,5 +218,5 @@ def totp_off(dbs: Session, account: LocalAccount, code: str, secret_key: str) ->
         raise Refused("wrong_code", _("Неверный код двухфакторной проверки (или код "
                                       "восстановления)."))
     account.totp_enabled, account.totp_secret, account.recovery_codes = False, None, []
-    people.audit(dbs, account.person_id, account.organisation_id, "account.totp_off", "person",
+    audit(dbs, account.person_id, account.organisation_id, "account.totp_off", "person",
                  account.person_id)

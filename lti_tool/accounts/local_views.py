@@ -12,12 +12,20 @@ from flask_babel import lazy_gettext as _l
 from lti_tool.accounts import local, sessions
 from lti_tool.accounts.rules import INVITE_ROLES
 from lti_tool.accounts.services import Refused
+from lti_tool.core.viewer import (
+    Viewer,
+    admin_required,
+    current_viewer,
+    login_required,
+    require_viewer,
+)
 from lti_tool.db import db_session
 from lti_tool.notifications import mail
-from lti_tool.people import access
-from lti_tool.web.security import Viewer, current_viewer, login_required
+from lti_tool.web import nav
 
 bp = Blueprint("local", __name__)
+nav.register("local_accounts", nav.Entry(
+    _l("Учётные записи"), nav.admin_only("accounts.local.admin_accounts"), order=130))
 ROLE_LABELS = {"partner": _l("Координатор партнёра"), "teacher": _l("Учитель"),
                "tutor": _l("Тьютор"), "admin": _l("Администратор")}
 
@@ -25,12 +33,6 @@ ROLE_LABELS = {"partner": _l("Координатор партнёра"), "teache
 def _settings() -> Any:
     return current_app.config["MARSHRUT"]
 
-
-def _admin() -> Viewer:
-    viewer = current_viewer()
-    if viewer is None or not access.can_administer(viewer):
-        abort(403)
-    return viewer
 
 
 def _send(link: local.Link, subject: str, body: str) -> bool:
@@ -49,15 +51,15 @@ def _admin_page(viewer: Viewer, status: int = 200, shown_link: str = "") -> Any:
 
 
 @bp.get("/app/admin/accounts")
-@login_required
+@admin_required
 def admin_accounts() -> Any:
-    return _admin_page(_admin())
+    return _admin_page(require_viewer())
 
 
 @bp.post("/app/admin/accounts")
-@login_required
+@admin_required
 def invite() -> Any:
-    viewer = _admin()
+    viewer = require_viewer()
     email, name = request.form.get("email", "").strip(), request.form.get("name", "").strip()
     role = request.form.get("role", "")
     if "@" not in email or len(email) > 254 or not name or len(name) > 200 \

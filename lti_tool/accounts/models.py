@@ -11,8 +11,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lti_tool.db import Base, UTCDateTime, utcnow
-from lti_tool.people.models import public_id
+from lti_tool.db import Base, UTCDateTime, public_id, utcnow
 
 
 class AccountSession(Base):

@@ -25,6 +25,7 @@ from adapters.netschool.client import NetSchoolClient
 from adapters.outbound import guard_session
 from lti_tool.accounts import rules
 from lti_tool.accounts.models import AccountSession, SignInAttempt
+from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
 from lti_tool.lti.services import address_key
 from lti_tool.people import services as people
@@ -164,8 +165,8 @@ def netschool_sign_in(dbs: Session, school: SignInSchool, login: str, password: 
             "загрузила ваши данные. Обратитесь к администратору школы.",
             o=school.organisation_name), 403)
     roles = frozenset(people.roles_in(dbs, person.id, school.organisation_id))
-    people.audit(dbs, person.id, school.organisation_id, "signin.netschool", "person",
-                 person.public_id, school=school.public_id)
+    audit(dbs, person.id, school.organisation_id, "signin.netschool", "person",
+          person.public_id, school=school.public_id)
     return SignedIn(person.id, school.organisation_id, roles)
 
 

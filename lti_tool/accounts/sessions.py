@@ -1,9 +1,9 @@
 """First-party sign-in sessions: the cookie, the viewer it names, CSRF for forms and calls.
 
-The LMS iframe keeps its per-launch token (``lti_tool.web.security``); a person who signed
+The LMS iframe keeps its per-launch token (``lti_tool.core.viewer``); a person who signed
 in on our own site instead holds a cookie ``marshrut_signin`` (HttpOnly, SameSite=Lax,
 Secure over HTTPS) with a random secret whose hash names an ``AccountSession`` row. Pages
-see the same :class:`~lti_tool.web.security.Viewer` either way, so every access rule holds
+see the same :class:`~lti_tool.core.viewer.Viewer` either way, so every access rule holds
 for both doors. A launch token in the request wins over the cookie.
 
 A cookie is sent with another site's form too, so every state-changing request made with
@@ -26,9 +26,9 @@ from werkzeug.exceptions import Forbidden
 
 from lti_tool.accounts import rules
 from lti_tool.accounts.models import AccountSession
+from lti_tool.core.viewer import Viewer, current_viewer, register_session_loader
 from lti_tool.crypto import derive
 from lti_tool.db import db_session, get_db, utcnow
-from lti_tool.web.security import Viewer, current_viewer, register_session_loader
 
 COOKIE = "marshrut_signin"
 CSRF_FIELD = "csrf_token"

@@ -18,15 +18,25 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from lti_tool.accounts import services, sessions
 from lti_tool.accounts.schemas import NetSchoolSignIn
+from lti_tool.core.viewer import Viewer, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.sync import services as sync
-from lti_tool.web.security import current_viewer, login_required
+from lti_tool.web import nav
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+def _my_sessions_link(_dbs: Any, _viewer: Viewer) -> tuple[str, dict[str, Any]] | None:
+    # Only where the person signed in on our site: inside the LMS frame there is no session.
+    return ("accounts.sessions_page", {}) if g.get("account_session") else None
+
+
+nav.register("my_sessions", nav.Entry(_l("Мои сеансы"), _my_sessions_link, order=200))
 
 
 def _same_site() -> bool:

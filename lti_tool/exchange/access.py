@@ -11,10 +11,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.viewer import Viewer
 from lti_tool.exchange.models import CourseRequest, NetworkCourse, ReportCard, TransferPackage
 from lti_tool.exchange.partners import partner_ids
 from lti_tool.people.models import Guardianship
-from lti_tool.web.security import Viewer
 
 
 def is_host(viewer: Viewer, course: NetworkCourse) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from adapters.base import Chunk, JournalBatch
+from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
 from lti_tool.exchange import rules
 from lti_tool.exchange.models import NetworkCourse, ReportCard
@@ -22,7 +23,6 @@ from lti_tool.exchange.transfer import course_marks, network_students
 from lti_tool.journal import queries as journal
 from lti_tool.journal.services import Origin, apply_batches
 from lti_tool.people.models import Organisation, Person
-from lti_tool.people.services import audit
 from schemas.marks import ParsedMark
 from schemas.records import FinalMarkRecord
 

@@ -8,14 +8,12 @@ it is never sent twice."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import Any
 
 from huey import crontab
 
+from lti_tool import jobs as queue
 from lti_tool.exchange import rules
-
-if TYPE_CHECKING:
-    from lti_tool.jobs import Jobs
 
 log = logging.getLogger("marshrut.exchange")
 RETRIES = 6
@@ -26,7 +24,8 @@ class DeliveryFailed(Exception):
     """The attempt failed and the package is waiting again: Huey retries the task."""
 
 
-def register(jobs: Jobs) -> None:
+@queue.register
+def _tasks(jobs: queue.Jobs) -> dict[str, Any]:
     app = jobs.app
 
     @jobs.huey.task(retries=RETRIES, retry_delay=int(rules.retry_delay(1)))
@@ -65,6 +64,5 @@ def register(jobs: Jobs) -> None:
         with app.app_context():
             return prepare_month(get_db(), rules.period_of(last))
 
-    jobs.deliver_package = deliver_package
-    jobs.prepare_last_month = prepare_last_month
-    jobs.deliver_waiting_packages = deliver_waiting_packages
+    return {"deliver_package": deliver_package, "prepare_last_month": prepare_last_month,
+            "deliver_waiting_packages": deliver_waiting_packages}

@@ -25,8 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lti_tool.db import Base, UTCDateTime, utcnow
-from lti_tool.people.models import public_id
+from lti_tool.db import Base, UTCDateTime, public_id, utcnow
 
 
 class NetworkCourse(Base):

@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
 from lti_tool.exchange import rules
 from lti_tool.exchange.models import CourseRequest, NetworkCourse, NetworkGroup, TimetableSlot
 from lti_tool.exchange.partners import partner_ids
 from lti_tool.exchange.rules import RuleError, Slot
 from lti_tool.people.models import ClassEnrolment, Organisation, Person
-from lti_tool.people.services import audit
 
 
 @dataclass(frozen=True)

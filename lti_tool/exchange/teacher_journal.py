@@ -15,12 +15,12 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from adapters.base import Chunk, JournalBatch
+from lti_tool.core.audit import audit
 from lti_tool.exchange import rules
 from lti_tool.exchange.models import NetworkCourse
 from lti_tool.exchange.services import group_members
 from lti_tool.journal import queries as journal
 from lti_tool.journal.services import Origin, apply_batches
-from lti_tool.people.services import audit
 from schemas.marks import ABSENCE_CODES, MarkError, parse_mark
 from schemas.records import AssignmentRecord, AttendanceRecord, MarkRecord
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
 from lti_tool.exchange import rules
 from lti_tool.exchange.models import TimetableSlot
 from lti_tool.people.models import ClassGroup
-from lti_tool.people.services import audit
 
 
 def slots(session: Session, org_id: int) -> list[tuple[TimetableSlot, str]]:

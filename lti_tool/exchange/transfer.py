@@ -19,13 +19,13 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
 from lti_tool.db import Database, utcnow
 from lti_tool.exchange import rules
 from lti_tool.exchange.models import CourseRequest, NetworkCourse, TransferPackage
 from lti_tool.exchange.rules import RuleError
 from lti_tool.journal import queries as journal
 from lti_tool.people.models import Organisation, Person
-from lti_tool.people.services import audit
 
 log = logging.getLogger("marshrut.exchange")
 #: Deliver a package to its home school; raise to fail the attempt (it is retried).

@@ -11,10 +11,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
+from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.exchange import access, rules, services
 from lti_tool.exchange.messages import rule_message
 from lti_tool.exchange.models import NetworkCourse
+from lti_tool.exchange.partners import partner_ids
 from lti_tool.exchange.schemas import (
     FORMAT_LABELS,
     LABELS,
@@ -25,9 +27,20 @@ from lti_tool.exchange.schemas import (
     schedule_text,
 )
 from lti_tool.lti import targets
-from lti_tool.web.security import Viewer, app_url, current_viewer, login_required
+from lti_tool.lti.sessions import current_launch
+from lti_tool.web import nav
 
 bp = Blueprint("exchange", __name__, url_prefix="/app/exchange", template_folder="templates")
+
+
+def _exchange_link(dbs: Any, viewer: Viewer) -> tuple[str, dict[str, Any]] | None:
+    """Network courses: for a school that has partners (the catalog decides the rest)."""
+    if not viewer.has("student", "teacher", "admin"):
+        return None
+    return ("exchange.catalog", {}) if partner_ids(dbs, viewer.organisation_id) else None
+
+
+nav.register("exchange", nav.Entry(_l("Сетевые курсы"), _exchange_link, order=40))
 
 targets.register(targets.Target(
     key="network_catalog", title=_l("Сетевые курсы"),
@@ -132,10 +145,10 @@ def placed_course() -> Any:
     """A network course placed in an LMS by Deep Linking: the launch's target names it.
     The student's home school comes from their enrolment, found through the person the
     launch's identity link resolved to; nobody is matched by name."""
-    from flask import g
-
-    viewer, dbs = _viewer(), db_session()
-    course = _course_or_404(targets.argument(g.launch.target), viewer)
+    viewer, dbs, launch = _viewer(), db_session(), current_launch()
+    if launch is None:  # placed in a course: reached only through its LTI launch
+        abort(404)
+    course = _course_or_404(targets.argument(launch.target), viewer)
     home = services.home_school_of(dbs, viewer.person_id, course) \
         if viewer.has("student") else None
     if viewer.has("student") and home is None and not access.is_host(viewer, course):

@@ -11,12 +11,12 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.exchange import access, cards, rules, services
 from lti_tool.exchange.messages import rule_message
 from lti_tool.exchange.models import NetworkCourse
 from lti_tool.exchange.schemas import LABELS, TermSchema
-from lti_tool.web.security import Viewer, app_url, current_viewer, login_required
 
 bp = Blueprint("exchange_cards", __name__, url_prefix="/app/exchange/cards",
                template_folder="templates")

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
+from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.exchange import access, dashboard, rules, transfer
 from lti_tool.exchange.messages import rule_message
@@ -20,7 +21,6 @@ from lti_tool.exchange.models import TransferPackage
 from lti_tool.exchange.schemas import LABELS, PeriodSchema
 from lti_tool.jobs import jobs
 from lti_tool.people.services import organisation_by_slug
-from lti_tool.web.security import Viewer, app_url, current_viewer, login_required
 
 bp = Blueprint("exchange_transfer", __name__, url_prefix="/app/exchange/transfers",
                template_folder="templates")

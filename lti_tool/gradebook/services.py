@@ -15,12 +15,12 @@ from requests import RequestException
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
 from lti_tool.db import Database, utcnow
 from lti_tool.gradebook.models import OutboxScore
 from lti_tool.gradebook.rules import LEASE, MAX_ATTEMPTS, backoff, score_key
 from lti_tool.lti.connector import connector_for
 from lti_tool.lti.models import Deployment
-from lti_tool.people.services import audit
 
 log = logging.getLogger("marshrut.gradebook")
 

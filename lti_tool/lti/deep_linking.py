@@ -11,22 +11,23 @@ import time
 from typing import Any
 
 import jwt
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
 from flask_babel import gettext as _
 
+from lti_tool.core.viewer import app_url, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.lti import claims as c
 from lti_tool.lti import keys, targets
 from lti_tool.lti.models import Deployment, Launch
-from lti_tool.web.security import app_url, current_viewer, login_required
+from lti_tool.lti.sessions import current_launch
 
 bp = Blueprint("deep_linking", __name__, url_prefix="/lti/deeplink")
 
 
 def _dl_launch() -> Launch:
     viewer = current_viewer()
-    launch: Launch = g.launch
-    if viewer is None or launch.message_type != c.DEEP_LINKING_REQUEST:
+    launch = current_launch()
+    if viewer is None or launch is None or launch.message_type != c.DEEP_LINKING_REQUEST:
         abort(403)
     if not viewer.has("teacher", "admin"):
         abort(403)

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from adapters.outbound import OutboundSession, RefusedURL, origin, read_json
+from lti_tool.core.audit import audit
 from lti_tool.crypto import sha256_hex
 from lti_tool.db import db_session, utcnow
 from lti_tool.lti import registry
@@ -35,7 +36,6 @@ from lti_tool.lti.models import PlatformClient, RegistrationInvite
 from lti_tool.lti.rules import LaunchError
 from lti_tool.lti.views import tool_configuration
 from lti_tool.people.models import Organisation
-from lti_tool.people.services import audit
 
 bp = Blueprint("dynreg", __name__)
 PLATFORM_CONF = "https://purl.imsglobal.org/spec/lti-platform-configuration"

@@ -7,10 +7,10 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
 from lti_tool.lti.models import Launch
 from lti_tool.people.models import Person
-from lti_tool.people.services import audit
 
 
 def revoke_launches(session: Session, organisation_id: int, *, person_public_id: str | None,

@@ -25,10 +25,21 @@ from lti_tool.lti import claims as c
 from lti_tool.lti import keys, services, targets
 from lti_tool.lti.platform_keys import JwksCache
 from lti_tool.lti.rules import LaunchError
-from lti_tool.web.security import adopt_launch, sign_launch
+from lti_tool.lti.sessions import adopt_launch, sign_launch
+from lti_tool.web.errors import wants_json
 
 bp = Blueprint("lti", __name__)
 BROWSER_COOKIE = "marshrut_browser"
+
+
+@bp.app_errorhandler(LaunchError)
+def _launch_error(err: LaunchError) -> Any:
+    """A refused launch (or registration): the reason, in the page or as JSON for the API."""
+    current_app.logger.info("launch refused: %s", err.code)
+    if wants_json():
+        return jsonify(error=err.code, message=str(err.message)), err.status
+    return render_template("error.html", title=_("Запуск отклонён"), code=err.code,
+                           message=str(err.message)), err.status
 
 
 def jwks_cache() -> JwksCache:

@@ -15,9 +15,9 @@ from enum import IntEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.viewer import Viewer
 from lti_tool.network import services
 from lti_tool.network.models import Agreement, Network, NetworkMember
-from lti_tool.web.security import Viewer
 
 
 class Standing(IntEnum):

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from lti_tool.core.viewer import Viewer
 from lti_tool.network.models import Network
-from lti_tool.web.security import Viewer
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from huey import crontab
 
-if TYPE_CHECKING:
-    from lti_tool.jobs import Jobs
+from lti_tool import jobs as queue
 
 log = logging.getLogger("marshrut.network")
 
@@ -22,7 +21,8 @@ def _mailer(settings: Any) -> Any:
     return lambda to, subject, body: mail.send(settings, to, subject, body)
 
 
-def register(jobs: Jobs) -> None:
+@queue.register
+def _tasks(jobs: queue.Jobs) -> dict[str, Any]:
     app = jobs.app
 
     @jobs.huey.periodic_task(crontab(hour="6", minute="30"))
@@ -36,4 +36,4 @@ def register(jobs: Jobs) -> None:
             log.info("network cycle reminders", extra=counts)
         return counts
 
-    jobs.network_cycle_reminders = network_cycle_reminders  # type: ignore[attr-defined]
+    return {"network_cycle_reminders": network_cycle_reminders}

@@ -16,10 +16,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
 from lti_tool.network import rules
 from lti_tool.network.models import Agreement, AgreementParty, Network, NetworkMember
 from lti_tool.people.models import Organisation
-from lti_tool.people.services import audit
 
 
 class NetworkError(ValueError):

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from lti_tool.core.viewer import Viewer, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.lti import targets
 from lti_tool.network import access, documents, services
@@ -27,13 +28,22 @@ from lti_tool.network.schemas import (
     load,
 )
 from lti_tool.people.models import Organisation
-from lti_tool.web.security import Viewer, current_viewer, login_required
+from lti_tool.web import nav
 
 bp = Blueprint("network", __name__, url_prefix="/app/network", template_folder="templates")
 targets.register(targets.Target(
     "network", _l("Сеть школ"),
     _l("Участники и соглашения, координационный совет, календарь, банк материалов и "
        "сетевые мероприятия"), "network.index"))
+
+
+def _network_link(dbs: Any, viewer: Viewer) -> tuple[str, dict[str, Any]] | None:
+    # Admins always: it is where a school founds a network.
+    return ("network.index", {}) if viewer.has("admin") or access.viewer_networks(
+        dbs, viewer) else None
+
+
+nav.register("network", nav.Entry(_l("Сеть"), _network_link, order=120))
 public_bp = Blueprint("network_public", __name__, url_prefix="/network",
                       template_folder="templates")
 

@@ -3,15 +3,15 @@ five attempts), digests once a day at 15:00 UTC (18:00 Moscow)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from huey import crontab
 
-if TYPE_CHECKING:
-    from lti_tool.jobs import Jobs
+from lti_tool import jobs as queue
 
 
-def register(jobs: Jobs) -> None:
+@queue.register
+def _tasks(jobs: queue.Jobs) -> dict[str, Any]:
     app = jobs.app
 
     def _run(digest: bool) -> dict[str, int]:
@@ -33,5 +33,5 @@ def register(jobs: Jobs) -> None:
     def notification_digests() -> dict[str, int]:
         return _run(True)
 
-    jobs.deliver_notifications = deliver_notifications  # type: ignore[attr-defined]
-    jobs.notification_digests = notification_digests  # type: ignore[attr-defined]
+    return {"deliver_notifications": deliver_notifications,
+            "notification_digests": notification_digests}

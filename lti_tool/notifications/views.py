@@ -8,12 +8,15 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.notifications import rules, services
-from lti_tool.web.security import Viewer, app_url, current_viewer, login_required
+from lti_tool.web import nav
 
 bp = Blueprint("notifications", __name__, url_prefix="/app/notifications",
                template_folder="templates")
+nav.register("notifications", nav.Entry(
+    _l("Уведомления"), lambda _dbs, _viewer: ("notifications.index", {}), order=140))
 MODE_LABELS = {"instant": _l("сразу"), "digest": _l("раз в день, одним письмом"),
                "off": _l("не присылать")}
 STATE_LABELS = {"sent": _l("отправлено на почту"),

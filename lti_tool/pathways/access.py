@@ -11,11 +11,11 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.viewer import Viewer, can_administer
 from lti_tool.pathways.lifecycle import PARENT, STUDENT, TUTOR
 from lti_tool.pathways.models import Route, TutorAssignment
 from lti_tool.people import access as people_access
 from lti_tool.people.models import ClassEnrolment, Guardianship
-from lti_tool.web.security import Viewer
 
 OWNER, GUARDIAN, TUTORING, ADMIN, TEACHER = "student", "parent", "tutor", "admin", "teacher"
 
@@ -49,7 +49,7 @@ def relation(session: Session, viewer: Viewer, route: Route) -> str | None:
         return GUARDIAN
     if tutors(session, viewer, route.student_id):
         return TUTORING
-    if people_access.can_administer(viewer):
+    if can_administer(viewer):
         return ADMIN
     if viewer.has("teacher"):
         taught = _student_classes(session, route.student_id)
@@ -75,7 +75,7 @@ def can_start_route(viewer: Viewer) -> bool:
 
 def can_manage_offer(viewer: Viewer) -> bool:
     """The curriculum offer and tutor assignments: the school admin only."""
-    return people_access.can_administer(viewer)
+    return can_administer(viewer)
 
 
 def tutored_students(session: Session, viewer: Viewer) -> list[int]:

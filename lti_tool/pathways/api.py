@@ -12,11 +12,11 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from lti_tool.core.viewer import current_viewer
 from lti_tool.db import db_session
 from lti_tool.pathways import access, dashboard, lifecycle, services
 from lti_tool.pathways.lifecycle import Refused
 from lti_tool.pathways.models import Route
-from lti_tool.web.security import current_viewer
 
 blp = Blueprint("pathways_api", __name__, url_prefix="/api/v1/routes",
                 description="Индивидуальные образовательные маршруты")

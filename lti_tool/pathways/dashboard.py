@@ -16,15 +16,15 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
+from lti_tool.core.viewer import Viewer, app_url, login_required
 from lti_tool.db import db_session
 from lti_tool.pathways import access, offer, progress, services
 from lti_tool.pathways.editions import PROFILES
 from lti_tool.pathways.lifecycle import STATES
 from lti_tool.pathways.models import Route, SchoolOffer, TutorAssignment
 from lti_tool.pathways.views import _settings, _viewer, bp
-from lti_tool.people import services as people
 from lti_tool.people.models import ClassEnrolment, ClassGroup, Membership, Person
-from lti_tool.web.security import Viewer, app_url, login_required
 
 
 @dataclass
@@ -207,8 +207,8 @@ def offer_upload() -> Any:
             dbs, viewer.organisation_id), settings=_settings(viewer.organisation_id),
             classes=[], teachers=[], tutors=[], errors=imported.errors), 422
     offer.save(dbs, viewer.organisation_id, imported)
-    people.audit(dbs, viewer.person_id, viewer.organisation_id, "offer.import", "pathway_offer",
-                 viewer.organisation_id, courses=len(imported.courses))
+    audit(dbs, viewer.person_id, viewer.organisation_id, "offer.import", "pathway_offer",
+          viewer.organisation_id, courses=len(imported.courses))
     dbs.commit()
     flash(f"Учебное предложение загружено: курсов {len(imported.courses)}.")
     return redirect(app_url("pathways.offer_page"), code=303)
@@ -233,8 +233,8 @@ def assign_tutor() -> Any:
     if exists is None:
         dbs.add(TutorAssignment(organisation_id=viewer.organisation_id, tutor_id=tutor.id,
                                 class_id=group.id))
-        people.audit(dbs, viewer.person_id, viewer.organisation_id, "tutor.assign",
-                     "class_group", group.public_id, tutor=tutor.public_id)
+        audit(dbs, viewer.person_id, viewer.organisation_id, "tutor.assign",
+              "class_group", group.public_id, tutor=tutor.public_id)
     dbs.commit()
     flash(f"{tutor.display_name} — тьютор класса {group.title or group.label}.")
     return redirect(app_url("pathways.offer_page"), code=303)

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any
 
 from huey import crontab
 
-if TYPE_CHECKING:
-    from lti_tool.jobs import Jobs
+from lti_tool import jobs as queue
 
 log = logging.getLogger("marshrut.pathways")
 
@@ -33,7 +32,8 @@ def refresh_all(db: object) -> int:
     return done
 
 
-def register(jobs: Jobs) -> None:
+@queue.register
+def _tasks(jobs: queue.Jobs) -> dict[str, Any]:
     app = jobs.app
 
     @jobs.huey.periodic_task(crontab(minute="*/30"))
@@ -45,4 +45,4 @@ def register(jobs: Jobs) -> None:
         log.info("pathway progress refreshed", extra={"students": count})
         return count
 
-    jobs.refresh_progress = refresh_progress_periodic  # type: ignore[attr-defined]
+    return {"refresh_progress": refresh_progress_periodic}

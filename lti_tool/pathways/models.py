@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lti_tool.db import Base, UTCDateTime, utcnow
-from lti_tool.people.models import public_id
+from lti_tool.db import Base, UTCDateTime, public_id, utcnow
 
 
 class SchoolOffer(Base):

@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
+from lti_tool.core.viewer import Viewer
 from lti_tool.db import utcnow
 from lti_tool.pathways import access, lifecycle
 from lti_tool.pathways.lifecycle import Refused
 from lti_tool.pathways.models import Route, RouteVersion, SchoolOffer
 from lti_tool.pathways.rules import Item, Plan, Verdict, check
-from lti_tool.people.services import audit
-from lti_tool.web.security import Viewer
 
 
 class Conflict(Exception):

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session, utcnow
 from lti_tool.lti import targets
 from lti_tool.pathways import access, forms, lifecycle, progress, services
@@ -22,9 +23,18 @@ from lti_tool.pathways.lifecycle import STATE_NAMES, Refused
 from lti_tool.pathways.models import Route, SchoolOffer
 from lti_tool.people import access as people_access
 from lti_tool.people.models import Person
-from lti_tool.web.security import Viewer, app_url, current_viewer, login_required
+from lti_tool.web import nav
 
 bp = Blueprint("pathways", __name__, url_prefix="/app/routes", template_folder="templates")
+
+
+def _routes_link(_dbs: Any, viewer: Viewer) -> tuple[str, dict[str, Any]] | None:
+    if viewer.has("student", "parent"):
+        return ("pathways.home", {})
+    return ("pathways.dashboard", {}) if viewer.has("teacher", "admin") else None
+
+
+nav.register("routes", nav.Entry(_l("Маршруты"), _routes_link, order=30))
 
 targets.register(targets.Target(
     key="route_builder", title=_l("Конструктор маршрута"),

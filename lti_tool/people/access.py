@@ -9,19 +9,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.viewer import Viewer
 from lti_tool.people.models import ClassEnrolment, ClassGroup, Guardianship, Person
-from lti_tool.web.security import Viewer
 
 
 def teaches(session: Session, viewer: Viewer, class_id: int) -> bool:
     return session.scalars(select(ClassEnrolment.id).where(
         ClassEnrolment.class_id == class_id, ClassEnrolment.person_id == viewer.person_id,
         ClassEnrolment.role == "teacher", ClassEnrolment.active.is_(True))).first() is not None
-
-
-def can_administer(viewer: Viewer) -> bool:
-    """The school's admin pages (LMS connections, data sources): the admin role only."""
-    return viewer.has("admin")
 
 
 def home_class(session: Session, viewer: Viewer) -> ClassGroup | None:

@@ -7,19 +7,12 @@ sourcedId), never merged silently.
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lti_tool.db import Base, UTCDateTime, utcnow
-
-
-def public_id() -> str:
-    """Unguessable ids for anything that appears in a URL (no counting through pupils)."""
-    return secrets.token_urlsafe(12)
+from lti_tool.db import Base, UTCDateTime, public_id, utcnow
 
 
 class Organisation(Base):
@@ -106,25 +99,6 @@ class ClassEnrolment(Base):
     active: Mapped[bool] = mapped_column(default=True)
 
     person: Mapped[Person] = relationship()
-
-
-class AuditEntry(Base):
-    """Who changed what: required for personal data of minors (152-ФЗ)."""
-
-    __tablename__ = "audit_entry"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"), nullable=True
-    )
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id", ondelete="SET NULL"), nullable=True
-    )
-    action: Mapped[str] = mapped_column(String(80))
-    entity: Mapped[str] = mapped_column(String(80))
-    entity_id: Mapped[str] = mapped_column(String(80), default="")
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Guardianship(Base):

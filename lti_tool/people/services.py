@@ -1,4 +1,4 @@
-"""Use cases on people and classes: find-or-create from an outside identity, enrol, audit."""
+"""Use cases on people and classes: find-or-create from an outside identity, enrol."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
 from lti_tool.people.models import (
-    AuditEntry,
     ClassEnrolment,
     ClassGroup,
     Guardianship,
@@ -178,12 +178,6 @@ def enrol(session: Session, group: ClassGroup, person: Person, role: str) -> boo
         row.active = True
         return True
     return False
-
-
-def audit(session: Session, actor_id: int | None, org_id: int | None, action: str,
-          entity: str, entity_id: object = "", **details: Any) -> None:
-    session.add(AuditEntry(actor_id=actor_id, organisation_id=org_id, action=action,
-                           entity=entity, entity_id=str(entity_id), details=details))
 
 
 def organisation_by_slug(session: Session, slug: str) -> Organisation | None:

@@ -12,6 +12,8 @@ from pylti1p3.exception import LtiServiceException
 from requests import RequestException
 from sqlalchemy import bindparam, select
 
+from lti_tool.core.audit import audit
+from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.gradebook import services as gradebook
 from lti_tool.gradebook.models import OutboxScore
@@ -20,11 +22,12 @@ from lti_tool.jobs import jobs
 from lti_tool.journal.queries import summaries
 from lti_tool.lti import targets
 from lti_tool.lti.models import Deployment, Launch
+from lti_tool.lti.sessions import current_launch
 from lti_tool.people import access
 from lti_tool.people import services as people
 from lti_tool.people.models import ClassEnrolment, ClassGroup, IdentityLink, Person
 from lti_tool.people.roster import pull_roster
-from lti_tool.web.security import Viewer, app_url, current_viewer, login_required
+from lti_tool.web import nav
 
 bp = Blueprint("people", __name__, url_prefix="/app")
 
@@ -37,6 +40,20 @@ targets.register(targets.Target(
     endpoint="people.home"))
 
 
+def _class_overview_link(dbs: Any, viewer: Viewer) -> tuple[str, dict[str, Any]] | None:
+    group = access.home_class(dbs, viewer)
+    return None if group is None else ("people.class_overview", {"class_id": group.public_id})
+
+
+def _my_page_link(dbs: Any, viewer: Viewer) -> tuple[str, dict[str, Any]] | None:
+    # A teacher's or admin's home is their class overview (the view redirects there).
+    return None if access.home_class(dbs, viewer) is not None else ("people.home", {})
+
+
+nav.register("class_overview", nav.Entry(_l("Обзор класса"), _class_overview_link, order=10))
+nav.register("my_page", nav.Entry(_l("Моя страница"), _my_page_link, order=20))
+
+
 def _viewer() -> Viewer:
     viewer = current_viewer()
     assert viewer is not None
@@ -45,9 +62,7 @@ def _viewer() -> Viewer:
 
 def _launch() -> Launch | None:
     """The LTI launch behind this request; None for a sign-in session (no LMS services)."""
-    from flask import g
-
-    return g.get("launch")
+    return current_launch()
 
 
 def _services(launch: Launch | None) -> dict[str, Any]:
@@ -118,7 +133,7 @@ def class_overview(class_id: str) -> Any:
         select(OutboxScore).where(OutboxScore.organisation_id == group.organisation_id,
                                   OutboxScore.user_sub.in_(list(subs.values())))
         .order_by(OutboxScore.id))}
-    launch = _launch()
+    launch = current_launch()
     journal = summaries(dbs, group.organisation_id, [s.id for s in students])
     lines = {sid: {line.subject: line for line in summary.subjects}
              for sid, summary in journal.items()}
@@ -167,7 +182,7 @@ def refresh_roster(class_id: str) -> Any:
         dbs.rollback()
         current_app.logger.warning("NRPS pull failed: %s", exc)
         abort(502, _("LMS не отдала список участников курса; попробуйте позже."))
-    people.audit(dbs, viewer.person_id, group.organisation_id, "roster.pull", "class_group",
+    audit(dbs, viewer.person_id, group.organisation_id, "roster.pull", "class_group",
                  group.public_id, fetched=report.fetched, added=report.added,
                  deactivated=report.deactivated)
     dbs.commit()
@@ -214,7 +229,7 @@ def post_score(class_id: str) -> Any:
             user_sub=sub, score_given=data["score"], score_maximum=SCORE_MAXIMUM,
             label=str(_("Маршрут: %(t)s", t=group.title or group.label)),
             resource_id=f"marshrut:{group.public_id}", comment=data["comment"]))
-    people.audit(dbs, viewer.person_id, group.organisation_id, "score.enqueue", "person",
+    audit(dbs, viewer.person_id, group.organisation_id, "score.enqueue", "person",
                  student.public_id, score=data["score"], outbox=row.id)
     dbs.commit()
     jobs().deliver_outbox()

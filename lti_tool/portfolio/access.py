@@ -11,10 +11,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.viewer import Viewer
 from lti_tool.people import access as people_access
 from lti_tool.people.models import ClassEnrolment, Guardianship, Membership, Person
 from lti_tool.portfolio.models import Achievement, Curator
-from lti_tool.web.security import Viewer
 
 
 def member_roles(session: Session, person_id: int, org_id: int) -> set[str]:

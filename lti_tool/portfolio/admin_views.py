@@ -10,12 +10,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lti_tool.core.viewer import Viewer, app_url, can_administer, current_viewer, login_required
 from lti_tool.db import db_session
-from lti_tool.people import access as people_access
 from lti_tool.people.models import ClassGroup, Membership, Person
 from lti_tool.portfolio import rules, services
 from lti_tool.portfolio.models import Curator, PortfolioSection
-from lti_tool.web.security import Viewer, app_url, current_viewer, login_required
 
 bp = Blueprint("portfolio_admin", __name__, url_prefix="/app/admin/portfolio",
                template_folder="templates")
@@ -25,7 +24,7 @@ bp.context_processor(lambda: {"rules": rules})
 def _admin() -> Viewer:
     viewer = current_viewer()
     assert viewer is not None
-    if not people_access.can_administer(viewer):
+    if not can_administer(viewer):
         abort(403)
     return viewer
 

@@ -11,12 +11,12 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 
+from lti_tool.core.viewer import app_url, login_required
 from lti_tool.db import db_session
 from lti_tool.people.models import Person
 from lti_tool.portfolio import rules, services, uud
 from lti_tool.portfolio.models import LessonMap
 from lti_tool.portfolio.views import _viewer, bp, store
-from lti_tool.web.security import app_url, login_required
 
 
 @bp.route("/lesson-map", methods=["GET", "POST"])

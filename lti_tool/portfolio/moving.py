@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
 from lti_tool.people.models import Organisation, Person
-from lti_tool.people.services import audit
 from lti_tool.portfolio import export, rules, services
 from lti_tool.portfolio.models import Achievement, ModerationEvent
 

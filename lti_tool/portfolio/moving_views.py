@@ -9,11 +9,11 @@ from typing import Any
 from flask import Response, abort, current_app, flash, redirect, request
 from flask_babel import gettext as _
 
+from lti_tool.core.viewer import app_url, login_required
 from lti_tool.db import db_session
 from lti_tool.portfolio import access, moving
 from lti_tool.portfolio.export import MEDIA_TYPE, ImportRefused
 from lti_tool.portfolio.views import _kind, _person, _viewer, bp
-from lti_tool.web.security import app_url, login_required
 
 MAX_FILE = 4 * 1024 * 1024
 

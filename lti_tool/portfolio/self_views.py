@@ -11,13 +11,13 @@ from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lti_tool.core.audit import audit
+from lti_tool.core.viewer import app_url, login_required
 from lti_tool.db import db_session, utcnow
 from lti_tool.people.models import Person
-from lti_tool.people.services import audit
 from lti_tool.portfolio import access, rules, services
 from lti_tool.portfolio.models import SelfAssessment
 from lti_tool.portfolio.views import _person, _viewer, bp
-from lti_tool.web.security import app_url, login_required
 
 
 def _history(dbs: Any, org_id: int, teacher_id: int) -> list[SelfAssessment]:

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
 from lti_tool.people.models import ClassEnrolment, Person
-from lti_tool.people.services import audit
 from lti_tool.portfolio import rules
 from lti_tool.portfolio.models import (
     Achievement,

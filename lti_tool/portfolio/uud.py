@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
 from lti_tool.people.models import ClassEnrolment, Person
-from lti_tool.people.services import audit
 from lti_tool.portfolio import rules
 from lti_tool.portfolio.models import UudAsk, UudConfig, UudExternal, UudItem, UudRating
 

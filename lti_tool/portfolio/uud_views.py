@@ -10,12 +10,12 @@ from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lti_tool.core.viewer import app_url, login_required
 from lti_tool.db import db_session
 from lti_tool.people.models import Person
 from lti_tool.portfolio import access, rules, uud
 from lti_tool.portfolio.models import UudAsk
 from lti_tool.portfolio.views import _person, _viewer, bp
-from lti_tool.web.security import app_url, login_required
 
 
 @bp.get("/uud/p/<person_id>")

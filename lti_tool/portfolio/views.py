@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.lti import targets
 from lti_tool.people import access as people_access
@@ -25,10 +26,13 @@ from lti_tool.portfolio import access, rules, services
 from lti_tool.portfolio.models import Achievement, Evidence
 from lti_tool.portfolio.schemas import load_form, messages
 from lti_tool.portfolio.storage import EvidenceStore, store_for
-from lti_tool.web.security import Viewer, app_url, current_viewer, login_required
+from lti_tool.web import nav
 
 bp = Blueprint("portfolio", __name__, url_prefix="/app/portfolio",
                template_folder="templates")
+# Everyone launched has a portfolio or a child's.
+nav.register("portfolio", nav.Entry(_l("Портфолио"), lambda _dbs, _viewer: ("portfolio.home", {}),
+                                    order=50))
 
 targets.register(targets.Target(
     key="portfolio", title=_l("Портфолио"),

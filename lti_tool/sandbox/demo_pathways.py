@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
+from lti_tool.core.viewer import Viewer
 from lti_tool.pathways import offer, services
 from lti_tool.pathways.examples import worked_plan
 from lti_tool.pathways.models import Route, TutorAssignment
 from lti_tool.people import services as people
 from lti_tool.people.models import ClassGroup, Guardianship
 from lti_tool.sandbox.platform import PlatformState, ResourceLink, User
-from lti_tool.web.security import Viewer
 
 MENTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"
 PARENT = User("p-petrova", "Елена Петрова", [MENTOR])
@@ -126,5 +127,5 @@ def seed_pathways(session: Session, state: PlatformState, today: date | None = N
                                     "цель по литературе поставьте не ниже 4.")
             services.act(session, who, route, action, route.version, **extra)
     if admin is not None:
-        people.audit(session, admin, org, "demo.pathways", "organisation", org, routes=made)
+        audit(session, admin, org, "demo.pathways", "organisation", org, routes=made)
     return made

@@ -16,9 +16,9 @@ from typing import IO
 from sqlalchemy.orm import Session
 
 from adapters.oneroster.export import ExportSet, write_zip
+from lti_tool.core.audit import audit
 from lti_tool.journal.queries import journal_records
 from lti_tool.people import services as people
-from lti_tool.people.services import audit
 
 
 @dataclass(frozen=True)

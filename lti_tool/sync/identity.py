@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import AuditEntry, audit
 from lti_tool.journal import services as journal
 from lti_tool.journal.services import Origin
 from lti_tool.people import merging as people
-from lti_tool.people.models import AuditEntry, IdentityLink, Membership, Person
-from lti_tool.people.services import audit
+from lti_tool.people.models import IdentityLink, Membership, Person
 from lti_tool.people.sites import site
 from lti_tool.sync.models import SourceConnection, UnmatchedPerson
 from lti_tool.sync.rules import Candidate, Match, match_person

@@ -4,17 +4,17 @@ queue looks for connections whose interval has passed). Huey on SQLite or Redis 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from huey import crontab
 
-if TYPE_CHECKING:
-    from lti_tool.jobs import Jobs
+from lti_tool import jobs as queue
 
 log = logging.getLogger("marshrut.sync")
 
 
-def register(jobs: Jobs) -> None:
+@queue.register
+def _tasks(jobs: queue.Jobs) -> dict[str, Any]:
     app = jobs.app
 
     def _sync(connection_id: int, trigger: str) -> dict[str, Any]:
@@ -49,5 +49,4 @@ def register(jobs: Jobs) -> None:
             sync_connection(connection_id, "schedule")
         return due
 
-    jobs.sync_connection = sync_connection
-    jobs.sync_scheduled = sync_scheduled
+    return {"sync_connection": sync_connection, "sync_scheduled": sync_scheduled}

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from adapters.base import RemoteError
 from adapters.outbound import RefusedURL, check_public_host
+from lti_tool.core.audit import audit
 from lti_tool.crypto import decrypt, encrypt, reencrypt
 from lti_tool.db import Database, utcnow
 from lti_tool.people.models import ClassEnrolment, ClassGroup, Membership, Organisation, Person
-from lti_tool.people.services import audit
 from lti_tool.sync import politeness, sources
 from lti_tool.sync.engine import Progress, RunResult, SyncOptions, run_sync
 from lti_tool.sync.identity import link_by_hand, unlink_by_hand

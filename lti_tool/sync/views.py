@@ -9,28 +9,25 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
+from lti_tool.core.audit import audit
+from lti_tool.core.viewer import Viewer, admin_required, require_viewer
 from lti_tool.db import db_session
 from lti_tool.jobs import jobs
-from lti_tool.people import access
-from lti_tool.people.services import audit
 from lti_tool.sync import services, uploads
 from lti_tool.sync.messages import count_label
 from lti_tool.sync.models import SourceConnection, UnmatchedPerson
 from lti_tool.sync.schemas import LABELS
-from lti_tool.web.security import Viewer, current_viewer, login_required
+from lti_tool.web import nav
 
 bp = Blueprint("sync_admin", __name__, url_prefix="/app/admin/sync",
                template_folder="templates")
 bp.add_app_template_filter(count_label, "count_label")
+nav.register("sync_admin", nav.Entry(_l("Источники данных"), nav.admin_only("sync_admin.index"),
+                                     order=110))
 
-
-def _admin() -> Viewer:
-    viewer = current_viewer()
-    if viewer is None or not access.can_administer(viewer):  # the navigation asks the same
-        abort(403)
-    return viewer
 
 
 def _connection(viewer: Viewer, public_id: str) -> SourceConnection:
@@ -50,15 +47,15 @@ def _index(viewer: Viewer, form: dict[str, Any] | None = None,
 
 
 @bp.get("/")
-@login_required
+@admin_required
 def index() -> Any:
-    return _index(_admin())
+    return _index(require_viewer())
 
 
 @bp.post("/")
-@login_required
+@admin_required
 def create() -> Any:
-    viewer = _admin()
+    viewer = require_viewer()
     dbs = db_session()
     settings = current_app.config["MARSHRUT"]
     form = {k: v for k, v in request.form.items() if k != "path"}  # never a server path
@@ -108,16 +105,16 @@ def _detail(viewer: Viewer, conn: SourceConnection, notice: str = "", error: str
 
 
 @bp.get("/<public_id>")
-@login_required
+@admin_required
 def detail(public_id: str) -> Any:
-    viewer = _admin()
+    viewer = require_viewer()
     return _detail(viewer, _connection(viewer, public_id))
 
 
 @bp.post("/<public_id>/test")
-@login_required
+@admin_required
 def test(public_id: str) -> Any:
-    viewer = _admin()
+    viewer = require_viewer()
     conn = _connection(viewer, public_id)
     ok, message = services.test_connection(
         conn, current_app.config["SECRET_KEY"],
@@ -128,9 +125,9 @@ def test(public_id: str) -> Any:
 
 
 @bp.post("/<public_id>/run")
-@login_required
+@admin_required
 def run(public_id: str) -> Any:
-    viewer = _admin()
+    viewer = require_viewer()
     conn = _connection(viewer, public_id)
     dbs = db_session()
     audit(dbs, viewer.person_id, viewer.organisation_id, "sync.run", "sync_connection",
@@ -153,9 +150,9 @@ def _edit_page(viewer: Viewer, conn: SourceConnection, form: dict[str, Any] | No
 
 
 @bp.route("/<public_id>/edit", methods=["GET", "POST"])
-@login_required
+@admin_required
 def edit(public_id: str) -> Any:
-    viewer = _admin()
+    viewer = require_viewer()
     conn = _connection(viewer, public_id)
     if request.method == "GET":
         return _edit_page(viewer, conn)
@@ -175,9 +172,9 @@ def edit(public_id: str) -> Any:
 
 
 @bp.post("/<public_id>/delete")
-@login_required
+@admin_required
 def remove(public_id: str) -> Any:
-    viewer = _admin()
+    viewer = require_viewer()
     conn = _connection(viewer, public_id)
     if request.form.get("confirm") != "yes":
         return _edit_page(viewer, conn, delete_error=_(
@@ -198,10 +195,10 @@ def remove(public_id: str) -> Any:
 
 
 @bp.post("/<public_id>/upload")
-@login_required
+@admin_required
 def upload(public_id: str) -> Any:
     """A new OneRoster drop for the connection: stored, then synced."""
-    viewer = _admin()
+    viewer = require_viewer()
     conn = _connection(viewer, public_id)
     if conn.kind != "oneroster":
         abort(404)
@@ -227,11 +224,11 @@ def upload(public_id: str) -> Any:
 
 
 @bp.get("/runs/<public_id>/progress")
-@login_required
+@admin_required
 def progress(public_id: str) -> Any:
     """How far a run is, for the page's live bar (polled; the engine records it as it
     writes, every couple of seconds)."""
-    viewer = _admin()
+    viewer = require_viewer()
     found = services.run_of(db_session(), viewer.organisation_id, public_id)
     if found is None:
         abort(404)
@@ -241,9 +238,9 @@ def progress(public_id: str) -> Any:
 
 
 @bp.get("/runs/<public_id>")
-@login_required
+@admin_required
 def report(public_id: str) -> Any:
-    viewer = _admin()
+    viewer = require_viewer()
     dbs = db_session()
     found = services.run_of(dbs, viewer.organisation_id, public_id)
     if found is None:
@@ -254,9 +251,9 @@ def report(public_id: str) -> Any:
 
 
 @bp.post("/unmatched/<public_id>/link")
-@login_required
+@admin_required
 def link(public_id: str) -> Any:
-    viewer = _admin()
+    viewer = require_viewer()
     dbs = db_session()
     target = request.form.get("person", "")
     if not target:  # nothing is preselected: one careless click must not join two children
@@ -273,10 +270,10 @@ def link(public_id: str) -> Any:
 
 
 @bp.post("/unmatched/<public_id>/unlink")
-@login_required
+@admin_required
 def unlink(public_id: str) -> Any:
     """Undo a hand-made link: the source's person is a person of their own again."""
-    viewer = _admin()
+    viewer = require_viewer()
     dbs = db_session()
     return _change_link(viewer, lambda: services.unlink_unmatched(
         dbs, viewer.organisation_id, public_id, viewer.person_id),

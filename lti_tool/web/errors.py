@@ -9,8 +9,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
-from lti_tool.lti.rules import LaunchError
-
 _TITLES = {
     400: _l("Неверный запрос"),
     401: _l("Нужно открыть Маршрут из курса"),
@@ -22,19 +20,11 @@ _TITLES = {
 }
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def init_app(app: Flask) -> None:
-    @app.errorhandler(LaunchError)
-    def _launch_error(err: LaunchError) -> Any:
-        app.logger.info("launch refused: %s", err.code)
-        if _wants_json():
-            return jsonify(error=err.code, message=str(err.message)), err.status
-        return render_template("error.html", title=_("Запуск отклонён"), code=err.code,
-                               message=str(err.message)), err.status
-
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException) -> Any:
         status = err.code or 500
@@ -42,7 +32,7 @@ def init_app(app: Flask) -> None:
         api = app.extensions.get("marshrut.api")
         if api is not None and request.path.startswith("/api/"):
             return api.handle_http_exception(err)  # the API's documented error shape
-        if _wants_json():
+        if wants_json():
             payload: dict[str, Any] = {"error": status, "message": title}
             data = getattr(err, "data", None)
             if isinstance(data, dict) and "messages" in data:

@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from flask import Flask, g, request, session
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from lti_tool.core.viewer import current_viewer
 from lti_tool.crypto import signing_keys
-from lti_tool.web.security import current_viewer
 
 PARAM = "fl"
 MAX_AGE = 300  # seconds between the redirect and the page that shows the messages

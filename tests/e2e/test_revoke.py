@@ -7,7 +7,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from lti_tool.cli import main
-from lti_tool.people.models import AuditEntry, IdentityLink, Person
+from lti_tool.core.audit import AuditEntry
+from lti_tool.people.models import IdentityLink, Person
 from tests.sync.launches import launch_token
 
 

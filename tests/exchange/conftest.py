@@ -11,6 +11,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from lti_tool.core.audit import AuditEntry
 from lti_tool.exchange.models import (
     CourseRequest,
     NetworkCourse,
@@ -22,7 +23,7 @@ from lti_tool.exchange.models import (
 from lti_tool.lti import registry
 from lti_tool.lti.models import PlatformClient
 from lti_tool.network import services as network
-from lti_tool.people.models import AuditEntry, Organisation
+from lti_tool.people.models import Organisation
 from tests.sync.launches import launch_token
 
 COURSE_FORM = {

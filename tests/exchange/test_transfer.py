@@ -14,11 +14,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from lti_tool.core.audit import AuditEntry
 from lti_tool.exchange import rules, transfer
 from lti_tool.exchange.jobs import DELIVER, DeliveryFailed
 from lti_tool.exchange.models import TransferPackage
 from lti_tool.journal.models import Assignment, Attendance, Mark
-from lti_tool.people.models import AuditEntry, IdentityLink
+from lti_tool.people.models import IdentityLink
 from tests.exchange.test_requests_http import _decide, _request
 
 PERIOD = "2026-10"

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from lti_tool.core.viewer import Viewer
 from lti_tool.db import Database
 from lti_tool.pathways import lifecycle, offer, services
 from lti_tool.pathways.examples import worked_plan
@@ -25,7 +26,6 @@ from lti_tool.people.models import (
     Organisation,
     Person,
 )
-from lti_tool.web.security import Viewer
 
 
 def plan_data(profile: str = "technology") -> dict[str, Any]:

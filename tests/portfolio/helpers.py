@@ -10,7 +10,8 @@ from typing import Any
 import requests
 from sqlalchemy import func, select
 
-from lti_tool.people.models import AuditEntry, Guardianship, IdentityLink, Person
+from lti_tool.core.audit import AuditEntry
+from lti_tool.people.models import Guardianship, IdentityLink, Person
 from lti_tool.portfolio.models import Achievement, Consent, Evidence, ModerationEvent
 from lti_tool.sandbox.platform import ADMIN, INSTRUCTOR, LEARNER
 from tests.e2e.flow import accepted

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from lti_tool.people.models import AuditEntry, ClassGroup
+from lti_tool.core.audit import AuditEntry
+from lti_tool.people.models import ClassGroup
 from lti_tool.portfolio.models import Achievement, Evidence
 from tests.portfolio.helpers import PDF, add, launch, make_parent, person_id
 

@@ -178,7 +178,8 @@ def test_every_unmatched_person_is_reachable_and_candidates_show_their_class(pla
 def test_a_link_made_by_hand_is_undone_by_its_admin_only(platform, tool):
     """Issue 7: a wrong hand-made link could not be undone. The undo gives the source's
     data back to a person of their own, is audited, and is refused to anyone else."""
-    from lti_tool.people.models import AuditEntry, IdentityLink, Membership
+    from lti_tool.core.audit import AuditEntry
+    from lti_tool.people.models import IdentityLink, Membership
 
     with tool.db.session() as s:
         conn = services.create_connection(s, tool.org_id, FORM, tool.app.config["SECRET_KEY"],

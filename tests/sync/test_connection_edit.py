@@ -5,8 +5,9 @@ from __future__ import annotations
 import requests
 from sqlalchemy import func, select
 
+from lti_tool.core.audit import AuditEntry
 from lti_tool.crypto import decrypt
-from lti_tool.people.models import AuditEntry, Person
+from lti_tool.people.models import Person
 from lti_tool.sync import services
 from lti_tool.sync.models import SourceConnection, SyncRun
 from tests.sync.launches import launch_token

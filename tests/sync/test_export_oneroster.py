@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from adapters.oneroster.adapter import OneRosterSource
 from lti_tool.cli import main
+from lti_tool.core.audit import AuditEntry
 from lti_tool.journal.models import Mark
 from lti_tool.people.models import (
-    AuditEntry,
     ClassGroup,
     IdentityLink,
     Membership,

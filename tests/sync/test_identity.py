@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from lti_tool.core.audit import AuditEntry
 from lti_tool.journal.models import Mark
-from lti_tool.people.models import AuditEntry, IdentityLink, Membership, Person
+from lti_tool.people.models import IdentityLink, Membership, Person
 from lti_tool.sync import services
 from lti_tool.sync.models import SourceConnection, UnmatchedPerson
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import select
 
+from lti_tool.core.audit import AuditEntry
 from lti_tool.db import Database
 from lti_tool.migrate import alembic_config, upgrade
-from lti_tool.people.models import AuditEntry, Organisation, Person
+from lti_tool.people.models import Organisation, Person
 from lti_tool.sync.models import SourceConnection
 
 BEFORE = "b3e8c1d2f4a7"

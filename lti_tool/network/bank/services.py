@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
 from lti_tool.network.bank import rules
 from lti_tool.network.bank.models import BankItem, EorAuthor
-from lti_tool.people.services import audit
 
 
 def _index(item: BankItem) -> None:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
+from lti_tool.core.viewer import Viewer, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.network import access as network_access
 from lti_tool.network import documents, hooks
@@ -20,7 +21,6 @@ from lti_tool.network.models import Network
 from lti_tool.network.schemas import load
 from lti_tool.network.views import network_for, public_bp
 from lti_tool.people.models import Person
-from lti_tool.web.security import Viewer, current_viewer, login_required
 
 bp = Blueprint("bank", __name__, url_prefix="/app/network/<network_id>/bank",
                template_folder="templates")

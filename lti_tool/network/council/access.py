@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from lti_tool.core.viewer import Viewer
 from lti_tool.network import access as network_access
 from lti_tool.network.council import services
 from lti_tool.network.council.models import Council
 from lti_tool.network.models import Network
-from lti_tool.web.security import Viewer
 
 
 def can_view(session: Session, viewer: Viewer | None, network: Network) -> bool:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
 from lti_tool.network import services as network_services
 from lti_tool.network.council import rules
 from lti_tool.network.council.models import (
@@ -24,7 +25,6 @@ from lti_tool.network.council.models import (
 )
 from lti_tool.network.models import Network
 from lti_tool.people.models import Membership, Person
-from lti_tool.people.services import audit
 
 POSITIONS = ("director", "deputy", "class_teacher", "other")
 OFFICE_OF_KIND = {"elect_chair": "chair", "elect_secretary": "secretary"}

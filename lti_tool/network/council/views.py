@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from lti_tool.core.viewer import Viewer, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.network import hooks
 from lti_tool.network import services as network_services
@@ -27,7 +28,6 @@ from lti_tool.network.models import Network
 from lti_tool.network.schemas import load
 from lti_tool.network.views import network_for
 from lti_tool.people.models import Organisation, Person
-from lti_tool.web.security import Viewer, current_viewer, login_required
 
 bp = Blueprint("council", __name__, url_prefix="/app/network/<network_id>/council",
                template_folder="templates")

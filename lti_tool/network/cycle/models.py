@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lti_tool.db import Base, UTCDateTime, utcnow
-from lti_tool.people.models import Organisation, public_id
+from lti_tool.db import Base, UTCDateTime, public_id, utcnow
+from lti_tool.people.models import Organisation
 
 
 class CycleTask(Base):

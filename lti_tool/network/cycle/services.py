@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
 from lti_tool.network.cycle import rules
 from lti_tool.network.cycle.models import CycleTask
 from lti_tool.network.models import Network
-from lti_tool.people.services import audit
 
 OWNER_NAMES = {"members": "Все участники сети", "council": "Координационный совет"}
 

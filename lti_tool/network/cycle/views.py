@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 from sqlalchemy import select
 
+from lti_tool.core.viewer import Viewer, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.network import access as network_access
 from lti_tool.network import hooks
@@ -21,7 +22,6 @@ from lti_tool.network.cycle.models import CycleTask
 from lti_tool.network.models import Network
 from lti_tool.network.schemas import load
 from lti_tool.network.views import network_for
-from lti_tool.web.security import Viewer, current_viewer, login_required
 
 bp = Blueprint("cycle", __name__, url_prefix="/app/network/<network_id>/cycle",
                template_folder="templates")

@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
 from lti_tool.network.events import rules
 from lti_tool.network.events.models import EventRegistration, NetworkEvent
 from lti_tool.network.models import Network
-from lti_tool.people.services import audit
 
 
 class EventRefusal(Exception):

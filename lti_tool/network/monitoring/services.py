@@ -11,10 +11,10 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool.core.audit import audit
 from lti_tool.network import services as network_services
 from lti_tool.network.monitoring import rules
 from lti_tool.network.monitoring.models import MonitoringReport
-from lti_tool.people.services import audit
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 

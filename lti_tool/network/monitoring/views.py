@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from lti_tool.core.viewer import Viewer, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.network import access as network_access
 from lti_tool.network import hooks
@@ -19,7 +20,6 @@ from lti_tool.network.models import Network, NetworkMember
 from lti_tool.network.monitoring import rules, services
 from lti_tool.network.monitoring.models import MonitoringReport
 from lti_tool.network.views import network_for
-from lti_tool.web.security import Viewer, current_viewer, login_required
 
 bp = Blueprint("monitoring", __name__, url_prefix="/app/network/<network_id>/monitoring",
                template_folder="templates")
