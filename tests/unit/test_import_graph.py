@@ -37,7 +37,6 @@ KNOWN_DEBT: frozenset[tuple[str, str]] = frozenset({
     # Landed with the feature before this rule: ask people's services/access instead.
     ("lti_tool.accounts.local", "lti_tool.people.models"),
     ("lti_tool.network.bank.models", "lti_tool.people.models"),
-    ("lti_tool.network.bank.views", "lti_tool.people.models"),
     ("lti_tool.portfolio.access", "lti_tool.people.models"),
     ("lti_tool.portfolio.admin_views", "lti_tool.people.models"),
     ("lti_tool.portfolio.demo", "lti_tool.people.models"),
@@ -45,7 +44,6 @@ KNOWN_DEBT: frozenset[tuple[str, str]] = frozenset({
     ("lti_tool.portfolio.views", "lti_tool.people.models"),
     ("lti_tool.network.events.models", "lti_tool.people.models"),
     ("lti_tool.network.events.portfolio_link", "lti_tool.people.models"),
-    ("lti_tool.network.events.views", "lti_tool.people.models"),
     ("lti_tool.network.monitoring.models", "lti_tool.people.models"),
     ("lti_tool.portfolio.moving", "lti_tool.people.models"),
     ("lti_tool.portfolio.moving_views", "lti_tool.people.models"),

@@ -20,7 +20,7 @@ from lti_tool.network.bank.models import BankItem
 from lti_tool.network.models import Network
 from lti_tool.network.schemas import load
 from lti_tool.network.views import network_for, public_bp
-from lti_tool.people.models import Person
+from lti_tool.people import services as people
 
 bp = Blueprint("bank", __name__, url_prefix="/app/network/<network_id>/bank",
                template_folder="templates")
@@ -155,10 +155,9 @@ def register_author(network_id: str) -> Any:
     except ValidationError as exc:
         return _page(viewer, network, errors=exc.messages_dict, form=dict(request.form),
                      status=400)
-    person = dbs.get(Person, viewer.person_id)
+    name = people.contacts(dbs, [viewer.person_id]).get(viewer.person_id, ("", None))[0]
     services.register_author(dbs, network.id, person_id=viewer.person_id,
-                             organisation_id=viewer.organisation_id,
-                             name=person.display_name if person else "", **values)
+                             organisation_id=viewer.organisation_id, name=name, **values)
     dbs.commit()
     return _page(viewer, network, notice=_("Вы в списке учителей, создающих ЭОР."))
 

@@ -29,7 +29,7 @@ from lti_tool.network.events.models import NetworkEvent
 from lti_tool.network.models import Network
 from lti_tool.network.schemas import load
 from lti_tool.network.views import network_for, public_bp
-from lti_tool.people.models import Person
+from lti_tool.people import services as people
 
 bp = Blueprint("events", __name__, url_prefix="/app/network/<network_id>/events",
                template_folder="templates")
@@ -176,11 +176,10 @@ def register(network_id: str, event_id: str) -> Any:
     event = _event(network, event_id)
     if not may_register(dbs, viewer, network):
         abort(403)
-    person = dbs.get(Person, viewer.person_id)
+    name = people.contacts(dbs, [viewer.person_id]).get(viewer.person_id, ("", None))[0]
     try:
         services.register(dbs, event, person_id=viewer.person_id,
-                          organisation_id=viewer.organisation_id,
-                          display_name=person.display_name if person else "",
+                          organisation_id=viewer.organisation_id, display_name=name,
                           timezone=request.form.get("timezone", rules.MOSCOW))
     except services.EventRefusal as exc:
         dbs.rollback()
@@ -236,13 +235,14 @@ def badge(network_id: str, event_id: str) -> Any:
     dbs = db_session()
     event = _event(network, event_id)
     reg = services.registration_of(event, viewer.person_id)
-    person = dbs.get(Person, viewer.person_id)
-    if reg is None or person is None or not rules.certificate_due(event.status, reg.attended):
+    public_id = people.public_ids(dbs, viewer.organisation_id).people.get(viewer.person_id)
+    if reg is None or public_id is None or not rules.certificate_due(event.status,
+                                                                      reg.attended):
         abort(404)
     settings = current_app.config["MARSHRUT"]
     body = credential.token(current_app.config["SECRET_KEY"],
                             settings.base_url or request.host_url, network, event, reg,
-                            person.public_id)
+                            public_id)
     return Response(body, mimetype=credential.MEDIA_TYPE, headers={
         "Content-Disposition": f'attachment; filename="badge-{reg.certificate_no}.jwt"'})
 
