@@ -12,7 +12,6 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from lti_tool.core.viewer import Viewer, current_viewer, login_required
 from lti_tool.db import db_session
@@ -27,7 +26,7 @@ from lti_tool.network.schemas import (
     NetworkSchema,
     load,
 )
-from lti_tool.people.models import Organisation
+from lti_tool.people import services as people
 from lti_tool.web import nav
 
 bp = Blueprint("network", __name__, url_prefix="/app/network", template_folder="templates")
@@ -72,7 +71,7 @@ def network_for(viewer: Viewer, public_id: str) -> Network:
 def _index(viewer: Viewer, *, errors: dict[str, Any] | None = None,
            form: dict[str, Any] | None = None, status: int = 200) -> Any:
     dbs = db_session()
-    others = [o for o in dbs.scalars(select(Organisation).order_by(Organisation.name))
+    others = [o for o in people.organisations(dbs)
               if o.id != viewer.organisation_id] if viewer.has("admin") else []
     return render_template("network/index.html", networks=access.viewer_networks(dbs, viewer),
                            may_create=viewer.has("admin"), others=others, labels=LABELS,
@@ -96,7 +95,7 @@ def create() -> Any:
     dbs = db_session()
     try:
         values = load(NetworkSchema(), request.form)
-        known = set(dbs.scalars(select(Organisation.id)))
+        known = {o.id for o in people.organisations(dbs)}
         founders = [services.Founder(int(f)) for f in values.pop("founders")
                     if f.isdigit() and int(f) in known and int(f) != viewer.organisation_id]
         network = services.create_network(dbs, coordinator_id=viewer.organisation_id,

@@ -313,3 +313,16 @@ def contacts(session: Session, person_ids: Collection[int]) -> dict[int, tuple[s
     rows = session.execute(select(Person.id, Person.display_name, Person.email).where(
         Person.id.in_(list(person_ids))))
     return {pid: (name, email) for pid, name, email in rows}
+
+
+def organisations(session: Session) -> list[Organisation]:
+    """Every organisation the tool knows, by name (names are public: pickers of partners)."""
+    return list(session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def person_by_public_id(session: Session, public_id: str) -> Person | None:
+    return session.scalars(select(Person).where(Person.public_id == public_id)).first()
+
+
+def person(session: Session, person_id: int) -> Person | None:
+    return session.get(Person, person_id)

@@ -27,7 +27,7 @@ from lti_tool.network.council.schemas import (
 from lti_tool.network.models import Network
 from lti_tool.network.schemas import load
 from lti_tool.network.views import network_for
-from lti_tool.people.models import Organisation, Person
+from lti_tool.people import services as people
 
 bp = Blueprint("council", __name__, url_prefix="/app/network/<network_id>/council",
                template_folder="templates")
@@ -80,7 +80,7 @@ def add_member(network_id: str) -> Any:
         abort(403)
     try:
         values = load(MemberSchema(), request.form, LABELS)
-        person = dbs.scalars(select(Person).where(Person.public_id == values["person"])).first()
+        person = people.person_by_public_id(dbs, values["person"])
         picks = {(p.id, org) for p, org, _name in services.candidates(dbs, network)}
         org_id = next((org for pid, org in picks if person and pid == person.id), None)
         if person is None or org_id is None:
@@ -124,7 +124,7 @@ def _meeting_page(viewer: Viewer, network: Network, council: Council, meeting: C
     dbs = db_session()
     council_members = services.members(dbs, council.id, on=meeting.held_on)
     present_ids = {a.member_id for a in meeting.attendance if a.present}
-    outsiders = [o for o in dbs.scalars(select(Organisation).order_by(Organisation.name))
+    outsiders = [o for o in people.organisations(dbs)
                  if not network_services.is_member(dbs, network.id, o.id, on=meeting.held_on)]
     return render_template(
         "council/meeting.html", network=network, council=council, meeting=meeting,
@@ -215,7 +215,7 @@ def sign(network_id: str, meeting_id: str) -> Any:
     if office not in ("chair", "secretary") or not access.can_sign(
             dbs, viewer, network, council, office):
         abort(403)
-    person = dbs.get(Person, viewer.person_id)
+    person = people.person(dbs, viewer.person_id)
     assert person is not None
     try:
         services.sign(dbs, meeting, office, person)
