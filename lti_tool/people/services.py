@@ -326,3 +326,14 @@ def person_by_public_id(session: Session, public_id: str) -> Person | None:
 
 def person(session: Session, person_id: int) -> Person | None:
     return session.get(Person, person_id)
+
+
+def staff_of(session: Session, org_ids: Collection[int], roles: Collection[str]
+             ) -> list[tuple[Person, int]]:
+    """(person, organisation id) for everyone holding one of ``roles`` there, by name."""
+    if not org_ids:
+        return []
+    return [(p, org) for p, org in session.execute(select(Person, Membership.organisation_id)
+            .join(Membership, Membership.person_id == Person.id).where(
+            Membership.organisation_id.in_(list(org_ids)), Membership.role.in_(list(roles)))
+            .order_by(Person.display_name).distinct())]

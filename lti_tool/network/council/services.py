@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -24,7 +25,7 @@ from lti_tool.network.council.models import (
     MinutesSignature,
 )
 from lti_tool.network.models import Network
-from lti_tool.people.models import Membership, Person
+from lti_tool.people import services as people
 
 POSITIONS = ("director", "deputy", "class_teacher", "other")
 OFFICE_OF_KIND = {"elect_chair": "chair", "elect_secretary": "secretary"}
@@ -49,10 +50,11 @@ def council_of(session: Session, network: Network) -> Council:
 
 def members(session: Session, council_id: int, *, on: date | None = None) -> list[CouncilMember]:
     day = on or date.today()
-    return list(session.scalars(select(CouncilMember).join(Person).where(
+    rows = list(session.scalars(select(CouncilMember).where(
         CouncilMember.council_id == council_id, CouncilMember.since <= day,
         or_(CouncilMember.until.is_(None), CouncilMember.until > day))
-        .order_by(Person.display_name)))
+        .order_by(CouncilMember.id)))
+    return sorted(rows, key=lambda m: m.person.display_name)
 
 
 def officer(session: Session, council_id: int, office: str) -> CouncilMember | None:
@@ -63,13 +65,10 @@ def member_of_person(session: Session, council_id: int, person_id: int) -> Counc
     return next((m for m in members(session, council_id) if m.person_id == person_id), None)
 
 
-def candidates(session: Session, network: Network) -> list[tuple[Person, int, str]]:
+def candidates(session: Session, network: Network) -> list[tuple[Any, int, str]]:
     """People of member organisations who may sit on the council (their staff)."""
     orgs = {m.organisation_id: m.name for m in network_services.members_of(session, network.id)}
-    rows = session.execute(select(Person, Membership.organisation_id).join(
-        Membership, Membership.person_id == Person.id).where(
-        Membership.organisation_id.in_(orgs), Membership.role.in_(("admin", "teacher")))
-        .order_by(Person.display_name).distinct())
+    rows = people.staff_of(session, list(orgs), ("admin", "teacher"))
     return [(p, org_id, orgs[org_id]) for p, org_id in rows]
 
 
@@ -78,10 +77,8 @@ def add_member(session: Session, network: Network, *, person_id: int, organisati
     council = council_of(session, network)
     if not network_services.is_member(session, network.id, organisation_id, on=since):
         raise network_services.NetworkError("not_member", _l("Организация не участник сети."))
-    staff = session.scalar(select(Membership.id).where(
-        Membership.person_id == person_id, Membership.organisation_id == organisation_id,
-        Membership.role.in_(("admin", "teacher"))).limit(1))
-    if staff is None or position not in POSITIONS:
+    staff = people.roles_in(session, person_id, organisation_id) & {"admin", "teacher"}
+    if not staff or position not in POSITIONS:
         raise CouncilRefusal(rules.Problem("not_a_member"))
     if member_of_person(session, council.id, person_id) is not None:
         raise network_services.NetworkError("already_member", _l("Уже член совета."))
@@ -229,7 +226,7 @@ def _apply(session: Session, network: Network, meeting: CouncilMeeting, decision
         decision.subject_member.office = office
 
 
-def sign(session: Session, meeting: CouncilMeeting, office: str, person: Person) -> CouncilMeeting:
+def sign(session: Session, meeting: CouncilMeeting, office: str, person: Any) -> CouncilMeeting:
     """The chair's or secretary's sign-off (the view has checked who they are); both close it."""
     _not_signed(meeting)
     if meeting.status != "held":

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.network.events import certificate, rules
 from lti_tool.network.events.models import EventRegistration, NetworkEvent
-from lti_tool.people.models import Person
+from lti_tool.people import services as people
 
 log = logging.getLogger("marshrut.network")
 KIND_TITLES = {"webinar": "Вебинар", "master_class": "Мастер-класс", "seminar": "Семинар",
@@ -25,7 +25,7 @@ def record(session: Session, instance_path: Path, event: NetworkEvent,
     from lti_tool.portfolio import services as portfolio
     from lti_tool.portfolio.storage import store_for
 
-    owner = session.get(Person, reg.person_id)
+    owner = people.person(session, reg.person_id)
     if owner is None:
         return False
     when = rules.local(event.starts_at, rules.MOSCOW).date()
