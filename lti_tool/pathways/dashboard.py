@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, send_file
+from marshmallow import Schema, ValidationError, fields, validate
 from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -211,6 +212,45 @@ def offer_upload() -> Any:
           viewer.organisation_id, courses=len(imported.courses))
     dbs.commit()
     flash(f"Учебное предложение загружено: курсов {len(imported.courses)}.")
+    return redirect(app_url("pathways.offer_page"), code=303)
+
+
+class SettingsForm(Schema):
+    week_days = fields.Integer(required=True, validate=validate.OneOf([5, 6]))
+    mark_margin = fields.Float(required=True, validate=validate.Range(min=0, max=3))
+    absence_limit = fields.Integer(required=True, validate=validate.Range(min=0, max=500))
+
+
+SETTING_LABELS = {"week_days": "Дней в неделе", "mark_margin": "Отставание от цели, балла",
+                  "absence_limit": "Порог пропусков по предмету"}
+
+
+@bp.post("/offer/settings")
+@login_required
+def offer_settings() -> Any:
+    """The school's week and the limits past which a deviation becomes a tutor's alert."""
+    viewer, dbs = _admin(), db_session()
+    try:
+        data = SettingsForm().load({k: (request.form.get(k) or "").replace(",", ".")
+                                    for k in SETTING_LABELS})
+    except ValidationError as err:
+        for key, messages in err.normalized_messages().items():
+            text = messages if isinstance(messages, str) else "; ".join(map(str, messages))
+            flash(f"{SETTING_LABELS.get(key, key)}: {text}", "error")
+        return redirect(app_url("pathways.offer_page"), code=303)
+    offer_row = dbs.scalars(select(SchoolOffer).where(
+        SchoolOffer.organisation_id == viewer.organisation_id)).first()
+    if offer_row is None:
+        offer_row = SchoolOffer(organisation_id=viewer.organisation_id, profiles=[], groups={},
+                                questions=[])
+        dbs.add(offer_row)
+    offer_row.week_days, offer_row.mark_margin, offer_row.absence_limit = (
+        data["week_days"], data["mark_margin"], data["absence_limit"])
+    people.audit(dbs, viewer.person_id, viewer.organisation_id, "offer.settings",
+                 "pathway_offer", viewer.organisation_id, **data)
+    services.refresh_progress(dbs, viewer.organisation_id, None, date.today())
+    dbs.commit()
+    flash("Настройки сохранены, показатели пересчитаны.")
     return redirect(app_url("pathways.offer_page"), code=303)
 
 

@@ -185,3 +185,27 @@ def test_routes_json_api(tool: Any, platform: Any) -> None:
     assert done.status_code == 200 and done.json()["state"] == "submitted"
     spec = requests.get(tool.base + "/api/v1/openapi.json", timeout=30).json()
     assert "/api/v1/routes/{rid}/moves" in spec["paths"]
+
+
+def test_school_settings_for_alerts(tool: Any, platform: Any) -> None:
+    from lti_tool.pathways.models import SchoolOffer
+
+    admin = launch(platform, tool, "admin-a", [ADMIN, INSTRUCTOR])
+    teacher = launch(platform, tool, "teacher-a", [INSTRUCTOR])
+
+    def held() -> tuple[int, float, int] | None:
+        with tool.db.session() as s:
+            row = s.scalars(select(SchoolOffer).where(SchoolOffer.organisation_id == tool.org_id)
+                            ).first()
+            return None if row is None else (row.week_days, row.mark_margin, row.absence_limit)
+
+    saved = post(tool, admin, "/app/routes/offer/settings",
+                 {"week_days": "5", "mark_margin": "0,7", "absence_limit": "12"})
+    assert "Настройки сохранены" in saved.text and held() == (5, 0.7, 12)
+    wrong = post(tool, admin, "/app/routes/offer/settings",
+                 {"week_days": "7", "mark_margin": "9", "absence_limit": "12"})
+    assert "Дней в неделе:" in wrong.text and "Отставание от цели, балла:" in wrong.text
+    assert held() == (5, 0.7, 12)
+    refused = post(tool, teacher, "/app/routes/offer/settings",
+                   {"week_days": "6", "mark_margin": "1", "absence_limit": "1"})
+    assert refused.status_code == 403 and held() == (5, 0.7, 12)
