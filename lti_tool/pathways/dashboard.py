@@ -246,7 +246,7 @@ def offer_settings() -> Any:
         dbs.add(offer_row)
     offer_row.week_days, offer_row.mark_margin, offer_row.absence_limit = (
         data["week_days"], data["mark_margin"], data["absence_limit"])
-    people.audit(dbs, viewer.person_id, viewer.organisation_id, "offer.settings",
+    audit(dbs, viewer.person_id, viewer.organisation_id, "offer.settings",
                  "pathway_offer", viewer.organisation_id, **data)
     services.refresh_progress(dbs, viewer.organisation_id, None, date.today())
     dbs.commit()
