@@ -141,3 +141,10 @@ def test_someone_the_school_has_not_synced(signin: SignIn):
     assert resp.status_code == 403 and "пока нет" in resp.text
     with signin.tool.db.session() as s:
         assert s.scalar(select(func.count()).select_from(AccountSession)) == 0
+
+
+def test_the_sign_in_page_is_whole(signin: SignIn):
+    page = requests.get(signin.tool.base + "/signin", timeout=30).text
+    assert "<title>Вход в Маршрут</title>" in page
+    assert page.count('data-testid="local-signin"') == 1
+    assert page.count('data-testid="netschool-signin"') == 1
