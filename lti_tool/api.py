@@ -11,8 +11,8 @@ from typing import Any
 from flask import Flask, abort
 from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
-from sqlalchemy import select
 
+from lti_tool.core.access import load_or_404
 from lti_tool.core.viewer import current_viewer
 from lti_tool.db import db_session
 from lti_tool.people import access
@@ -62,11 +62,8 @@ def me() -> Any:
 def roster(class_id: str) -> Any:
     """Students of a class: for its teachers and the organisation's administrators."""
     viewer, dbs = _viewer(), db_session()
-    group = dbs.scalars(select(ClassGroup).where(ClassGroup.public_id == class_id)).first()
-    if group is None or group.organisation_id != viewer.organisation_id:
-        abort(404)  # another organisation's class is "not found", as in the pages
-    if not access.can_view_class(dbs, viewer, group):
-        abort(403)
+    # the pages' own sequence: another organisation's class is "not found" here too
+    group = load_or_404(dbs, ClassGroup, class_id, viewer, access.can_view_class)
     return {"class_id": group.public_id, "title": group.title,
             "students": people.class_roster(dbs, group.id)}
 

@@ -12,15 +12,14 @@ from pylti1p3.exception import LtiServiceException
 from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
 from requests import RequestException
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from lti_tool.core.audit import audit
 from lti_tool.db import Database, utcnow
 from lti_tool.gradebook.models import OutboxScore
 from lti_tool.gradebook.rules import LEASE, MAX_ATTEMPTS, backoff, score_key
-from lti_tool.lti.connector import connector_for
-from lti_tool.lti.models import Deployment
+from lti_tool.lti.connector import connector_for_deployment
 
 log = logging.getLogger("marshrut.gradebook")
 
@@ -60,6 +59,32 @@ def enqueue_score(
     return row
 
 
+# The first page after a student's launch asks this: built once, values bound per request.
+_RECENT = select(OutboxScore).where(
+    OutboxScore.organisation_id == bindparam("org_id"),
+    OutboxScore.user_sub.in_(bindparam("subs", expanding=True)),
+).order_by(OutboxScore.id.desc()).limit(50)
+
+
+def recent_scores(session: Session, organisation_id: int, user_subs: list[str]
+                  ) -> list[OutboxScore]:
+    """The last 50 scores sent (or waiting) for these LMS users, newest first."""
+    if not user_subs:
+        return []
+    return list(session.scalars(_RECENT, {"org_id": organisation_id, "subs": user_subs}))
+
+
+def latest_scores(session: Session, organisation_id: int, user_subs: list[str]
+                  ) -> dict[str, OutboxScore]:
+    """Each LMS user's latest score (the class overview's column)."""
+    if not user_subs:
+        return {}
+    return {row.user_sub: row for row in session.scalars(
+        select(OutboxScore).where(OutboxScore.organisation_id == organisation_id,
+                                  OutboxScore.user_sub.in_(user_subs))
+        .order_by(OutboxScore.id))}
+
+
 def _claim(session: Session, row_id: int) -> bool:
     now = utcnow()
     res = session.execute(
@@ -73,12 +98,11 @@ def _claim(session: Session, row_id: int) -> bool:
 
 
 def _send(session: Session, row: OutboxScore, secret_key: str, allow_private: bool) -> None:
-    deployment = session.get_one(Deployment, row.deployment_pk)
     service_data: Any = {"scope": row.score.get("scope", []), "lineitems": row.lineitems_url}
     if row.lineitem_url:
         service_data["lineitem"] = row.lineitem_url
-    ags = AssignmentsGradesService(connector_for(session, deployment, secret_key,
-                                                 allow_private=allow_private), service_data)
+    ags = AssignmentsGradesService(connector_for_deployment(
+        session, row.deployment_pk, secret_key, allow_private=allow_private), service_data)
     item = LineItem()
     if row.lineitem_url:
         item.set_id(row.lineitem_url)

@@ -67,6 +67,19 @@ def connector_for(session: Session, deployment: Deployment, secret_key: str, *,
     return Connector(registration, kid, allow_private=allow_private)
 
 
+def connector_for_deployment(session: Session, deployment_pk: int, secret_key: str, *,
+                             allow_private: bool = False) -> Connector:
+    """The connector for a launch's deployment, for features that hold only its key (AGS
+    outbox, NRPS roster): they never read the LTI registry's tables themselves."""
+    return connector_for(session, session.get_one(Deployment, deployment_pk), secret_key,
+                         allow_private=allow_private)
+
+
+def issuer_of(session: Session, deployment_pk: int) -> str:
+    """The platform (``iss``) a deployment belongs to: the namespace of its users' ``sub``."""
+    return session.get_one(Deployment, deployment_pk).client.platform.issuer
+
+
 def forget_tokens() -> None:
     with _LOCK:
         _TOKENS.clear()

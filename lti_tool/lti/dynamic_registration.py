@@ -35,7 +35,7 @@ from lti_tool.lti import registry
 from lti_tool.lti.models import PlatformClient, RegistrationInvite
 from lti_tool.lti.rules import LaunchError
 from lti_tool.lti.views import tool_configuration
-from lti_tool.people.models import Organisation
+from lti_tool.people import services as people
 
 bp = Blueprint("dynreg", __name__)
 PLATFORM_CONF = "https://purl.imsglobal.org/spec/lti-platform-configuration"
@@ -71,15 +71,6 @@ def _invite(session: Session, token: str | None) -> RegistrationInvite | None:
             "Ссылка-приглашение для регистрации недействительна, использована или устарела."),
             403)
     return invite
-
-
-def _holding_org(session: Session) -> Organisation:
-    org = session.scalars(select(Organisation).where(Organisation.slug == HOLDING_ORG)).first()
-    if org is None:
-        org = Organisation(slug=HOLDING_ORG, name="Ожидают одобрения", kind="holding")
-        session.add(org)
-        session.flush()
-    return org
 
 
 def _fetch_config(http: requests.Session, url: str) -> dict[str, Any]:
@@ -148,7 +139,8 @@ def register(session: Session, *, config_url: str, registration_token: str | Non
     if not client_id:
         raise LaunchError("dynreg_reply", _("Платформа не вернула client_id."), 502)
     deployment = (reply.get(TOOL_CONF) or {}).get("deployment_id")
-    org_id = invite.organisation_id if invite else _holding_org(session).id
+    org_id = invite.organisation_id if invite else people.holding_organisation(
+        session, HOLDING_ORG, "Ожидают одобрения")
     try:
         client = registry.add_platform(
             session, issuer=conf["issuer"], client_id=str(client_id), organisation_id=org_id,

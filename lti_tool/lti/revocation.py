@@ -4,13 +4,13 @@ setting it to now; the change is audited."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
 from lti_tool.lti.models import Launch
-from lti_tool.people.models import Person
+from lti_tool.people import services as people
 
 
 def revoke_launches(session: Session, organisation_id: int, *, person_public_id: str | None,
@@ -20,7 +20,7 @@ def revoke_launches(session: Session, organisation_id: int, *, person_public_id:
     query = update(Launch).where(Launch.organisation_id == organisation_id,
                                  Launch.expires_at > now)
     if person_public_id is not None:
-        person_id = session.scalar(select(Person.id).where(Person.public_id == person_public_id))
+        person_id = people.person_id_by_public_id(session, person_public_id)
         if person_id is None:
             raise LookupError(person_public_id)
         query = query.where(Launch.person_id == person_id)

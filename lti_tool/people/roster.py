@@ -10,8 +10,7 @@ from pylti1p3.names_roles import NamesRolesProvisioningService
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.lti.connector import connector_for
-from lti_tool.lti.models import Deployment
+from lti_tool.lti.connector import connector_for_deployment
 from lti_tool.lti.roles import map_roles
 from lti_tool.people import services as people
 from lti_tool.people.models import ClassEnrolment, ClassGroup
@@ -24,11 +23,12 @@ class RosterReport:
     deactivated: int = 0
 
 
-def pull_roster(session: Session, *, group: ClassGroup, deployment: Deployment,
+def pull_roster(session: Session, *, group: ClassGroup, deployment_pk: int,
                 memberships_url: str, issuer: str, secret_key: str,
                 allow_private: bool = False) -> RosterReport:
     nrps = NamesRolesProvisioningService(
-        connector_for(session, deployment, secret_key, allow_private=allow_private),
+        connector_for_deployment(session, deployment_pk, secret_key,
+                                 allow_private=allow_private),
         {"context_memberships_url": memberships_url})
     return apply_members(session, group, issuer, nrps.get_members())
 

@@ -180,6 +180,38 @@ def enrol(session: Session, group: ClassGroup, person: Person, role: str) -> boo
     return False
 
 
+def lms_subs(session: Session, person_ids: Collection[int], namespace: str | None = None
+             ) -> dict[int, str]:
+    """Each person's LMS user id (``sub``), of one platform when ``namespace`` is given: what
+    the score outbox and the LMS know them by."""
+    query = select(IdentityLink.person_id, IdentityLink.external_id).where(
+        IdentityLink.person_id.in_(list(person_ids)), IdentityLink.source == "lti")
+    if namespace is not None:
+        query = query.where(IdentityLink.namespace == namespace)
+    return {person_id: sub for person_id, sub in session.execute(query)}
+
+
+def every_lms_sub(session: Session, person_ids: Collection[int]) -> list[str]:
+    """Every LMS user id of these people (one person may be known to several platforms)."""
+    return list(session.scalars(select(IdentityLink.external_id).where(
+        IdentityLink.person_id.in_(list(person_ids)), IdentityLink.source == "lti")))
+
+
+def person_id_by_public_id(session: Session, public_id: str) -> int | None:
+    return session.scalar(select(Person.id).where(Person.public_id == public_id))
+
+
+def holding_organisation(session: Session, slug: str, name: str) -> int:
+    """The organisation that holds what waits for an owner (e.g. an LMS registered by URL
+    before an administrator approves it): found by slug, made once."""
+    org = organisation_by_slug(session, slug)
+    if org is None:
+        org = Organisation(slug=slug, name=name, kind="holding")
+        session.add(org)
+        session.flush()
+    return org.id
+
+
 def organisation_by_slug(session: Session, slug: str) -> Organisation | None:
     return session.scalars(select(Organisation).where(Organisation.slug == slug)).first()
 

@@ -12,16 +12,17 @@ from pylti1p3.exception import LtiServiceException
 from requests import RequestException
 from sqlalchemy import bindparam, select
 
+from lti_tool.core.access import load_or_404
 from lti_tool.core.audit import audit
 from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.gradebook import services as gradebook
-from lti_tool.gradebook.models import OutboxScore
 from lti_tool.gradebook.schemas import SCORE_MAXIMUM, ScoreForm
 from lti_tool.jobs import jobs
 from lti_tool.journal.queries import summaries
 from lti_tool.lti import targets
-from lti_tool.lti.models import Deployment, Launch
+from lti_tool.lti.connector import issuer_of
+from lti_tool.lti.models import Launch
 from lti_tool.lti.sessions import current_launch
 from lti_tool.people import access
 from lti_tool.people import services as people
@@ -97,42 +98,23 @@ def home() -> Any:
 
 # The first page after every launch: statements built once, values bound per request.
 _PERSON_BY_ID = select(Person.__table__).where(Person.id == bindparam("id"))
-_SCORES_OF = select(OutboxScore).where(
-    OutboxScore.organisation_id == bindparam("org_id"),
-    OutboxScore.user_sub.in_(select(IdentityLink.external_id).where(
-        IdentityLink.person_id == bindparam("person_id"), IdentityLink.source == "lti")),
-).order_by(OutboxScore.id.desc()).limit(50)
+_SUBS_OF = select(IdentityLink.external_id).where(
+    IdentityLink.person_id == bindparam("person_id"), IdentityLink.source == "lti")
 
 
-def _scores_of(dbs: Any, person: Person, org_id: int) -> list[OutboxScore]:
-    return list(dbs.scalars(_SCORES_OF, {"org_id": org_id, "person_id": person.id}))
-
-
-def _class_or_404(public_id: str, viewer: Viewer) -> ClassGroup:
-    group = db_session().scalars(
-        select(ClassGroup).where(ClassGroup.public_id == public_id)).first()
-    # Another organisation's class does not exist for this viewer: 404 like a wrong id, so
-    # nobody learns which ids are real elsewhere; 403 is for "exists here, not for you".
-    if group is None or group.organisation_id != viewer.organisation_id:
-        abort(404)
-    return group
+def _scores_of(dbs: Any, person: Person, org_id: int) -> list[Any]:
+    subs = list(dbs.scalars(_SUBS_OF, {"person_id": person.id}))
+    return gradebook.recent_scores(dbs, org_id, subs)
 
 
 @bp.get("/class/<class_id>")
 @login_required
 def class_overview(class_id: str) -> Any:
     viewer, dbs = _viewer(), db_session()
-    group = _class_or_404(class_id, viewer)
-    if not access.can_view_class(dbs, viewer, group):
-        abort(403)
+    group = load_or_404(dbs, ClassGroup, class_id, viewer, access.can_view_class)
     students = people.class_roster(dbs, group.id)
-    subs = {link.person_id: link.external_id for link in dbs.scalars(
-        select(IdentityLink).where(IdentityLink.person_id.in_([s.id for s in students]),
-                                   IdentityLink.source == "lti"))}
-    scores = {row.user_sub: row for row in dbs.scalars(
-        select(OutboxScore).where(OutboxScore.organisation_id == group.organisation_id,
-                                  OutboxScore.user_sub.in_(list(subs.values())))
-        .order_by(OutboxScore.id))}
+    subs = people.lms_subs(dbs, [s.id for s in students])
+    scores = gradebook.latest_scores(dbs, group.organisation_id, list(subs.values()))
     launch = current_launch()
     journal = summaries(dbs, group.organisation_id, [s.id for s in students])
     lines = {sid: {line.subject: line for line in summary.subjects}
@@ -162,20 +144,17 @@ def _chosen_subject(asked: str | None, group: ClassGroup, subjects: list[str]) -
 @login_required
 def refresh_roster(class_id: str) -> Any:
     viewer, dbs = _viewer(), db_session()
-    group = _class_or_404(class_id, viewer)
-    if not access.can_grade_class(dbs, viewer, group):
-        abort(403)
+    group = load_or_404(dbs, ClassGroup, class_id, viewer, access.can_grade_class)
     launch = _lms_launch()
     if launch.class_id != group.id:
         abort(403)
     nrps = launch.services.get("nrps") or {}
     if not nrps.get("context_memberships_url"):
         abort(400, _("LMS не передала адрес списка участников (NRPS)."))
-    deployment = dbs.get_one(Deployment, launch.deployment_pk)
     try:
-        report = pull_roster(dbs, group=group, deployment=deployment,
+        report = pull_roster(dbs, group=group, deployment_pk=launch.deployment_pk,
                              memberships_url=nrps["context_memberships_url"],
-                             issuer=deployment.client.platform.issuer,
+                             issuer=issuer_of(dbs, launch.deployment_pk),
                              secret_key=current_app.config["SECRET_KEY"],
                              allow_private=current_app.config["MARSHRUT"].allow_private_urls)
     except (LtiServiceException, RequestException, KeyError, ValueError) as exc:
@@ -195,9 +174,7 @@ def refresh_roster(class_id: str) -> Any:
 @login_required
 def post_score(class_id: str) -> Any:
     viewer, dbs = _viewer(), db_session()
-    group = _class_or_404(class_id, viewer)
-    if not access.can_grade_class(dbs, viewer, group):
-        abort(403)
+    group = load_or_404(dbs, ClassGroup, class_id, viewer, access.can_grade_class)
     launch = _lms_launch()
     ags = launch.services.get("ags")
     if not ags or launch.class_id != group.id:
@@ -217,10 +194,8 @@ def post_score(class_id: str) -> Any:
         ClassEnrolment.role == "student", ClassEnrolment.active.is_(True))).first()
     if student is None:
         abort(403)
-    issuer = dbs.get_one(Deployment, launch.deployment_pk).client.platform.issuer
-    sub = dbs.scalars(select(IdentityLink.external_id).where(
-        IdentityLink.person_id == student.id, IdentityLink.source == "lti",
-        IdentityLink.namespace == issuer)).first()
+    sub = people.lms_subs(dbs, [student.id], issuer_of(dbs, launch.deployment_pk)).get(
+        student.id)
     if sub is None:
         abort(400, _("Ученик не связан с учётной записью этой LMS."))
     row = gradebook.enqueue_score(
@@ -242,12 +217,9 @@ def post_score(class_id: str) -> Any:
 def retry_scores(class_id: str) -> Any:
     """Scores the LMS did not take for days are kept; the teacher sends them again."""
     viewer, dbs = _viewer(), db_session()
-    group = _class_or_404(class_id, viewer)
-    if not access.can_grade_class(dbs, viewer, group):
-        abort(403)
+    group = load_or_404(dbs, ClassGroup, class_id, viewer, access.can_grade_class)
     students = [s.id for s in people.class_roster(dbs, group.id)]
-    subs = list(dbs.scalars(select(IdentityLink.external_id).where(
-        IdentityLink.person_id.in_(students), IdentityLink.source == "lti")))
+    subs = people.every_lms_sub(dbs, students)
     count = gradebook.retry_failed(dbs, group.organisation_id, user_subs=subs,
                                    actor_id=viewer.person_id)
     dbs.commit()

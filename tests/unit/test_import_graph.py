@@ -25,12 +25,7 @@ ROOTS = frozenset({"app", "cli", "server", "models_registry", "api", "sandbox", 
 
 #: (importing module, imported module) crossings still to route through services.
 KNOWN_DEBT: frozenset[tuple[str, str]] = frozenset({
-    ("lti_tool.gradebook.services", "lti_tool.lti.models"),
-    ("lti_tool.lti.dynamic_registration", "lti_tool.people.models"),
-    ("lti_tool.lti.revocation", "lti_tool.people.models"),
-    ("lti_tool.people.roster", "lti_tool.lti.models"),
-    ("lti_tool.people.views", "lti_tool.gradebook.models"),
-    ("lti_tool.people.views", "lti_tool.lti.models"),
+    ("lti_tool.people.views", "lti_tool.lti.models"),  # the launch's AGS/NRPS claims
     ("lti_tool.sync.identity", "lti_tool.people.models"),
     ("lti_tool.sync.roster", "lti_tool.people.models"),
     ("lti_tool.sync.services", "lti_tool.people.models"),
