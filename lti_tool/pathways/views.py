@@ -22,7 +22,7 @@ from lti_tool.pathways.editions import BUILT_IN, PROFILES, SUBJECTS
 from lti_tool.pathways.lifecycle import STATE_NAMES, Refused
 from lti_tool.pathways.models import Route, SchoolOffer
 from lti_tool.people import access as people_access
-from lti_tool.people.models import Person
+from lti_tool.people import services as people_services
 from lti_tool.web import nav
 
 bp = Blueprint("pathways", __name__, url_prefix="/app/routes", template_folder="templates")
@@ -114,7 +114,7 @@ def start() -> Any:
 def show(rid: str) -> Any:
     viewer, dbs = _viewer(), db_session()
     route, rel = _route(rid)
-    student = dbs.get_one(Person, route.student_id)
+    student = people_services.person(dbs, route.student_id)
     settings = _settings(route.organisation_id)
     measured = route.in_force or route.data
     prog = progress.for_students(dbs, route.organisation_id, {route.student_id: measured},

@@ -57,7 +57,6 @@ KNOWN_DEBT: frozenset[tuple[str, str]] = frozenset({
     ("lti_tool.network.services", "lti_tool.people.models"),
     ("lti_tool.pathways.access", "lti_tool.people.models"),
     ("lti_tool.pathways.dashboard", "lti_tool.people.models"),
-    ("lti_tool.pathways.views", "lti_tool.people.models"),
 })
 
 
