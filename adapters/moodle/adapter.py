@@ -28,8 +28,8 @@ from adapters.base import (
 from adapters.moodle import mapping
 from adapters.moodle.client import MoodleClient
 from adapters.moodle.push import push_grades
-from adapters.scale import DEFAULT_THRESHOLDS
 from schemas.records import Batch, ClassRecord, OrganisationRecord, Roster, load
+from schemas.scale import DEFAULT_THRESHOLDS
 
 
 class MoodleSource(RosterSource, GradeSource, GradeSink):

@@ -1,6 +1,6 @@
 """Moodle payloads → canonical records. Pure: the adapter fetches, this decides what it means.
 
-Moodle grades are points, not marks: :func:`adapters.scale.to_mark` turns them into one.
+Moodle grades are points, not marks: :func:`schemas.scale.to_mark` turns them into one.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 import lxml.html
 from lxml import etree
 
-from adapters.scale import to_mark
 from schemas.records import (
     AssignmentRecord,
     Batch,
@@ -23,6 +22,7 @@ from schemas.records import (
     MarkRecord,
     PersonRecord,
 )
+from schemas.scale import to_mark
 
 TEACHER_ROLES = frozenset({"editingteacher", "teacher"})
 STUDENT_ROLES = frozenset({"student"})

@@ -8,7 +8,7 @@
 - a result's mark: ``textScore`` first (where «Н», «УП», «Б», «НП», «ОП» and the debt «.»
   live, parsed by :func:`schemas.marks.parse_mark`), else ``score`` on the line item's
   ``resultValueMin..resultValueMax`` scale (1–5 is a mark as is; other scales are converted
-  by :func:`adapters.scale.to_mark`), else ``scoreStatus = not submitted`` is the debt «.»;
+  by :func:`schemas.scale.to_mark`), else ``scoreStatus = not submitted`` is the debt «.»;
   ``exempt`` and ungraded submissions carry no mark.
 - our own extension columns (``metadata.marshrut.subject``/``maxMark`` on line items) carry
   what OneRoster has no column for, so an export imports back unchanged.
@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.oneroster.reader import Parsed, Row
-from adapters.scale import to_mark
 from schemas.oneroster import RowRejected
 from schemas.records import (
     AcademicYearRecord,
@@ -34,6 +33,7 @@ from schemas.records import (
     PersonRecord,
     load,
 )
+from schemas.scale import to_mark
 
 ROLE_MAP = {"student": "student", "teacher": "teacher", "aide": "teacher",
             "proctor": "teacher", "parent": "parent", "guardian": "parent",

@@ -7,7 +7,7 @@ from datetime import date
 from adapters.moodle.adapter import MoodleSource
 from adapters.moodle.sandbox import TOKEN
 from adapters.moodle.sandbox.state import Grade
-from adapters.scale import to_mark
+from schemas.scale import to_mark
 from tests.adapters.moodle.conftest import Moodle
 
 YEAR = (date(2026, 9, 1), date(2027, 5, 31))

@@ -4,6 +4,9 @@ An item out of 5 is already a five-point mark, so its raw value is kept (and val
 :func:`schemas.marks.parse_mark`, so 0 or 4.5 are rejected with the reason, not rounded).
 Any other range is converted by percentage with the thresholds Russian schools commonly use
 (85/70/50 % → 5/4/3, below → 2); a school can pass its own.
+
+Kept in ``schemas`` beside :mod:`schemas.marks` (issue 8): what a mark is and how points become
+one are the same canonical decision, used by every adapter.
 """
 
 from __future__ import annotations
