@@ -2,10 +2,10 @@
 
 A launch is one organisation. Its admin is the network's *coordinator* when that
 organisation coordinates the network; an admin of another member is a *member admin*
-(their own registry entry, the agreements they are party to); anyone else launching from a
-member organisation is *member staff* (the internal pages). The coordinator of a regional
-network reads the networks inside it. Nobody else sees internal pages; the public registry
-needs no launch at all.
+(their own registry entry, the agreements they are party to); a teacher launching from a
+member organisation is *member staff* (the internal pages); pupils and parents see none of
+it. The coordinator of a regional network reads the networks inside it. Nobody else sees
+internal pages; the public registry needs no launch at all.
 """
 
 from __future__ import annotations
@@ -34,7 +34,11 @@ def standing(session: Session, viewer: Viewer | None, network: Network) -> Stand
     if viewer.organisation_id == network.coordinator_id and viewer.has("admin"):
         return Standing.COORDINATOR
     if services.is_member(session, network.id, viewer.organisation_id):
-        return Standing.MEMBER_ADMIN if viewer.has("admin") else Standing.STAFF
+        if viewer.has("admin"):
+            return Standing.MEMBER_ADMIN
+        # Staff only: pupils and parents have no part in the network's governance, and its
+        # pages name council members and contacts.
+        return Standing.STAFF if viewer.has("teacher", "tutor") else Standing.NONE
     parent_id = network.parent_id
     while parent_id is not None:
         parent = session.get(Network, parent_id)
@@ -80,6 +84,8 @@ def can_read_agreement(session: Session, viewer: Viewer | None, network: Network
 def viewer_networks(session: Session, viewer: Viewer) -> list[Network]:
     """The networks this viewer may open: their organisation's, and those below a network
     their organisation coordinates (regional coordinators)."""
+    if not viewer.has("admin", "teacher", "tutor"):
+        return []
     own = services.networks_of(session, viewer.organisation_id)
     if viewer.has("admin"):
         coordinated = list(session.scalars(select(Network).where(

@@ -110,7 +110,7 @@ def test_event_from_scheduling_to_certificate(platform, tool):
     assert "telemost.example" not in page.text  # the room link only for those registered
     student = launch_token(platform, tool, "student")
     outsider_before = _counts(tool)
-    assert _post(tool, f"{base}/{eid}/register", student).status_code == 403
+    assert _post(tool, f"{base}/{eid}/register", student).status_code == 404
     assert _post(tool, f"{base}/{eid}/attendance", teacher).status_code == 403
     assert _counts(tool) == outsider_before
     ok = _post(tool, f"{base}/{eid}/register", teacher, timezone="Asia/Yekaterinburg")

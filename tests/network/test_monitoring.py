@@ -88,8 +88,10 @@ def test_monitoring_pages(platform, tool):
     # A member admin's import may carry only their own school.
     assert _post(tool, base + "/import", member_admin,
                  files={"file": ("m.xlsx", buf.getvalue())}, **q).status_code == 400
-    outsider_net = launch_token(platform, tool, "student")
-    assert requests.get(tool.base + base + "/", params={"lt": outsider_net, **q},
-                        timeout=30).status_code == 200  # members read
+    assert requests.get(tool.base + base + "/", params={"lt": teacher, **q},
+                        timeout=30).status_code == 200  # members' staff read
+    student = launch_token(platform, tool, "student")
+    assert requests.get(tool.base + base + "/", params={"lt": student, **q},
+                        timeout=30).status_code == 404
     with tool.db.session() as s:
         assert s.scalar(select(func.count(MonitoringReport.id))) == 2
