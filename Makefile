@@ -43,6 +43,7 @@ demo: $(DEMO_STAMP)
 # The npm Сетевой город client that tests/adapters/netschool/test_third_party.py runs.
 compat-node:
 	npm ci --prefix tests/compat/node --no-audit --no-fund --loglevel=error
+	npm ci --prefix tests/oidc/node --no-audit --no-fund --loglevel=error
 
 test: $(TEST_STAMP) browser compat-node
 	$(BIN)/pytest -q

@@ -81,3 +81,25 @@ class AccountToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SsoProvider(Base):
+    """A regional (or school) OpenID Connect provider: who may sign in through it is decided
+    by ``claim`` matched to an identity link (``link_source``, ``link_namespace``), never by a
+    name. The client secret is encrypted at rest like the sync secrets."""
+
+    __tablename__ = "sso_provider"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=public_id)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    issuer: Mapped[str] = mapped_column(String(300))
+    client_id: Mapped[str] = mapped_column(String(200))
+    client_secret: Mapped[str] = mapped_column(String(600))
+    claim: Mapped[str] = mapped_column(String(80), default="sub")
+    scope: Mapped[str] = mapped_column(String(200), default="openid email profile")
+    link_source: Mapped[str] = mapped_column(String(20), default="oidc")
+    link_namespace: Mapped[str] = mapped_column(String(300), default="")  # "" = the issuer
+    enabled: Mapped[bool] = mapped_column(default=True)

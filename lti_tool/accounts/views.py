@@ -55,8 +55,11 @@ def _same_site() -> bool:
 def _page(form: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
           refusal: str = "", status: int = 200, local_form: dict[str, str] | None = None
           ) -> Any:
+    from lti_tool.accounts.sso import providers
+
     schools = sync.sign_in_schools(db_session())
     return render_template("accounts/signin.html", schools=schools, form=form or {},
+                           providers=providers(db_session()),
                            errors=errors or {}, refusal=refusal, local_form=local_form or {},
                            labels=NetSchoolSignIn.labels), status
 
@@ -149,8 +152,10 @@ def end_all() -> Any:
 
 def _nest() -> None:
     from lti_tool.accounts.local_views import bp as local_bp
+    from lti_tool.accounts.sso_views import bp as sso_bp
 
     bp.register_blueprint(local_bp)
+    bp.register_blueprint(sso_bp)
 
 
 _nest()
