@@ -131,4 +131,7 @@ EN_ACCOUNTS: dict[str, str] = {
     'Секрет клиента': 'Client secret',
     'Утверждение, по которому ищется человек': 'The claim a person is found by',
     'Войти через «%(t)s»': 'Sign in with «%(t)s»',
+    'Без LMS': 'Without an LMS',
+    'Родители, школы на «Сетевом городе» без Moodle, координаторы партнёров и сотрудники управления образования входят здесь.': 'Parents, schools on Сетевой город without Moodle, partner coordinators and education authority staff sign in here.',
+    'В демо: выберите школу, логин родителя или ученика из песочницы «Сетевого города» (список: /netschool/sandbox/accounts), пароль Маршрут2026.': "In the demo: choose a school, a parent's or pupil's login from the Сетевой город sandbox (list: /netschool/sandbox/accounts), password Маршрут2026.",
 }
