@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from lti_tool.exchange.views import bp as exchange_bp
     from lti_tool.exchange.views_cards import bp as exchange_cards_bp
     from lti_tool.exchange.views_transfer import bp as exchange_transfer_bp
-    from lti_tool.gradebook import jobs as _gradebook_jobs  # noqa: F401 (registers its tasks)
+    from lti_tool.lms_scores import jobs as _lms_scores_jobs  # noqa: F401 (registers its tasks)
     from lti_tool.lti.admin_views import bp as lti_admin_bp
     from lti_tool.lti.deep_linking import bp as deep_linking_bp
     from lti_tool.lti.dynamic_registration import bp as dynreg_bp

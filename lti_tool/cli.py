@@ -133,7 +133,7 @@ def scores() -> None:
 def scores_retry(org_slug: str) -> None:
     """Send again the scores the LMS did not take during automatic retries."""
     from lti_tool.db import Database
-    from lti_tool.gradebook.services import retry_failed
+    from lti_tool.lms_scores.services import retry_failed
 
     with Database(_settings().database_url).session() as session:
         count = retry_failed(session, _org_id(session, org_slug), user_subs=None,

@@ -4,8 +4,8 @@ from lti_tool.accounts import models as _accounts  # noqa: F401
 from lti_tool.core import audit as _audit  # noqa: F401
 from lti_tool.db import Base
 from lti_tool.exchange import models as _exchange  # noqa: F401
-from lti_tool.gradebook import models as _gradebook  # noqa: F401
 from lti_tool.journal import models as _journal  # noqa: F401
+from lti_tool.lms_scores import models as _lms_scores  # noqa: F401
 from lti_tool.lti import models as _lti  # noqa: F401
 from lti_tool.network import models as _network  # noqa: F401
 from lti_tool.network.bank import models as _bank  # noqa: F401

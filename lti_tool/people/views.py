@@ -16,10 +16,10 @@ from lti_tool.core.access import load_or_404
 from lti_tool.core.audit import audit
 from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
-from lti_tool.gradebook import services as gradebook
-from lti_tool.gradebook.schemas import SCORE_MAXIMUM, ScoreForm
 from lti_tool.jobs import jobs
 from lti_tool.journal.queries import summaries
+from lti_tool.lms_scores import services as lms_scores
+from lti_tool.lms_scores.schemas import SCORE_MAXIMUM, ScoreForm
 from lti_tool.lti import targets
 from lti_tool.lti.connector import issuer_of
 from lti_tool.lti.models import Launch
@@ -34,7 +34,7 @@ bp = Blueprint("people", __name__, url_prefix="/app")
 
 # No line item with the placement: the overview is not an activity graded once per student.
 # A teacher's score from it goes to a column found or created when the first score is sent
-# (``gradebook.enqueue_score``), so a placement nobody grades adds no empty 0–5 column.
+# (``lms_scores.enqueue_score``), so a placement nobody grades adds no empty 0–5 column.
 targets.register(targets.Target(
     key="class_overview", title=_l("Обзор класса"),
     description=_l("Список учеников курса с их отметками и баллами."),
@@ -104,7 +104,7 @@ _SUBS_OF = select(IdentityLink.external_id).where(
 
 def _scores_of(dbs: Any, person: Person, org_id: int) -> list[Any]:
     subs = list(dbs.scalars(_SUBS_OF, {"person_id": person.id}))
-    return gradebook.recent_scores(dbs, org_id, subs)
+    return lms_scores.recent_scores(dbs, org_id, subs)
 
 
 @bp.get("/class/<class_id>")
@@ -114,7 +114,7 @@ def class_overview(class_id: str) -> Any:
     group = load_or_404(dbs, ClassGroup, class_id, viewer, access.can_view_class)
     students = people.class_roster(dbs, group.id)
     subs = people.lms_subs(dbs, [s.id for s in students])
-    scores = gradebook.latest_scores(dbs, group.organisation_id, list(subs.values()))
+    scores = lms_scores.latest_scores(dbs, group.organisation_id, list(subs.values()))
     launch = current_launch()
     journal = summaries(dbs, group.organisation_id, [s.id for s in students])
     lines = {sid: {line.subject: line for line in summary.subjects}
@@ -198,9 +198,9 @@ def post_score(class_id: str) -> Any:
         student.id)
     if sub is None:
         abort(400, _("Ученик не связан с учётной записью этой LMS."))
-    row = gradebook.enqueue_score(
+    row = lms_scores.enqueue_score(
         dbs, deployment_pk=launch.deployment_pk, organisation_id=group.organisation_id,
-        ags=ags, actor_id=viewer.person_id, score=gradebook.ScoreRequest(
+        ags=ags, actor_id=viewer.person_id, score=lms_scores.ScoreRequest(
             user_sub=sub, score_given=data["score"], score_maximum=SCORE_MAXIMUM,
             label=str(_("Маршрут: %(t)s", t=group.title or group.label)),
             resource_id=f"marshrut:{group.public_id}", comment=data["comment"]))
@@ -220,7 +220,7 @@ def retry_scores(class_id: str) -> Any:
     group = load_or_404(dbs, ClassGroup, class_id, viewer, access.can_grade_class)
     students = [s.id for s in people.class_roster(dbs, group.id)]
     subs = people.every_lms_sub(dbs, students)
-    count = gradebook.retry_failed(dbs, group.organisation_id, user_subs=subs,
+    count = lms_scores.retry_failed(dbs, group.organisation_id, user_subs=subs,
                                    actor_id=viewer.person_id)
     dbs.commit()
     if count:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from lti_tool.app import create_app
-from lti_tool.gradebook.services import deliver_due
+from lti_tool.lms_scores.services import deliver_due
 from lti_tool.sandbox.demo import seed_registry
 from tests.conftest import make_settings
 from tests.servers import serve

@@ -7,7 +7,7 @@ from __future__ import annotations
 import requests
 from lxml import html
 
-from lti_tool.gradebook.services import deliver_due
+from lti_tool.lms_scores.services import deliver_due
 from lti_tool.lti import targets
 from lti_tool.lti.deep_linking import content_item
 from tests.e2e.flow import follow, get, launch_token, page_url

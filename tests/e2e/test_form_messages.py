@@ -38,7 +38,7 @@ def test_a_score_out_of_range_is_reported_once_and_nothing_is_queued(platform, t
     assert "Б; а" not in resp.text
     from sqlalchemy import func, select
 
-    from lti_tool.gradebook.models import OutboxScore
+    from lti_tool.lms_scores.models import OutboxScore
 
     with tool.db.session() as s:
         assert s.scalar(select(func.count()).select_from(OutboxScore)) == 0

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from lti_tool.cli import main
 from lti_tool.db import utcnow
-from lti_tool.gradebook.services import deliver_due
+from lti_tool.lms_scores.services import deliver_due
 from lti_tool.lti.connector import forget_tokens
 from lti_tool.lti.models import ToolKey
 from tests.e2e.flow import autosubmit_form, get, launch_token, page_url

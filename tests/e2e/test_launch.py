@@ -6,8 +6,8 @@ import requests
 from lxml import html
 from sqlalchemy import func, select
 
-from lti_tool.gradebook.models import OutboxScore
-from lti_tool.gradebook.services import deliver_due
+from lti_tool.lms_scores.models import OutboxScore
+from lti_tool.lms_scores.services import deliver_due
 from lti_tool.lti.models import Launch
 from lti_tool.people.models import ClassEnrolment, IdentityLink, Membership, Person
 from lti_tool.sandbox.platform import ADMIN, INSTRUCTOR, LEARNER

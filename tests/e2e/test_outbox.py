@@ -14,9 +14,9 @@ from lxml import html
 from sqlalchemy import select, update
 
 from lti_tool.db import utcnow
-from lti_tool.gradebook.models import OutboxScore
-from lti_tool.gradebook.rules import backoff
-from lti_tool.gradebook.services import deliver_due
+from lti_tool.lms_scores.models import OutboxScore
+from lti_tool.lms_scores.rules import backoff
+from lti_tool.lms_scores.services import deliver_due
 from tests.e2e.flow import launch_token, page_url
 from tests.e2e.lti_helpers import add_link, launch
 
@@ -127,7 +127,7 @@ def test_two_deliverers_at_once_post_each_score_once(platform, tool):
 def test_a_long_outage_keeps_the_score_and_the_teacher_sends_it_again(platform, tool):
     """Issue 7: after ≈13 h of LMS outage scores were dropped for good. Automatic tries
     now stop after about three days; the score is kept, shown, and sent again on demand."""
-    from lti_tool.gradebook.rules import MAX_ATTEMPTS
+    from lti_tool.lms_scores.rules import MAX_ATTEMPTS
 
     secret = tool.app.config["SECRET_KEY"]
     assert sum(backoff(n).total_seconds() for n in range(1, MAX_ATTEMPTS)) > 2.5 * 86400

@@ -16,7 +16,7 @@ from jwcrypto.jwk import JWK
 from sqlalchemy import func, select
 
 from lti_tool.core.audit import AuditEntry
-from lti_tool.gradebook.models import OutboxScore
+from lti_tool.lms_scores.models import OutboxScore
 from lti_tool.lti.models import Launch, RegistrationInvite
 from lti_tool.people.models import IdentityLink, Person
 from tests.e2e.lti_helpers import begin_login, post_launch, sign, valid_claims

@@ -117,7 +117,7 @@ def _graph() -> dict[str, set[str]]:
 
 def test_features_are_found() -> None:
     features = {_top(m) for m in _graph() if _kind(m) == "feature"}
-    assert {"lti", "people", "sync", "journal", "gradebook"} <= features
+    assert {"lti", "people", "sync", "journal", "lms_scores"} <= features
 
 
 def test_shared_modules_import_no_feature() -> None:

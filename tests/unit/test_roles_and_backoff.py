@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lti_tool.gradebook.rules import BASE, CAP, backoff, score_key
+from lti_tool.lms_scores.rules import BASE, CAP, backoff, score_key
 from lti_tool.lti.roles import map_roles
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"

@@ -75,7 +75,7 @@ def test_no_english_default_is_left():
 def test_a_lazy_message_is_one_message_not_its_letters(app):
     """A field's own lazy message (``_l``) was kept by marshmallow as the "list" of its
     messages, and the page joined its letters: «Балл: Б; а; л; л; …»."""
-    from lti_tool.gradebook.schemas import ScoreForm
+    from lti_tool.lms_scores.schemas import ScoreForm
 
     with app.test_request_context("/"):
         with pytest.raises(ValidationError) as err:

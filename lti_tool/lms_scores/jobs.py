@@ -19,7 +19,7 @@ def _tasks(jobs: queue.Jobs) -> dict[str, Any]:
 
     def _deliver() -> dict[str, int]:
         from lti_tool.db import get_db
-        from lti_tool.gradebook.services import deliver_due
+        from lti_tool.lms_scores.services import deliver_due
 
         with app.app_context():
             counts = deliver_due(get_db(), app.config["SECRET_KEY"], allow_private=(

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from lti_tool.core.audit import audit
 from lti_tool.db import Database, utcnow
-from lti_tool.gradebook.models import OutboxScore
-from lti_tool.gradebook.rules import LEASE, MAX_ATTEMPTS, backoff, score_key
+from lti_tool.lms_scores.models import OutboxScore
+from lti_tool.lms_scores.rules import LEASE, MAX_ATTEMPTS, backoff, score_key
 from lti_tool.lti.connector import connector_for_deployment
 
 log = logging.getLogger("marshrut.gradebook")
