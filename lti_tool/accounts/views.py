@@ -64,6 +64,22 @@ def _page(form: dict[str, Any] | None = None, errors: dict[str, list[str]] | Non
                            labels=NetSchoolSignIn.labels), status
 
 
+@bp.get("/sw.js")
+def service_worker() -> Any:
+    """Served from the root so its scope covers /app/ (the installable standalone site)."""
+    resp = current_app.send_static_file("sw.js")
+    resp.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp
+
+
+@bp.get("/manifest.webmanifest")
+def manifest() -> Any:
+    resp = current_app.send_static_file("manifest.webmanifest")
+    resp.headers["Content-Type"] = "application/manifest+json"
+    return resp
+
+
 @bp.get("/signin")
 def signin() -> Any:
     return _page()
@@ -106,7 +122,9 @@ def signout() -> Any:
     if now is not None:
         services.end_session(db_session(), now.person_id, now.public_id)
         db_session().commit()
-    return sessions.clear_cookie(redirect(url_for("accounts.signin"), code=303))
+    resp = sessions.clear_cookie(redirect(url_for("accounts.signin"), code=303))
+    resp.headers["Clear-Site-Data"] = '"cache", "storage"'  # the offline copies go too
+    return resp
 
 
 @bp.get("/account/sessions")

@@ -82,6 +82,7 @@ def test_sign_out_here(signin: SignIn):
     resp = client.post(signin.tool.base + "/signout", data={"csrf_token": csrf_of(home.text)},
                        allow_redirects=False, timeout=30)
     assert resp.status_code == 303 and _open(signin) == 0
+    assert resp.headers["Clear-Site-Data"] == '"cache", "storage"'  # offline copies go too
     assert client.get(signin.tool.base + "/app/", timeout=30).status_code == 401
 
 

@@ -111,3 +111,36 @@ def test_each_roles_main_pages_fit_a_phone(browser, platform, signin: SignIn):  
     finally:
         context.close()
     assert not wide, wide
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_installable_and_the_last_seen_page_opens_offline(browser, signin: SignIn):  # noqa: F811
+    import requests
+
+    manifest = requests.get(signin.tool.base + "/manifest.webmanifest", timeout=30)
+    assert manifest.headers["Content-Type"] == "application/manifest+json"
+    assert manifest.json()["display"] == "standalone" and manifest.json()["icons"]
+    context = browser.new_context(viewport=PHONE, locale="ru-RU")
+    context.set_default_timeout(20_000)
+    try:
+        page = context.new_page()
+        page.goto(signin.tool.base + "/signin")
+        form = page.locator('[data-testid="netschool-signin"] form')
+        form.locator("select[name=school]").select_option(signin.schools["school"])
+        form.locator("input[name=login]").fill(signin.parent())
+        form.locator("input[name=password]").fill(DEMO_PASSWORD)
+        form.locator("button[type=submit]").click()
+        page.wait_for_url(signin.tool.base + "/app/")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.reload()  # now controlled by the worker: this copy is kept
+        child = signin.children_of(signin.parent())[0]
+        page.get_by_text(child).first.wait_for()
+        context.set_offline(True)
+        page.reload()
+        page.locator('[data-testid="offline"]').wait_for()
+        assert child in page.content()
+        context.set_offline(False)
+        page.goto(signin.tool.base + "/app/")
+        assert page.locator('[data-testid="offline"]').count() == 0
+    finally:
+        context.close()
