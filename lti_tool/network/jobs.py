@@ -1,4 +1,5 @@
-"""The network's daily job: the annual cycle's reminders (see ``cycle/reminders.py``)."""
+"""The network's daily job: the annual cycle's reminders (``cycle/reminders.py``) and the
+council's quarter reminder (``council/reminders.py``)."""
 
 from __future__ import annotations
 
@@ -28,10 +29,14 @@ def _tasks(jobs: queue.Jobs) -> dict[str, Any]:
     @jobs.huey.periodic_task(crontab(hour="6", minute="30"))
     def network_cycle_reminders() -> dict[str, int]:
         from lti_tool.db import get_db
+        from lti_tool.network.council import reminders as council_reminders
         from lti_tool.network.cycle.reminders import send_due
 
         with app.app_context(), get_db().session() as session:
-            counts = send_due(session, _mailer(app.config["MARSHRUT"]))
+            mailer = _mailer(app.config["MARSHRUT"])
+            counts = send_due(session, mailer)
+            quarter = council_reminders.send_due(session, mailer)
+            counts.update(council_due=quarter["due"], council_mailed=quarter["mailed"])
         if counts["due"]:
             log.info("network cycle reminders", extra=counts)
         return counts
