@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,24 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+_STARTED: list[subprocess.Popen[bytes]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_server_left_behind() -> Iterator[None]:
+    """A failed test must not leave its server running (each keeps a job consumer polling):
+    whatever a test started is killed with its whole process group."""
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(10)
+
+
 def _start(args: list[str], instance: Path, port: int) -> tuple[subprocess.Popen[bytes], Path]:
     log = instance / "server.log"
     env = {**os.environ, "MARSHRUT_INSTANCE_PATH": str(instance),
@@ -35,6 +54,7 @@ def _start(args: list[str], instance: Path, port: int) -> tuple[subprocess.Popen
             [sys.executable, "-c", "from lti_tool.cli import main; main()", *args,
              "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True)  # its own process group, as a terminal's job is
+    _STARTED.append(proc)
     return proc, log
 
 
