@@ -18,7 +18,7 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from adapters.base import JournalBatch
-from lti_tool.bulk import (
+from lti_tool.db.bulk import (
     insert_returning_ids,
     insert_rows,
     insert_tuples,

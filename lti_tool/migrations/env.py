@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from lti_tool.models_registry import metadata
+from lti_tool.db.models_registry import metadata
 
 config = context.config
 

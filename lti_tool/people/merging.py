@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from lti_tool.bulk import repoint_rows
+from lti_tool.db.bulk import repoint_rows
 from lti_tool.people.models import (
     ClassEnrolment,
     ClassGroup,

@@ -36,8 +36,8 @@ from adapters.base import (
     RemoteError,
     RosterSource,
 )
-from lti_tool.bulk import insert_returning_ids, update_rows
 from lti_tool.db import Database, utcnow
+from lti_tool.db.bulk import insert_returning_ids, update_rows
 from lti_tool.journal.services import Origin, apply_batches
 from lti_tool.sync import politeness, rules, runs
 from lti_tool.sync.messages import Message, describe, msg, render

@@ -9,8 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import insert, select
 
-from lti_tool import bulk
-from lti_tool.db import Database
+from lti_tool.db import Database, bulk
 from lti_tool.journal.models import Assignment, Mark
 from lti_tool.people.models import Organisation, Person
 

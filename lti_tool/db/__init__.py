@@ -1,4 +1,6 @@
-"""SQLAlchemy 2 engine, sessions and the declarative base.
+"""SQLAlchemy 2 engine, sessions and the declarative base; the package holds what only the
+database layer needs: :mod:`.bulk` (multi-row writes) and :mod:`.models_registry` (every
+feature's tables, for Alembic and tests).
 
 Plain SQLAlchemy rather than Flask-SQLAlchemy: the CLI, the job worker and the adapters'
 sync run outside requests, and one ``Database`` object serves them all the same way.
