@@ -18,6 +18,7 @@ class Panel:
     title: str
     template: str
     context: dict[str, Any]
+    order: int = 100  # smaller first: the calendar (overdue tasks) leads
 
 
 _PROVIDERS: list[Callable[[Any, Viewer, Network], Panel | None]] = []
@@ -30,4 +31,5 @@ def provide(fn: Callable[[Any, Viewer, Network], Panel | None]
 
 
 def panels(dbs: Any, viewer: Viewer, network: Network) -> list[Panel]:
-    return [p for p in (fn(dbs, viewer, network) for fn in _PROVIDERS) if p is not None]
+    found = [p for p in (fn(dbs, viewer, network) for fn in _PROVIDERS) if p is not None]
+    return sorted(found, key=lambda p: p.order)

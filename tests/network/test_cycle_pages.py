@@ -45,6 +45,9 @@ def test_year_overdue_and_done(platform, tool):
     assert bad.status_code == 400 and "Срок:" in bad.text and "Задача:" in bad.text
     page = requests.get(tool.base + f"/app/network/{pid}", params={"lt": coord}, timeout=30)
     assert 'data-testid="overdue"' in page.text and "Отчёт о мониторинге" in page.text
+    # The calendar leads the page: what is overdue is the first thing the coordinator reads.
+    assert page.text.index("Календарь сети") < page.text.index("Координационный совет") < \
+        page.text.index("Сетевые мероприятия") < page.text.index("Банк методических")
     with tool.db.session() as s:
         task = s.scalars(select(CycleTask).where(CycleTask.title == "Отчёт о мониторинге")).one()
         tid = task.public_id

@@ -208,4 +208,4 @@ def public_document(slug: str, item_id: str) -> Any:
 @hooks.provide
 def _panel(dbs: Any, viewer: Viewer, network: Network) -> hooks.Panel | None:
     return hooks.Panel(_("Банк методических материалов"), "bank/_panel.html",
-                       {"count": len(services.search(dbs, network.id, limit=1000))})
+                       {"count": len(services.search(dbs, network.id, limit=1000))}, order=40)

@@ -246,4 +246,4 @@ def _panel(dbs: Any, viewer: Viewer, network: Network) -> hooks.Panel | None:
     gaps = services.quarter_gaps(dbs, council) if council is not None else []
     return hooks.Panel(_("Координационный совет"), "council/_panel.html",
                        {"gaps": gaps, "meetings": services.meetings(dbs, council.id)[:3]
-                        if council is not None else []})
+                        if council is not None else []}, order=20)

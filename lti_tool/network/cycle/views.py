@@ -149,4 +149,4 @@ def _panel(dbs: Any, viewer: Viewer, network: Network) -> hooks.Panel | None:
     if not has_any and not network_access.can_coordinate(dbs, viewer, network):
         return None
     return hooks.Panel(_("Календарь сети"), "cycle/_panel.html",
-                       {"late": services.overdue(dbs, network.id)})
+                       {"late": services.overdue(dbs, network.id)}, order=10)

@@ -275,4 +275,4 @@ def _panel(dbs: Any, viewer: Viewer, network: Network) -> hooks.Panel | None:
     now = datetime.now(UTC)
     soon = [e for e in reversed(services.events_of(dbs, network.id)) if e.starts_at >= now][:3]
     return hooks.Panel(_("Сетевые мероприятия"), "events/_panel.html",
-                       {"soon": soon, "kinds": KIND_LABELS, "msk": rules.local})
+                       {"soon": soon, "kinds": KIND_LABELS, "msk": rules.local}, order=30)

@@ -154,4 +154,4 @@ def school(network_id: str, member_id: str) -> Any:
 
 @hooks.provide
 def _panel(dbs: Any, viewer: Viewer, network: Network) -> hooks.Panel | None:
-    return hooks.Panel(_("Мониторинг"), "monitoring/_panel.html", {})
+    return hooks.Panel(_("Мониторинг"), "monitoring/_panel.html", {}, order=50)
