@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from adapters.base import Chunk, JournalBatch
 from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
-from lti_tool.exchange import rules
+from lti_tool.exchange import notices, rules
 from lti_tool.exchange.models import NetworkCourse, ReportCard
 from lti_tool.exchange.transfer import course_marks, network_students
 from lti_tool.journal import queries as journal
@@ -90,6 +90,7 @@ def sign_and_deliver(session: Session, course: NetworkCourse, term_id: str,
         card.delivered_at = now
     audit(session, actor_id, course.host_org_id, "exchange.cards.sign", "exchange_course",
           course.public_id, term=term_id, cards=len(cards))
+    notices.cards_delivered(session, course, term_id, {c.home_org_id for c in cards})
     return len(cards)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
-from lti_tool.exchange import rules
+from lti_tool.exchange import notices, rules
 from lti_tool.exchange.models import CourseRequest, NetworkCourse, NetworkGroup, TimetableSlot
 from lti_tool.exchange.partners import partner_ids
 from lti_tool.exchange.rules import RuleError, Slot
@@ -234,6 +234,7 @@ def decide(session: Session, req: CourseRequest, course: NetworkCourse, side: st
     org = req.home_org_id if side == rules.HOME else course.host_org_id
     audit(session, actor_id, org, f"exchange.request.{action}", "exchange_request",
           req.public_id, side=side, state=state)
+    notices.request_decided(session, req, course)
     return req
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.core.audit import audit
 from lti_tool.db import Database, utcnow
-from lti_tool.exchange import rules
+from lti_tool.exchange import notices, rules
 from lti_tool.exchange.models import CourseRequest, NetworkCourse, TransferPackage
 from lti_tool.exchange.rules import RuleError
 from lti_tool.journal import queries as journal
@@ -239,6 +239,8 @@ def send(db: Database, package_id: int, deliver: Deliver = inbox) -> str:
         pkg.sent_at, pkg.last_error = utcnow(), ""
         audit(s, None, pkg.host_org_id, "exchange.package.sent", "exchange_package",
               pkg.public_id, version=pkg.version, attempts=pkg.attempts)
+        host = s.get(Organisation, pkg.host_org_id)
+        notices.package_sent(s, pkg, host.name if host is not None else "")
         s.commit()
         return pkg.state
 

@@ -369,3 +369,10 @@ def staff_of(session: Session, org_ids: Collection[int], roles: Collection[str]
             .join(Membership, Membership.person_id == Person.id).where(
             Membership.organisation_id.in_(list(org_ids)), Membership.role.in_(list(roles)))
             .order_by(Person.display_name).distinct())]
+
+
+def admins_of(session: Session, org_id: int) -> list[int]:
+    """The organisation's administrators (coordinators): whom a school-level notice reaches."""
+    return list(session.scalars(select(Membership.person_id).where(
+        Membership.organisation_id == org_id, Membership.role == "admin")
+        .order_by(Membership.person_id)))

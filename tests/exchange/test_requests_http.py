@@ -9,6 +9,7 @@ import requests
 from sqlalchemy import select
 
 from lti_tool.exchange.models import TimetableSlot
+from lti_tool.notifications.models import Notification
 from lti_tool.people.models import IdentityLink
 
 
@@ -38,6 +39,10 @@ def test_request_both_approvals_group_and_schedule(net):
     assert _decide(net, req.public_id, net.token("admin", "other")).status_code == 303
     (req,) = net.requests()
     assert req.state == "enrolled" and req.group_id is not None
+    with net.tool.db.session() as s:  # the pupil hears of it (the half-way approval: nothing)
+        told = s.scalars(select(Notification.title).where(
+            Notification.person_id == req.student_id)).all()
+    assert told == ["Заявка на сетевой курс «Химия в медицине» одобрена"]
     page = net.get("/app/exchange/", student)
     assert 'data-testid="my-schedule"' in page.text and "15:00–15:45" in page.text
     group = net.get(f"/app/exchange/courses/{course}", net.token("admin", "other"))
@@ -58,6 +63,10 @@ def test_refusal_needs_a_reason_and_is_shown_to_the_student(net):
     _decide(net, req.public_id, net.token("admin", "other"), "refuse", "Группа набрана очно")
     (req,) = net.requests()
     assert (req.state, req.refused_by, req.reason) == ("refused", "host", "Группа набрана очно")
+    with net.tool.db.session() as s:
+        (told,) = s.scalars(select(Notification).where(
+            Notification.person_id == req.student_id)).all()
+    assert "отклонена" in told.title and told.body == "Причина: Группа набрана очно"
     assert "Группа набрана очно" in net.get("/app/exchange/", student).text
 
 

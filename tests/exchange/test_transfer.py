@@ -19,6 +19,7 @@ from lti_tool.exchange import rules, transfer
 from lti_tool.exchange.jobs import DELIVER, DeliveryFailed
 from lti_tool.exchange.models import TransferPackage
 from lti_tool.journal.models import Assignment, Attendance, Mark
+from lti_tool.notifications.models import Notification
 from lti_tool.people.models import IdentityLink
 from tests.exchange.test_requests_http import _decide, _request
 
@@ -90,6 +91,7 @@ def test_month_package_sent_once_confirmed_and_corrected(net):
     def ok(_pkg):
         calls.append("ok")
 
+    home = net.token("admin", "school")  # the home coordinator exists before the package arrives
     # nobody asked to send it yet: nothing goes
     assert transfer.send(db, pid, ok) == rules.PREPARED and calls == []
     assert list(transfer.due_for_sending(db)) == []
@@ -109,9 +111,11 @@ def test_month_package_sent_once_confirmed_and_corrected(net):
         sent = s.scalars(select(AuditEntry).where(
             AuditEntry.action == "exchange.package.sent")).all()
         assert len(sent) == 1
+        told = s.scalars(select(Notification).where(Notification.kind == "transfer.received")).all()
+        assert len(told) == 1 and PERIOD in told[0].title  # once, for the one delivery
+        assert told[0].organisation_id == net.tool.org_id
 
     # the home school confirms receipt over HTTP
-    home = net.token("admin", "school")
     page = net.get(f"/app/exchange/transfers/{public}", home)
     assert page.status_code == 200 and "Подтвердить получение" in page.text
     assert net.post(f"/app/exchange/transfers/{public}/confirm", home).status_code == 303
