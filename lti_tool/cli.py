@@ -301,12 +301,18 @@ def demo(host: str, port: int) -> None:
         banner=_demo_banner(settings.base_url))
 
 
+#: a parent of the «Сетевой город» sandbox's school № 37 whose child is a demo LMS pupil
+DEMO_PARENT_LOGIN = "p10018"
+
+
 def _demo_banner(base: str) -> str:
     from adapters.netschool.sandbox import DEMO_PASSWORD
+    from lti_tool.sandbox.demo_pathways import PARENT
     from lti_tool.sandbox.platform import PlatformState, seed_demo
 
     users = PlatformState(issuer="", tool_base_url="")
     seed_demo(users, {"a": "a", "b": "b"})
+    users.users[PARENT.id] = PARENT  # the parent the routes demo adds (agrees to a route)
     people = "\n".join(f"    {u.id:<14} {u.name}" for u in users.users.values())
     return (f"\n  Маршрут работает: {base}/\n"
             f"  Откройте демо-LMS: {base}/demo/ — выберите человека, курс и запустите Маршрут.\n"
@@ -314,6 +320,8 @@ def _demo_banner(base: str) -> str:
             f"  Учитель t-ivanova, курс «Алгебра, 10 А»: класс с отметками по предметам.\n"
             f"  «Сетевой город» (песочница): {base}/netschool/webapi/ — учётки школ "
             f"zavuch1001 и zavuch1002, пароль {DEMO_PASSWORD}\n"
+            f"  Без LMS (родители): {base}/signin — школа № 37, логин Сетевого города "
+            f"{DEMO_PARENT_LOGIN}, пароль {DEMO_PASSWORD}\n"
             f"  Остановить: Ctrl+C\n")
 
 
