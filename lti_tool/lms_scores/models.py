@@ -10,14 +10,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_tool.db import Base, UTCDateTime, utcnow
 
+#: pending → sending (claimed) → sent; after the last try, failed (a teacher can retry).
+SCORE_STATES = ("pending", "sending", "sent", "failed")
+
 
 class OutboxScore(Base):
     __tablename__ = "ags_outbox_score"
+    __table_args__ = (CheckConstraint(f"status IN {SCORE_STATES!r}", name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)

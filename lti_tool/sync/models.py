@@ -6,11 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_tool.db import Base, UTCDateTime, public_id, utcnow
 
+#: The sources a school connects (``lti_tool.sync.sources.build``); the database refuses others.
+SOURCE_KINDS = ("netschool", "moodle", "oneroster")
+#: A run's life: running → done | failed; a run cut off (crash, Ctrl+C) is interrupted.
+RUN_STATES = ("running", "done", "failed", "interrupted")
 
 class SourceConnection(Base):
     """A school's connection to Сетевой город, Moodle WS or a OneRoster drop.
@@ -20,12 +24,13 @@ class SourceConnection(Base):
     """
 
     __tablename__ = "sync_connection"
+    __table_args__ = (CheckConstraint(f"kind IN {SOURCE_KINDS!r}", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(24), unique=True, default=public_id)
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # netschool | moodle | oneroster
+    kind: Mapped[str] = mapped_column(String(20))  # one of SOURCE_KINDS
     title: Mapped[str] = mapped_column(String(200), default="")
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     secret: Mapped[str] = mapped_column(Text, default="")
@@ -41,13 +46,14 @@ class SyncRun(Base):
     """One sync: its window, progress heartbeat and the per-run report (``counts``)."""
 
     __tablename__ = "sync_run"
+    __table_args__ = (CheckConstraint(f"status IN {RUN_STATES!r}", name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(24), unique=True, default=public_id)
     connection_id: Mapped[int] = mapped_column(
         ForeignKey("sync_connection.id", ondelete="CASCADE"), index=True)
     trigger: Mapped[str] = mapped_column(String(20), default="cli")  # cli | schedule | admin
-    status: Mapped[str] = mapped_column(String(20), default="running")
+    status: Mapped[str] = mapped_column(String(20), default="running")  # one of RUN_STATES
     window_start: Mapped[date | None] = mapped_column(Date, nullable=True)
     window_end: Mapped[date | None] = mapped_column(Date, nullable=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
