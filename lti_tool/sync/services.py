@@ -194,24 +194,30 @@ def unmatched(session: Session, connection_id: int) -> Sequence[UnmatchedPerson]
 CANDIDATES = 30  # people offered per unmatched row: a choice, not the whole school
 
 
-def link_candidates(session: Session, org_id: int, item: UnmatchedPerson,
-                    query: str = "") -> Sequence[Person]:
-    """Who the admin may link to, among the school's people: the ambiguous matches, then
-    the people whose name shares a word with the record's (or, when the admin searched,
-    whose name contains what they typed). Compared in Python with ``casefold`` because
-    SQLite's ``lower()`` knows no Cyrillic; a school's members fit in memory."""
+def school_names(session: Session, org_id: int) -> list[tuple[int, str]]:
+    """(person id, name casefolded) of the school's members: read once per page, then
+    :func:`link_candidates` picks from it for every unmatched row."""
     members = select(Membership.person_id).where(Membership.organisation_id == org_id)
-    rows = session.execute(select(Person.id, Person.display_name).where(
-        Person.id.in_(members), Person.id != item.person_id)).all()
+    return [(pid, (name or "").casefold()) for pid, name in session.execute(
+        select(Person.id, Person.display_name).where(Person.id.in_(members)))]
+
+
+def link_candidates(session: Session, names: Sequence[tuple[int, str]],
+                    item: UnmatchedPerson, query: str = "") -> Sequence[Person]:
+    """Who the admin may link to, among the school's people (``names``, from
+    :func:`school_names`): the ambiguous matches, then the people whose name shares a word
+    with the record's (or, when the admin searched, whose name contains what they typed).
+    Compared in Python with ``casefold`` because SQLite's ``lower()`` knows no Cyrillic; a
+    school's members fit in memory."""
     first = set(item.candidates)
     wanted = query.casefold().split()
     words = set(item.display_name.casefold().split())
     if wanted:
-        chosen = [r.id for r in rows
-                  if all(w in (r.display_name or "").casefold() for w in wanted)]
+        chosen = [pid for pid, name in names
+                  if pid != item.person_id and all(w in name for w in wanted)]
     else:
-        chosen = [r.id for r in rows
-                  if r.id in first or words & set((r.display_name or "").casefold().split())]
+        chosen = [pid for pid, name in names
+                  if pid != item.person_id and (pid in first or words & set(name.split()))]
     people = session.scalars(select(Person).where(Person.id.in_(chosen))).all()
     return sorted(people, key=lambda p: (p.id not in first, p.display_name))[:CANDIDATES]
 

@@ -90,7 +90,8 @@ def _detail(viewer: Viewer, conn: SourceConnection, notice: str = "", error: str
     shown = unmatched[(page - 1) * PAGE:page * PAGE]
     # One row may be searched by name (?find=<row>&q=...): the admin's word beats our guess.
     find, query = request.args.get("find", ""), request.args.get("q", "").strip()[:100]
-    candidates = {u.id: services.link_candidates(dbs, viewer.organisation_id, u,
+    names = services.school_names(dbs, viewer.organisation_id) if shown else []
+    candidates = {u.id: services.link_candidates(dbs, names, u,
                                                  query if u.public_id == find else "")
                   for u in shown}
     linked = services.linked_by_hand(dbs, conn.id)
