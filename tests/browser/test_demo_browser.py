@@ -10,6 +10,7 @@ step must work on the launch token alone.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,10 +76,15 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     context = browser.new_context(locale="ru-RU")
     context.set_default_timeout(20_000)
+    trace = os.environ.get("MARSHRUT_TRACE_DIR")
+    if trace:
+        context.tracing.start(screenshots=True, snapshots=True)
     yield context.new_page()
+    if trace:
+        context.tracing.stop(path=str(Path(trace) / f"{request.node.name}.zip"))
     context.close()
 
 

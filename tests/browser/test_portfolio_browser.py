@@ -64,9 +64,6 @@ def _add(tool: Any, title: str, section: str) -> None:
     assert tool.locator('[data-testid="evidence"]', has_text="диплом.pdf").count() == 1
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "KNOWN OPEN DEFECT (stop 7): failed in a clean-clone full run after the other browser "
-    "modules, passes alone; still runs and reports XPASS; cause not found yet."))
 def test_student_adds_teacher_moderates_student_sees_why(page, demo):
     _portfolio(page, demo, "t-ivanova", "Портфолио")  # the teacher exists in the school
     admin = _portfolio(page, demo, "a-smirnova", "Настройки портфолио школы")
