@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import lxml.html
 from lxml import etree
 
+from schemas.marks import MarkError
 from schemas.records import (
     AssignmentRecord,
     Batch,
@@ -21,6 +22,7 @@ from schemas.records import (
     EnrolmentRecord,
     MarkRecord,
     PersonRecord,
+    RecordRejected,
 )
 from schemas.scale import to_mark
 
@@ -129,16 +131,21 @@ def grade_records(course: ClassRecord, usergrades: list[dict[str, Any]], student
             raw = item.get("graderaw")
             if raw is None or raw == "":
                 continue
+            where = f"course {course.source_id} item {key} user {student}"
             try:
                 value: Any = to_mark(float(raw), float(item.get("grademin") or 0),
                                      float(item.get("grademax") or 0), thresholds)
+            except MarkError as exc:  # points on a scale with no range: no mark to give
+                batch.rejected.append(RecordRejected(
+                    "MarkRecord", where, {"mark": [str(exc)]}, raw=dict(item)))
+                continue
             except (TypeError, ValueError):
-                value = raw
+                value = raw  # not a number: the mark's own validation names the problem
             graded = day(item.get("gradedategraded"), tz) or due
             record = batch.add(MarkRecord, {
                 "assignment_id": key, "student_id": student, "mark": value,
                 "date": graded.isoformat(), "comment": _text(item.get("feedback"))[:1000]},
-                f"course {course.source_id} item {key} user {student}")
+                where)
             if record is not None:
                 marks.append(record)
     return assignments, marks, fetched

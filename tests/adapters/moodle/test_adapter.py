@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from adapters.moodle.adapter import MoodleSource
 from adapters.moodle.sandbox import TOKEN
 from adapters.moodle.sandbox.state import Grade
+from schemas.marks import MarkError
 from schemas.scale import to_mark
 from tests.adapters.moodle.conftest import Moodle
 
@@ -86,6 +89,31 @@ def test_percent_thresholds() -> None:
     assert [to_mark(x, 0, 100) for x in (100, 85, 84.9, 70, 50, 49, 0)] == [5, 5, 4, 4, 3, 2, 2]
     assert to_mark(4, 0, 5) == 4
     assert to_mark(7, 0, 10, (90, 60, 30)) == 4
+
+
+def test_a_scale_with_no_range_gives_no_mark() -> None:
+    for low, high in ((0, 0), (5, 5), (10, 0)):
+        with pytest.raises(MarkError, match="у шкалы нет диапазона"):
+            to_mark(7, low, high)
+
+
+def test_a_grade_on_an_empty_scale_is_rejected_with_the_reason(moodle: Moodle) -> None:
+    """An item whose minimum is not below its maximum: the grade is reported as rejected
+    (the run report shows why), the item and the other students' grades still arrive."""
+    source = MoodleSource(moodle.base, TOKEN)
+    roster = source.fetch_roster().roster
+    chunk = next(c for c in source.chunks(date(2026, 9, 10), date(2026, 9, 20), roster)
+                 if c.scope == "105")
+    activity = moodle.state.activities[502]
+    activity.grademin = activity.grademax = 5.0
+    moodle.state.grades[(502, 105)] = Grade(7.0, "", 1789000000)
+    batch = source.fetch_grades(chunk)
+    assert "502" in {a.source_id for a in batch.assignments}
+    assert not [m for m in batch.marks if m.assignment_id == "502"]
+    [rejected] = [r for r in batch.rejected if "item 502" in r.source]
+    assert rejected.kind == "MarkRecord"
+    assert rejected.reason() == ("mark: баллы 7 по шкале 5–5: у шкалы нет диапазона, "
+                                 "оценку не вычислить")
 
 
 def test_suspended_enrolments_are_left_out(moodle: Moodle) -> None:
