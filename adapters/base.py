@@ -125,6 +125,10 @@ class GradePush:
     student_id: str
     grade: float | None
     feedback: str = ""
+    # AGS sends a score out of a maximum, stamped with when it was given; Moodle's push
+    # writes the raw grade on the activity's own scale and ignores both.
+    maximum: float | None = None
+    timestamp: str = ""
 
 
 @dataclass(frozen=True)

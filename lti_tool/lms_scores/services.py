@@ -1,4 +1,7 @@
-"""AGS through the outbox: ``enqueue_score`` stores, ``deliver_due`` sends with retries."""
+"""AGS through the outbox: ``enqueue_score`` stores, ``deliver_due`` sends with retries.
+
+The sending goes through the :class:`adapters.base.GradeSink` port (``adapters.lti_ags``),
+as any gradebook a school writes to would (issue 8)."""
 
 from __future__ import annotations
 
@@ -7,14 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiServiceException
-from pylti1p3.grade import Grade
-from pylti1p3.lineitem import LineItem
-from requests import RequestException
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
+from adapters.base import GradePush, RemoteError
+from adapters.lti_ags import AgsSink, LineItemSpec
 from lti_tool.core.audit import audit
 from lti_tool.db import Database, utcnow
 from lti_tool.lms_scores.models import OutboxScore
@@ -97,29 +98,32 @@ def _claim(session: Session, row_id: int) -> bool:
     return res.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
 
-def _send(session: Session, row: OutboxScore, secret_key: str, allow_private: bool) -> None:
-    service_data: Any = {"scope": row.score.get("scope", []), "lineitems": row.lineitems_url}
+def sink_for(session: Session, row: OutboxScore, secret_key: str,
+             allow_private: bool) -> tuple[AgsSink, GradePush]:
+    """The LMS's gradebook behind the GradeSink port, and the row as a push to it."""
+    service_data: dict[str, Any] = {"scope": row.score.get("scope", []),
+                                    "lineitems": row.lineitems_url}
     if row.lineitem_url:
         service_data["lineitem"] = row.lineitem_url
-    ags = AssignmentsGradesService(connector_for_deployment(
-        session, row.deployment_pk, secret_key, allow_private=allow_private), service_data)
-    item = LineItem()
-    if row.lineitem_url:
-        item.set_id(row.lineitem_url)
-    else:
-        item = ags.find_or_create_lineitem(
-            LineItem().set_label(row.lineitem["label"])
-            .set_score_maximum(row.lineitem["scoreMaximum"])
-            .set_resource_id(row.lineitem["resourceId"]).set_tag(row.lineitem["tag"]),
-            find_by="tag")
-    grade = (Grade().set_user_id(row.user_sub)
-             .set_score_given(row.score["scoreGiven"])
-             .set_score_maximum(row.score["scoreMaximum"])
-             .set_timestamp(row.score["timestamp"])
-             .set_activity_progress("Completed").set_grading_progress("FullyGraded"))
-    if row.score.get("comment"):
-        grade.set_comment(row.score["comment"])
-    ags.put_grade(grade, item)
+    activity = row.lineitem_url or f"tag:{row.lineitem['tag']}"
+    specs = {} if row.lineitem_url else {activity: LineItemSpec(
+        label=row.lineitem["label"], resource_id=row.lineitem["resourceId"],
+        tag=row.lineitem["tag"], score_maximum=row.lineitem["scoreMaximum"])}
+    connector = connector_for_deployment(session, row.deployment_pk, secret_key,
+                                         allow_private=allow_private)
+    push = GradePush(activity_id=activity, student_id=row.user_sub,
+                     grade=row.score["scoreGiven"], feedback=row.score.get("comment") or "",
+                     maximum=row.score["scoreMaximum"], timestamp=row.score["timestamp"])
+    return AgsSink(connector, service_data, specs=specs), push
+
+
+def _send(session: Session, row: OutboxScore, secret_key: str, allow_private: bool) -> None:
+    """Raises with the reason when the score did not reach the LMS."""
+    sink, push = sink_for(session, row, secret_key, allow_private)
+    with sink:
+        [outcome] = sink.push_grades([push])
+    if not outcome.ok:
+        raise ValueError(outcome.message)
 
 
 def deliver_due(db: Database, secret_key: str, limit: int = 100, *,
@@ -141,7 +145,7 @@ def deliver_due(db: Database, secret_key: str, limit: int = 100, *,
             row = session.get_one(OutboxScore, row_id)
             try:
                 _send(session, row, secret_key, allow_private)
-            except (LtiServiceException, RequestException, ValueError, KeyError) as exc:
+            except (RemoteError, LtiServiceException, ValueError, KeyError) as exc:
                 row.last_error = str(exc)[:2000]
                 if row.attempts >= MAX_ATTEMPTS:
                     row.status = "failed"

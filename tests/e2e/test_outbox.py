@@ -186,3 +186,29 @@ def test_service_urls_on_an_internal_address_are_refused(platform, tool):
     assert platform.lineitems[item_id].scores == {} and platform.score_posts == tokens_before
     _make_due(tool)
     assert deliver_due(tool.db, secret, allow_private=True)["sent"] == 1  # the demo/test switch
+
+
+def test_the_outbox_speaks_to_the_lms_through_the_grade_sink_port(platform, tool):
+    """The AGS sink is a GradeSink like Moodle's push: it checks the connection, writes a
+    score with its comment, and says when feedback reached the LMS."""
+    from adapters.base import GradePush, GradeSink
+    from lti_tool.lms_scores.services import sink_for
+
+    secret = tool.app.config["SECRET_KEY"]
+    item_id = _post_scores(platform, tool, [4.0])
+    with tool.db.session() as s:
+        row = s.scalars(select(OutboxScore)).one()
+        sink, push = sink_for(s, row, secret, allow_private=True)
+    assert isinstance(sink, GradeSink)
+    assert push.activity_id.endswith(f"/lineitems/{item_id}")
+    assert push.maximum == row.score["scoreMaximum"]
+    with sink:
+        assert "элементов оценивания в курсе" in sink.check()
+        commented = GradePush(push.activity_id, push.student_id, 3.0, "Переделать №4",
+                              push.maximum, push.timestamp)
+        [ok, empty] = sink.push_grades([commented, GradePush(push.activity_id,
+                                                              push.student_id, None)])
+    assert ok.ok and ok.feedback_delivered is True
+    assert not empty.ok and empty.message == "нет оценки для отправки"
+    [given] = platform.lineitems[item_id].scores.values()
+    assert given["scoreGiven"] == 3.0 and given["comment"] == "Переделать №4"
