@@ -134,4 +134,9 @@ EN_ACCOUNTS: dict[str, str] = {
     'Без LMS': 'Without an LMS',
     'Родители, школы на «Сетевом городе» без Moodle, координаторы партнёров и сотрудники управления образования входят здесь.': 'Parents, schools on Сетевой город without Moodle, partner coordinators and education authority staff sign in here.',
     'В демо: выберите школу, логин родителя или ученика из песочницы «Сетевого города» (список: /netschool/sandbox/accounts), пароль Маршрут2026.': "In the demo: choose a school, a parent's or pupil's login from the Сетевой город sandbox (list: /netschool/sandbox/accounts), password Маршрут2026.",
+    'Администраторам и координаторам двухфакторную проверку выключить нельзя.': 'Administrators and coordinators cannot turn two-factor sign-in off.',
+    'Сначала включите двухфакторную проверку входа: без неё страницы администратора и координатора недоступны.': 'Turn on two-factor sign-in first: without it the administrator and coordinator pages are closed.',
+    'Коды сохранены — перейти на мою страницу': 'Codes saved — go to my page',
+    'Администраторам и координаторам её выключить нельзя.': 'Administrators and coordinators cannot turn it off.',
+    'Включите двухфакторную проверку: администраторам и координаторам другие страницы откроются только после этого.': 'Turn on two-factor sign-in: for administrators and coordinators the other pages open only after that.',
 }

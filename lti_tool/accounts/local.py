@@ -213,7 +213,15 @@ def totp_confirm(dbs: Session, account: LocalAccount, code: str, secret_key: str
     return codes
 
 
+def totp_required(dbs: Session, account: LocalAccount) -> bool:
+    """Admins and coordinators must keep TOTP on (their roles now, not at sign-in)."""
+    return rules.totp_required(people.roles_in(dbs, account.person_id, account.organisation_id))
+
+
 def totp_off(dbs: Session, account: LocalAccount, code: str, secret_key: str) -> None:
+    if totp_required(dbs, account):
+        raise Refused("totp_required", _("Администраторам и координаторам двухфакторную "
+                                         "проверку выключить нельзя."), 403)
     if not _second_factor(dbs, account, code, secret_key):
         raise Refused("wrong_code", _("Неверный код двухфакторной проверки (или код "
                                       "восстановления)."))

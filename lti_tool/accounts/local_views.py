@@ -166,8 +166,12 @@ def signin_local() -> Any:
         return _page(local_form={"email": email}, refusal=refused.message,
                      status=refused.status)
     token = sessions.start(who.person_id, who.organisation_id, set(who.roles), "local")
+    account = local.account_of(dbs, who.person_id)
+    setup = account is not None and not account.totp_enabled and local.totp_required(
+        dbs, account)  # first sign-in of an admin: straight to the set-up
     dbs.commit()
-    return sessions.set_cookie(redirect(url_for("people.home"), code=303), token)
+    target = "accounts.local.security" if setup else "people.home"
+    return sessions.set_cookie(redirect(url_for(target), code=303), token)
 
 
 def _own_account() -> local.LocalAccount:
@@ -182,8 +186,14 @@ def _own_account() -> local.LocalAccount:
 @bp.get("/account/security")
 @login_required
 def security() -> Any:
-    return render_template("accounts/security.html", account=_own_account(), uri=None,
-                           codes=None, error="")
+    return _security_page(_own_account(), None, None, "")
+
+
+def _security_page(account: local.LocalAccount, uri: str | None, codes: list[str] | None,
+                   error: str, status: int = 200) -> Any:
+    return render_template("accounts/security.html", account=account, uri=uri, codes=codes,
+                           error=error, required=local.totp_required(db_session(), account)
+                           ), status
 
 
 @bp.post("/account/security/totp")
@@ -208,5 +218,4 @@ def totp() -> Any:
         if step == "confirm" and account.totp_secret:
             uri = "pending"
     dbs.commit()
-    return render_template("accounts/security.html", account=account, uri=uri, codes=codes,
-                           error=error), status
+    return _security_page(account, uri, codes, error, status)

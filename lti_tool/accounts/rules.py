@@ -80,6 +80,13 @@ def netschool_roles(names: Iterable[object]) -> set[str]:
 
 #: Roles an admin may give by invitation (people in no other system).
 INVITE_ROLES = ("partner", "teacher", "tutor", "admin")
+#: A local account with one of these (school or regional admin, network or partner
+#: coordinator) must use TOTP: until it is on, the session reaches only the set-up page.
+TOTP_ROLES = frozenset(("admin", "partner"))
+
+
+def totp_required(roles: Iterable[str]) -> bool:
+    return bool(TOTP_ROLES & set(roles))
 PASSWORD_MIN = 10
 
 

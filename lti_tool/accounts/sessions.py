@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import Table, bindparam, select, update
 from werkzeug.exceptions import Forbidden
 
 from lti_tool.accounts import rules
-from lti_tool.accounts.models import AccountSession
+from lti_tool.accounts.models import AccountSession, LocalAccount
 from lti_tool.core.viewer import Viewer, current_viewer, register_session_loader
 from lti_tool.crypto import derive
 from lti_tool.db import db_session, get_db, utcnow
@@ -40,6 +40,20 @@ _BY_HASH = select(_TABLE).where(_TABLE.c.token_hash == bindparam("h"))
 
 class CsrfRefused(Forbidden):
     """403 that says why (the general 403 page says nothing, on purpose)."""
+
+
+class TotpPending(CsrfRefused):
+    """403 for a state change by an admin whose second factor is not yet on."""
+
+
+#: What a session waiting for TOTP set-up may reach: the set-up itself, signing in or out,
+#: the links of a local account, the shell. Everything else (every admin page) is refused.
+_OPEN_WHILE_PENDING = frozenset((
+    "static", "accounts.service_worker", "accounts.manifest", "accounts.signin",
+    "accounts.signin_netschool", "accounts.signout", "accounts.local.signin_local",
+    "accounts.local.security", "accounts.local.totp", "accounts.local.accept",
+    "accounts.local.reset_request", "accounts.local.reset", "accounts.sso.sso_start",
+    "accounts.sso.sso_callback"))
 
 
 @dataclass(frozen=True)
@@ -82,8 +96,25 @@ def load_viewer() -> Viewer | None:
             conn.execute(update(_TABLE).where(_TABLE.c.id == row.id).values(last_seen_at=now))
     g.account_session = Current(row.id, row.public_id, row.person_id)
     g.csrf_token = rules.csrf_token(_csrf_key(), row.public_id)
+    roles = frozenset(row.roles)
+    if row.method == "local" and rules.totp_required(roles) and not _totp_on(row.person_id):
+        # No admin power before the second factor is on (the gate in init_app also keeps
+        # every page but the set-up away): checked per request, so turning it off is seen.
+        g.totp_pending = True
+        roles = roles - rules.TOTP_ROLES
     return Viewer(person_id=row.person_id, organisation_id=row.organisation_id,
-                  roles=frozenset(row.roles), class_id=None, launch_id=0)
+                  roles=roles, class_id=None, launch_id=0)
+
+
+def _totp_on(person_id: int) -> bool:
+    return bool(db_session().scalar(select(LocalAccount.totp_enabled).where(
+        LocalAccount.person_id == person_id)))
+
+
+def totp_pending() -> bool:
+    """This request's sign-in session is an admin's still without TOTP."""
+    current_viewer()
+    return bool(g.get("totp_pending"))
 
 
 def current() -> Current | None:
@@ -135,6 +166,19 @@ def init_app(app: Flask) -> None:
         if g.get("csrf_refused") and "account_session" not in g:
             raise CsrfRefused(_("Форма устарела или отправлена с другого сайта. Откройте "
                                 "страницу заново и повторите."))
+
+    @app.before_request
+    def _totp_gate() -> Any:
+        # An admin signed in with a local account reaches nothing before TOTP is on.
+        if COOKIE not in request.cookies or request.endpoint in _OPEN_WHILE_PENDING \
+                or request.endpoint is None or not totp_pending():
+            return None
+        message = _("Сначала включите двухфакторную проверку входа: без неё страницы "
+                    "администратора и координатора недоступны.")
+        if request.method in _SAFE and not request.path.startswith("/api/"):
+            flash(message, "error")
+            return redirect(url_for("accounts.local.security"), code=303)
+        raise TotpPending(message)
 
     @app.errorhandler(CsrfRefused)
     def _refused(err: CsrfRefused) -> Any:

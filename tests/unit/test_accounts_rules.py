@@ -54,3 +54,9 @@ def test_password_rules():
     assert rules.password_problem("aaaaaaaaaaaa", "a@b.ru") == "weak"
     assert rules.password_problem("coord@partner.ru", "Coord@Partner.ru") == "weak"
     assert rules.password_problem("липа цветёт в июле", "a@b.ru") is None
+
+
+def test_totp_is_required_of_admins_and_coordinators_only():
+    assert rules.totp_required(["admin"]) and rules.totp_required({"partner", "teacher"})
+    assert not rules.totp_required(["teacher", "tutor", "parent", "student"])
+    assert not rules.totp_required([])
