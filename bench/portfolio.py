@@ -44,6 +44,7 @@ from lti_tool.people.models import (  # noqa: E402
 )
 from lti_tool.portfolio import moving, rules, services  # noqa: E402
 from lti_tool.portfolio.models import Achievement, Consent  # noqa: E402
+from lti_tool.portfolio.storage import LocalStore  # noqa: E402
 
 
 def _median(fn: Callable[[], Any], rounds: int) -> float:
@@ -155,14 +156,15 @@ class _Flat:
         self.section.title = row.section_title  # type: ignore[attr-defined]
 
 
-def bench_export(db: Database, ids: dict[str, Any], rounds: int) -> tuple[float, int]:
+def bench_export(db: Database, ids: dict[str, Any], rounds: int,
+                 tmp: str) -> tuple[float, int]:
     def run() -> int:
         with db.session() as s:
             owner = s.get_one(Person, ids["mover"])
-            token = moving.export_file(s, "bench-secret", ids["org"], owner, owner.id,
-                                       rules.STUDENT)
+            done = moving.export_file(s, LocalStore(Path(tmp)), "bench-secret", ids["org"],
+                                      owner, owner.id, rules.STUDENT)
             s.rollback()
-            return len(token)
+            return len(done.data)
 
     size = run()
     return _median(run, rounds), size
@@ -188,7 +190,7 @@ def main() -> int:
         uud_ids = uud.bench_setup(db, pupils=1600)
         uud_served, uud_drawn, uud_rows = uud.bench_summary(
             db, uud_ids, lambda fn: _median(fn, rounds))
-        export_s, export_bytes = bench_export(db, ids, rounds)
+        export_s, export_bytes = bench_export(db, ids, rounds, tmp)
         db.engine.dispose()
     ratio, uud_ratio = served / drawn, uud_served / uud_drawn
     print(f"{'measure':<52}{'value':>12}")

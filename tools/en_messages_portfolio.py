@@ -106,7 +106,7 @@ EN_PORTFOLIO: dict[str, str] = {
     "Новый раздел": "New section",
     "Добавить": "Add",
     "Пока нечего выгружать: нет подтверждённых достижений.": "Nothing to export yet: no confirmed achievements.",
-    "Выберите файл выгрузки портфолио (до 4 МБ).": "Choose a portfolio export file (up to 4 MB).",
+    "Выберите файл выгрузки портфолио (до %(n)s МБ).": "Choose a portfolio export file (up to %(n)s MB).",
     "Файл не принят: %(why)s": "File refused: %(why)s",
     "это не выгрузка портфолио.": "this is not a portfolio export.",
     "Перенесено достижений: %(n)s (уже были: %(s)s).": "Achievements imported: %(n)s (already here: %(s)s).",

@@ -87,6 +87,8 @@ class Item:
     confirmed_at: datetime | None
     #: For an item this school imported: where it was first issued and confirmed.
     imported: dict[str, Any] | None = None
+    #: Evidence files that travel with it: (hex SHA-256, display name, media type).
+    evidence: tuple[tuple[str, str, str], ...] = ()
 
 
 def _subject_id(person_public_id: str, org_slug: str) -> str:
@@ -121,7 +123,41 @@ def member(issuer: Issuer, subject: str, item: Item, org_slug: str) -> dict[str,
                                      id=f"urn:uuid:{credential_id}")
     vc = credential.to_vc()
     vc["type"] = ["VerifiableCredential", "AchievementCredential"]
+    if item.evidence:
+        # Inside the signed payload: the signature covers each file's hash.
+        vc["evidence"] = [{"id": ni_uri(sha), "type": ["Evidence"], "name": name,
+                           "genre": media} for sha, name, media in item.evidence]
     return vc
+
+
+NI_PREFIX = "ni:///sha-256;"
+
+
+def ni_uri(sha256_hex: str) -> str:
+    """RFC 6920 named information: the file's hash *is* its identifier."""
+    raw = bytes.fromhex(sha256_hex)
+    return NI_PREFIX + base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def hex_of(uri: str) -> str | None:
+    if not uri.startswith(NI_PREFIX):
+        return None
+    part = uri[len(NI_PREFIX):]
+    try:
+        raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    except ValueError:
+        return None
+    return raw.hex() if len(raw) == 32 else None
+
+
+def referenced(vc: dict[str, Any]) -> list[tuple[str, str]]:
+    """(hex SHA-256, display name) of each evidence file one member credential names."""
+    out = []
+    for ev in vc.get("evidence", []) or []:
+        sha = hex_of(str(ev.get("id", ""))) if isinstance(ev, dict) else None
+        if sha is not None:
+            out.append((sha, str(ev.get("name") or "file")))
+    return out
 
 
 def export_token(key: SchoolKey, *, school_name: str, org_slug: str, person_name: str,
@@ -221,7 +257,7 @@ def items_from(clr: dict[str, Any]) -> list[dict[str, Any]]:
                     "achieved_on": date.fromisoformat(tags.get("date") or vc["validFrom"][:10]),
                     "description": ach.get("description", "") if ach.get("description") !=
                     ach.get("name") else "", "hours": int(hours) if hours else None,
-                    "imported": origin})
+                    "imported": origin, "evidence": referenced(vc)})
     return out
 
 

@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 from lti_tool.core.viewer import app_url, login_required
 from lti_tool.db import db_session
 from lti_tool.portfolio import access, moving
-from lti_tool.portfolio.export import MEDIA_TYPE, ImportRefused
-from lti_tool.portfolio.views import _kind, _person, _viewer, bp
+from lti_tool.portfolio.bundle import MAX_BUNDLE_BYTES
+from lti_tool.portfolio.export import ImportRefused
+from lti_tool.portfolio.views import _kind, _person, _viewer, bp, store
 
-MAX_FILE = 4 * 1024 * 1024
+MAX_FILE = MAX_BUNDLE_BYTES
 
 
 @bp.get("/p/<person_id>/export")
@@ -28,17 +29,18 @@ def export(person_id: str) -> Any:
             or (viewer.has("admin") and access.in_school(dbs, viewer, owner))):
         abort(403)
     try:
-        token = moving.export_file(dbs, current_app.config["SECRET_KEY"],
-                                   viewer.organisation_id, owner, viewer.person_id,
-                                   _kind(owner, viewer))
+        done = moving.export_file(dbs, store(), current_app.config["SECRET_KEY"],
+                                  viewer.organisation_id, owner, viewer.person_id,
+                                  _kind(owner, viewer))
     except ValueError:
         dbs.rollback()
         flash(_("Пока нечего выгружать: нет подтверждённых достижений."), "error")
         return redirect(app_url("portfolio.person", person_id=owner.public_id), code=303)
     dbs.commit()
-    resp = Response(token, mimetype=MEDIA_TYPE)
+    resp = Response(done.data, mimetype="application/zip")
     resp.headers["Content-Disposition"] = (
-        f'attachment; filename="portfolio-{owner.public_id}.jwt"')
+        f'attachment; filename="portfolio-{owner.public_id}.zip"')
+    resp.headers["X-Marshrut-Files-Omitted"] = str(done.omitted)
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
 
@@ -56,16 +58,16 @@ def import_portfolio() -> Any:
     upload = request.files.get("file")
     data = upload.read(MAX_FILE + 1) if upload else b""
     back = app_url("portfolio.person", person_id=me.public_id)
-    if not data or len(data) > MAX_FILE:
-        flash(_("Выберите файл выгрузки портфолио (до 4 МБ)."), "error")
+    if not data:  # an oversized one is refused by name below (bundle.unpack)
+        flash(_("Выберите файл выгрузки портфолио (до %(n)s МБ).", n=MAX_FILE // 2**20),
+              "error")
         return redirect(back, code=303)
     try:
-        added, skipped = moving.import_file(dbs, viewer.organisation_id, me, me.id,
-                                            _kind(me, viewer), data.decode("ascii"))
-    except (ImportRefused, UnicodeDecodeError) as err:
+        added, skipped = moving.import_file(dbs, store(), viewer.organisation_id, me, me.id,
+                                            _kind(me, viewer), data)
+    except ImportRefused as err:
         dbs.rollback()
-        flash(_("Файл не принят: %(why)s", why=str(err) if isinstance(err, ImportRefused)
-                else _("это не выгрузка портфолио.")), "error")
+        flash(_("Файл не принят: %(why)s", why=str(err)), "error")
         return redirect(back, code=303)
     dbs.commit()
     flash(_("Перенесено достижений: %(n)s (уже были: %(s)s).", n=added, s=skipped))

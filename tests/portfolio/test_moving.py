@@ -6,17 +6,18 @@ a tampered file is refused with a clear message and adds nothing."""
 from __future__ import annotations
 
 import base64
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import select
 
-from lti_tool.people.models import ClassGroup
 from lti_tool.portfolio.export import verify_token
-from lti_tool.portfolio.models import Achievement
-from tests.portfolio.helpers import add, launch, person_id, snapshot
+from lti_tool.portfolio.models import Achievement, Evidence
+from tests.portfolio.helpers import PDF, launch, person_id, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,6 +41,11 @@ def _validators(*names: str) -> list:
     return out
 
 
+def _token(bundle_bytes: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(bundle_bytes)) as zf:
+        return zf.read("portfolio.jwt").decode()
+
+
 def _payload(token: str) -> dict:
     part = token.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
@@ -54,43 +60,35 @@ def _fields(tool, org_id: int, sub: str) -> list[tuple]:
                           Achievement.status == "confirmed")))
 
 
-@pytest.fixture
-def confirmed(platform, tool):
-    student = launch(platform, tool, "student", "s-petrov", name="Алексей Петров")
-    teacher = launch(platform, tool, "teacher", "t-ivanova", name="Мария Иванова")
-    admin = launch(platform, tool, "admin", "a-smirnova", name="Ольга Смирнова")
-    with tool.db.session() as s:
-        klass = s.scalars(select(ClassGroup.public_id).where(
-            ClassGroup.external_id == "algebra-10a")).one()
-    admin.post("/app/admin/portfolio/curators",
-               {"tutor": person_id(tool, "t-ivanova")[1], "class": klass})
-    for title in ("Призёр регионального этапа ВсОШ по математике", "Волонтёр года"):
-        item = add(student, title)
-        teacher.post(f"/app/portfolio/a/{item}/moderate", {"action": "confirm"})
-    add(student, "Ещё не проверено")  # unconfirmed: never exported
-    for title, hours in (("КПК «Обновлённые ФГОС СОО»", "72"), ("Вебинар по ИКТ", "4")):
-        item = add(teacher, title, section="development", hours=hours)
-        admin.post(f"/app/portfolio/a/{item}/moderate", {"action": "confirm"})
-    return student, teacher, admin
-
-
 def test_round_trip_student_and_teacher(platform, tool, confirmed):
     student, teacher, _ = confirmed
     for who, sub in ((student, "s-petrov"), (teacher, "t-ivanova")):
         pid = person_id(tool, sub)[1]
         resp = who.get(f"/app/portfolio/p/{pid}/export")
-        assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/vc+jwt"
-        token = resp.text
-        clr = verify_token(token)
+        assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/zip"
+        archive = resp.content
+        with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+            # One evidence file: the consented/published item's, not the other one's.
+            assert len([n for n in zf.namelist() if n.startswith("evidence/")]) == 1
+        clr = verify_token(_token(archive))
         assert len(clr["credentialSubject"]["verifiableCredential"]) == 2
         assert clr["issuer"]["name"] == "Школа № 37" and clr["issuer"]["id"].startswith(
             "did:key:")
 
         moved = launch(platform, tool, "student" if sub.startswith("s") else "teacher", sub,
                        deployment="dep-other", course="physics-11b")
-        resp = moved.post("/app/portfolio/import", files={"file": ("p.jwt", token.encode())})
+        resp = moved.post("/app/portfolio/import", files={"file": ("p.zip", archive)})
         assert resp.status_code == 303
         assert _fields(tool, tool.other_org_id, sub) == _fields(tool, tool.org_id, sub)
+        with tool.db.session() as s:
+            files = s.scalars(select(Evidence).join(Achievement).where(
+                Achievement.organisation_id == tool.other_org_id,
+                Achievement.owner_id == person_id(tool, sub)[0])).all()
+            assert [(f.name, f.media_type, f.size) for f in files] == [
+                ("диплом.pdf", "application/pdf", len(PDF))]
+            file_id = files[0].public_id
+        got = moved.get(f"/app/portfolio/e/{file_id}")
+        assert got.status_code == 200 and got.content == PDF
         with tool.db.session() as s:
             rows = s.scalars(select(Achievement).where(
                 Achievement.organisation_id == tool.other_org_id,
@@ -102,13 +100,14 @@ def test_round_trip_student_and_teacher(platform, tool, confirmed):
         page = moved.get(f"/app/portfolio/p/{pid}")
         assert "перенесено из: Школа № 37" in page.text
         # Importing the same file twice adds nothing.
-        moved.post("/app/portfolio/import", files={"file": ("p.jwt", token.encode())})
+        moved.post("/app/portfolio/import", files={"file": ("p.zip", archive)})
         assert len(_fields(tool, tool.other_org_id, sub)) == 2
 
 
 def test_export_validates_against_both_1edtech_schema_sets(tool, confirmed):
     student, *_ = confirmed
-    token = student.get(f"/app/portfolio/p/{person_id(tool, 's-petrov')[1]}/export").text
+    token = _token(student.get(f"/app/portfolio/p/{person_id(tool, 's-petrov')[1]}/export")
+                   .content)
     clr = _payload(token)
     document = {k: v for k, v in clr.items() if k not in ("iss", "sub", "jti", "nbf")}
     for validator in _validators("clr2/clr_v2p0_clrcredential_schema.json"):
@@ -124,7 +123,8 @@ def test_export_validates_against_both_1edtech_schema_sets(tool, confirmed):
 
 def test_a_tampered_file_is_refused_and_adds_nothing(platform, tool, confirmed):
     student, *_ = confirmed
-    token = student.get(f"/app/portfolio/p/{person_id(tool, 's-petrov')[1]}/export").text
+    token = _token(student.get(f"/app/portfolio/p/{person_id(tool, 's-petrov')[1]}/export")
+                   .content)
     head, body, sig = token.split(".")
     claims = _payload(token)
     claims["credentialSubject"]["verifiableCredential"][0]["credentialSubject"][
