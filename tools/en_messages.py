@@ -483,6 +483,20 @@ EN: dict[str, str] = {
     'нет такого человека: «{id}»': 'no such person: “{id}”',
     'нет такого класса: «{id}»': 'no such class: “{id}”',
     'запись повторяется (роль {role})': 'the enrolment is repeated (role {role})',
+    "%(n)s четверть, %(g)s кл.": "Term %(n)s, grade %(g)s",
+    "%(n)s полугодие, %(g)s кл.": "Half-year %(n)s, grade %(g)s",
+    "План и факт по периодам": "Plan and actual by period",
+    "Текущий период": "Current period",
+    "пропущено уроков: %(n)s": "lessons missed: %(n)s",
+    "Н: %(n)s": "Abs.: %(n)s",
+    "По каждому периоду: полоса — средний балл за период (красная — ниже цели), черта — цель, «Н» — пропущено уроков по журналу посещаемости.": "For each period: the bar is the period's average mark (red: below the target), the line is the target, «Abs.» is lessons missed by the attendance journal.",
+    "По периодам пока нечего показать: нет ни целей, ни отметок.": "Nothing to show by period yet: no targets and no marks.",
+    "Успеваемость по периодам": "Progress by period",
+    "полугодия": "half-years",
+    "четверти": "terms (quarters)",
+    "Порог пропусков уроков по предмету за период (больше — предупреждение тьютору)": "Lessons missed per subject in a period (more: an alert for the tutor)",
+    "По периодам": "By period",
+    "Пропущено уроков за маршрут (журнал посещаемости): %(n)s.": "Lessons missed during the route (attendance journal): %(n)s.",
 }
 
 from en_network import EN_NETWORK  # noqa: E402  (the school network's strings, kept apart)

@@ -14,8 +14,9 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from lti_tool.journal.models import Assignment, Mark
@@ -114,6 +115,78 @@ def subject_totals(session: Session, org_id: int, student_ids: Sequence[int]
             out[r.student_id][r.subject] = SubjectTotal(
                 int(r.marks), int(r.absences), int(r.debts), float(r.weighted_sum),
                 float(r.weight_sum), r.last)
+    return out
+
+
+#: (key, first day, last day) of a period a caller counts by: a term, a half-year
+Period = tuple[str, date, date]
+LATE = "ОП"  # «опоздал»: at the lesson, so not an absence
+
+
+def _period_of(column: Any, periods: Sequence[Period]) -> Any:
+    return case(*((and_(column >= start, column <= end), literal(key))
+                  for key, start, end in periods), else_=None)
+
+
+def period_totals(session: Session, org_id: int, student_ids: Sequence[int],
+                  periods: Sequence[Period]) -> dict[int, dict[str, dict[str, SubjectTotal]]]:
+    """Person × period × subject → what :func:`subject_totals` gives, for the marks dated in
+    each period (четверть, полугодие); marks outside every period are left out. One GROUP BY
+    over a subquery that names each mark's period (a CASE on its date)."""
+    out: dict[int, dict[str, dict[str, SubjectTotal]]] = {sid: {} for sid in student_ids}
+    if not periods:
+        return out
+    first, last = min(p[1] for p in periods), max(p[2] for p in periods)
+    for part in _chunks(student_ids):
+        rows = (select(Mark.student_id, Assignment.subject, Mark.value, Mark.code, Mark.date,
+                       Assignment.weight, _period_of(Mark.date, periods).label("period"))
+                .join(Assignment, Assignment.id == Mark.assignment_id)
+                .where(Assignment.organisation_id == org_id, Mark.student_id.in_(part),
+                       Mark.date >= first, Mark.date <= last).subquery())
+        is_mark = rows.c.value.is_not(None)
+        query = (select(
+            rows.c.student_id, rows.c.subject, rows.c.period,
+            func.count(case((is_mark, 1))).label("marks"),
+            func.count(case((and_(rows.c.value.is_(None), rows.c.code.is_not(None),
+                                  rows.c.code != ""), 1))).label("absences"),
+            func.count(case((and_(rows.c.value.is_(None),
+                                  or_(rows.c.code.is_(None), rows.c.code == "")), 1))
+                       ).label("debts"),
+            func.coalesce(func.sum(case((is_mark, rows.c.value * rows.c.weight))), 0.0
+                          ).label("weighted_sum"),
+            func.coalesce(func.sum(case((is_mark, rows.c.weight))), 0.0).label("weight_sum"),
+            func.max(rows.c.date).label("last"))
+            .where(rows.c.period.is_not(None))
+            .group_by(rows.c.student_id, rows.c.subject, rows.c.period))
+        for r in session.execute(query):
+            out[r.student_id].setdefault(r.period, {})[r.subject] = SubjectTotal(
+                int(r.marks), int(r.absences), int(r.debts), float(r.weighted_sum),
+                float(r.weight_sum), r.last)
+    return out
+
+
+def absence_counts(session: Session, org_id: int, student_ids: Sequence[int],
+                   periods: Sequence[Period]) -> dict[int, dict[str, dict[str, int]]]:
+    """Person × period × subject → lessons missed, from the journal's attendance (a late
+    arrival «ОП» is not a miss); an absence the source gave no subject is under ``""``."""
+    from lti_tool.journal.models import Attendance
+
+    out: dict[int, dict[str, dict[str, int]]] = {sid: {} for sid in student_ids}
+    if not periods:
+        return out
+    first, last = min(p[1] for p in periods), max(p[2] for p in periods)
+    for part in _chunks(student_ids):
+        rows = (select(Attendance.student_id, Attendance.subject,
+                       _period_of(Attendance.date, periods).label("period"))
+                .where(Attendance.organisation_id == org_id,
+                       Attendance.student_id.in_(part), Attendance.code != LATE,
+                       Attendance.date >= first, Attendance.date <= last).subquery())
+        query = (select(rows.c.student_id, rows.c.subject, rows.c.period,
+                        func.count().label("n"))
+                 .where(rows.c.period.is_not(None))
+                 .group_by(rows.c.student_id, rows.c.subject, rows.c.period))
+        for r in session.execute(query):
+            out[r.student_id].setdefault(r.period, {})[r.subject or ""] = int(r.n)
     return out
 
 

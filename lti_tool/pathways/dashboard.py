@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from lti_tool.core.audit import audit
 from lti_tool.core.viewer import Viewer, app_url, login_required
 from lti_tool.db import db_session
-from lti_tool.pathways import access, offer, progress, services
+from lti_tool.pathways import access, offer, progress, services, terms
 from lti_tool.pathways.editions import PROFILES
 from lti_tool.pathways.lifecycle import STATES
 from lti_tool.pathways.models import Route, SchoolOffer, TutorAssignment
@@ -146,19 +146,42 @@ def export() -> Any:
                   "11 кл., ч/нед", "Вид"))
     names = dict(dbs.execute(select(Person.id, Person.display_name).where(
         Person.id.in_(ids))).tuples().all()) if ids else {}
-    for route in dbs.scalars(select(Route).where(
-            Route.organisation_id == viewer.organisation_id, Route.student_id.in_(ids))):
+    routes = list(dbs.scalars(select(Route).where(
+        Route.organisation_id == viewer.organisation_id, Route.student_id.in_(ids)
+        ).order_by(Route.id)))
+    for route in routes:
         plan = route.in_force or route.data
         for item in plan.get("items", []):
             sheet.append((names.get(route.student_id, ""), route.state,
                           PROFILES.get(plan.get("profile", ""), ""), item["course"],
                           "углублённый" if item["level"] == "advanced" else "базовый",
                           item["hours10"], item["hours11"], item["kind"]))
+    _progress_sheet(book, dbs, viewer.organisation_id, routes, names)
     buf = io.BytesIO()
     book.save(buf)
     buf.seek(0)
     return send_file(buf, download_name="individual-curricula.xlsx", as_attachment=True,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _progress_sheet(book: Workbook, dbs: Session, org_id: int, routes: list[Route],
+                    names: dict[int, str]) -> None:
+    """Plan against actual by period (the school's четверти or полугодия): a row per student,
+    period and subject, read from the journal as the route page reads it."""
+    settings = _settings(org_id)
+    latest = {r.student_id: progress.Measured(r.start, r.in_force or r.data) for r in routes}
+    measured = progress.for_students(dbs, org_id, latest, scheme=settings.term_scheme,
+                                     margin=settings.mark_margin,
+                                     absence_limit=settings.absence_limit, today=date.today())
+    sheet = book.create_sheet("Успеваемость по периодам")
+    sheet.append(("Ученик", "Период", "С", "По", "Предмет", "Цель", "Средний балл",
+                  "Отметок", "Пропущено уроков"))
+    for sid in sorted(measured, key=lambda k: names.get(k, "")):
+        for term in measured[sid].terms:
+            for line in term.lines:
+                sheet.append((names.get(sid, ""), term.period.name, term.period.start,
+                              term.period.end, line.name, line.target, line.average,
+                              line.marks, line.absences))
 
 
 def _admin() -> Viewer:
@@ -217,12 +240,14 @@ def offer_upload() -> Any:
 
 class SettingsForm(Schema):
     week_days = fields.Integer(required=True, validate=validate.OneOf([5, 6]))
+    term_scheme = fields.String(validate=validate.OneOf(list(terms.SCHEMES)))
     mark_margin = fields.Float(required=True, validate=validate.Range(min=0, max=3))
     absence_limit = fields.Integer(required=True, validate=validate.Range(min=0, max=500))
 
 
-SETTING_LABELS = {"week_days": "Дней в неделе", "mark_margin": "Отставание от цели, балла",
-                  "absence_limit": "Порог пропусков по предмету"}
+SETTING_LABELS = {"week_days": "Дней в неделе", "term_scheme": "Периоды",
+                  "mark_margin": "Отставание от цели, балла",
+                  "absence_limit": "Порог пропусков по предмету за период"}
 
 
 @bp.post("/offer/settings")
@@ -231,8 +256,10 @@ def offer_settings() -> Any:
     """The school's week and the limits past which a deviation becomes a tutor's alert."""
     viewer, dbs = _admin(), db_session()
     try:
+        # a form without the periods (an older page) keeps what the school had chosen
         data = SettingsForm().load({k: (request.form.get(k) or "").replace(",", ".")
-                                    for k in SETTING_LABELS})
+                                    for k in SETTING_LABELS
+                                    if k != "term_scheme" or k in request.form})
     except ValidationError as err:
         for key, messages in err.normalized_messages().items():
             text = messages if isinstance(messages, str) else "; ".join(map(str, messages))
@@ -244,8 +271,8 @@ def offer_settings() -> Any:
         offer_row = SchoolOffer(organisation_id=viewer.organisation_id, profiles=[], groups={},
                                 questions=[])
         dbs.add(offer_row)
-    offer_row.week_days, offer_row.mark_margin, offer_row.absence_limit = (
-        data["week_days"], data["mark_margin"], data["absence_limit"])
+    for key, value in data.items():
+        setattr(offer_row, key, value)
     audit(dbs, viewer.person_id, viewer.organisation_id, "offer.settings",
                  "pathway_offer", viewer.organisation_id, **data)
     services.refresh_progress(dbs, viewer.organisation_id, None, date.today())

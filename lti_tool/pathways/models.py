@@ -31,7 +31,10 @@ class SchoolOffer(Base):
     groups: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # label → profile
     questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     mark_margin: Mapped[float] = mapped_column(Float, default=0.5)  # below target by more
-    absence_limit: Mapped[int] = mapped_column(default=10)  # absences per subject
+    absence_limit: Mapped[int] = mapped_column(default=10)  # lessons missed per subject, period
+    #: the periods progress is followed by: halves (полугодия) | quarters (четверти)
+    term_scheme: Mapped[str] = mapped_column(String(10), default="halves",
+                                             server_default="halves")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -1,6 +1,8 @@
-"""Plan against actual marks: per ФГОС subject, the target, the weighted average the journal
-gives, absences, planned events done or missed, and the deviations that become the tutor's
-alerts. ``compute`` is pure; ``for_students`` reads the journal only through its queries.
+"""Plan against actual marks: per ФГОС subject and per period (полугодие or четверть, as
+the school follows routes), the target, the weighted average the journal gives, the lessons
+missed (the journal's attendance), planned events done or missed, and the deviations that
+become the tutor's alerts. ``compute`` is pure; ``for_students`` reads the journal only
+through its queries (one GROUP BY for marks, one for attendance, per route start).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lti_tool.journal.queries import SubjectTotal, subject_totals
+from lti_tool.journal.queries import SubjectTotal, absence_counts, period_totals
+from lti_tool.pathways import terms
 from lti_tool.pathways.editions import SUBJECTS
 from lti_tool.pathways.rules import subject_of
 
@@ -40,47 +43,85 @@ class Alert:
 
 
 @dataclass
-class Progress:
+class Term:
+    period: terms.Period
     lines: list[Line] = field(default_factory=list)
+    absences: int = 0  # every lesson missed in the period, with or without a subject
+    current: bool = False
+
+
+@dataclass
+class Progress:
+    lines: list[Line] = field(default_factory=list)  # the route so far, all periods together
     alerts: list[Alert] = field(default_factory=list)
     events_done: int = 0
     events_planned: int = 0
+    terms: list[Term] = field(default_factory=list)  # the periods begun, in order
+    absences: int = 0
 
 
-def _fold(totals: Mapping[str, SubjectTotal]) -> dict[str, list[SubjectTotal]]:
-    out: dict[str, list[SubjectTotal]] = {}
-    for journal_name, total in totals.items():
-        out.setdefault(subject_of(journal_name) or journal_name, []).append(total)
+#: a student's journal by period: marks per journal subject, lessons missed per subject
+Marks = Mapping[str, Mapping[str, SubjectTotal]]
+Missed = Mapping[str, Mapping[str, int]]
+
+
+def _name(key: str) -> str:
+    return SUBJECTS.get(key, (key,))[0]
+
+
+def _lines(targets: Mapping[str, Any], marks: Sequence[Mapping[str, SubjectTotal]],
+           missed: Sequence[Mapping[str, int]]) -> list[Line]:
+    """Journal subjects (Алгебра, Геометрия…) fold into ФГОС subjects with the journal's own
+    weights (Σ value·weight / Σ weight over all their marks) across the given periods."""
+    folded: dict[str, list[SubjectTotal]] = {}
+    for period in marks:
+        for journal_name, total in period.items():
+            folded.setdefault(subject_of(journal_name) or journal_name, []).append(total)
+    absent: dict[str, int] = {}
+    for period_missed in missed:
+        for journal_name, n in period_missed.items():
+            if journal_name:
+                key = subject_of(journal_name) or journal_name
+                absent[key] = absent.get(key, 0) + n
+    keys = set(folded) | set(absent) | {k for k, v in targets.items() if v not in (None, "")}
+    out = []
+    for key in sorted(keys, key=_name):
+        parts = folded.get(key, [])
+        weight = sum(t.weight_sum for t in parts)
+        count = sum(t.marks for t in parts)
+        raw = targets.get(key)
+        out.append(Line(key, _name(key), float(raw) if raw not in (None, "") else None,
+                        round(sum(t.weighted_sum for t in parts) / weight, 2)
+                        if count and weight > 0 else None, count, absent.get(key, 0)))
     return out
 
 
-def compute(targets: Mapping[str, Any], totals: Mapping[str, SubjectTotal],
-            events: Sequence[Mapping[str, Any]], *, margin: float, absence_limit: int,
-            today: date) -> Progress:
-    """Targets are keyed by ФГОС subject; journal subjects (Алгебра, Геометрия…) fold into
-    them with the journal's own weights (Σ value·weight / Σ weight over all their marks)."""
-    folded = _fold(totals)
-    progress = Progress()
-    for key in sorted(set(folded) | {k for k, v in targets.items() if v not in (None, "")},
-                      key=lambda k: SUBJECTS.get(k, (k,))[0]):
-        parts = folded.get(key, [])
-        weight = sum(t.weight_sum for t in parts)
-        marks = sum(t.marks for t in parts)
-        average = (round(sum(t.weighted_sum for t in parts) / weight, 2)
-                   if marks and weight > 0 else None)
-        raw = targets.get(key)
-        target = float(raw) if raw not in (None, "") else None
-        line = Line(key, SUBJECTS.get(key, (key,))[0], target, average, marks,
-                    sum(t.absences for t in parts))
-        progress.lines.append(line)
-        if target is not None and average is not None and line.behind > margin:
+def compute(targets: Mapping[str, Any], marks: Marks, missed: Missed,
+            periods: Sequence[terms.Period], events: Sequence[Mapping[str, Any]], *,
+            margin: float, absence_limit: int, today: date) -> Progress:
+    """Targets are keyed by ФГОС subject. The average below target by more than ``margin`` is
+    an alert for the route so far; lessons missed above ``absence_limit`` in a subject are an
+    alert for the period they were missed in (the school counts them by term)."""
+    begun = terms.started(list(periods), today)
+    now = terms.current(list(periods), today)
+    progress = Progress(lines=_lines(targets, [marks.get(p.key, {}) for p in begun],
+                                     [missed.get(p.key, {}) for p in begun]))
+    progress.absences = sum(sum(missed.get(p.key, {}).values()) for p in begun)
+    for line in progress.lines:
+        if line.target is not None and line.average is not None and line.behind > margin:
             progress.alerts.append(Alert("below_target", (
-                f"{line.name.capitalize()}: средний балл {average:.2f} ниже цели {target:g} "
-                f"больше чем на {margin:g}.")))
-        if line.absences > absence_limit:
-            progress.alerts.append(Alert("absences", (
-                f"{line.name.capitalize()}: пропусков {line.absences}, порог школы "
-                f"{absence_limit}.")))
+                f"{line.name.capitalize()}: средний балл {line.average:.2f} ниже цели "
+                f"{line.target:g} больше чем на {margin:g}.")))
+    for period in begun:
+        term = Term(period, _lines(targets, [marks.get(period.key, {})],
+                                   [missed.get(period.key, {})]),
+                    sum(missed.get(period.key, {}).values()), period == now)
+        progress.terms.append(term)
+        for line in term.lines:
+            if line.absences > absence_limit:
+                progress.alerts.append(Alert("absences", (
+                    f"{line.name.capitalize()}: пропусков {line.absences} за период "
+                    f"«{period.name}», порог школы {absence_limit}.")))
     for event in events:
         progress.events_planned += 1
         if event.get("done"):
@@ -94,32 +135,34 @@ def compute(targets: Mapping[str, Any], totals: Mapping[str, SubjectTotal],
     return progress
 
 
-def for_students(session: Session, org_id: int, plans: Mapping[int, Mapping[str, Any]], *,
-                 margin: float, absence_limit: int, today: date) -> dict[int, Progress]:
-    """Progress of many students with one journal query (the tutor's class at a glance)."""
-    totals = subject_totals(session, org_id, list(plans))
-    return {sid: compute(plan.get("targets") or {}, totals.get(sid, {}),
-                         plan.get("events") or [], margin=margin,
-                         absence_limit=absence_limit, today=today)
-            for sid, plan in plans.items()}
+@dataclass(frozen=True)
+class Measured:
+    """What a student's progress is measured by: the route's start and its plan in force."""
+
+    start: date
+    plan: Mapping[str, Any]
 
 
-def chart(progress: Progress, width: int = 560) -> dict[str, Any]:
-    """Geometry of the plan-against-actual bar chart (the template draws it as SVG): marks 1–5,
-    a bar for the average, a tick for the target; readable without script and in print."""
-    rows = [line for line in progress.lines if line.target is not None or line.average]
-    left, row_h, scale = 190, 26, (width - 190 - 50) / 5
-    bars = []
-    for i, line in enumerate(rows):
-        y = 10 + i * row_h
-        bars.append({
-            "y": y, "name": line.name, "average": line.average, "target": line.target,
-            "w": round((line.average or 0) * scale, 1),
-            "tx": round(left + (line.target or 0) * scale, 1),
-            "low": line.target is not None and line.average is not None
-            and line.average < line.target})
-    return {"width": width, "height": 20 + len(rows) * row_h, "left": left, "scale": scale,
-            "bars": bars, "ticks": [(n, round(left + n * scale, 1)) for n in range(1, 6)]}
+def for_students(session: Session, org_id: int, routes: Mapping[int, Measured], *,
+                 scheme: str, margin: float, absence_limit: int, today: date
+                 ) -> dict[int, Progress]:
+    """Progress of many students (the tutor's class at a glance): for each route start, one
+    journal query for marks and one for attendance over the route's periods."""
+    by_start: dict[date, list[int]] = {}
+    for sid, measured in routes.items():
+        by_start.setdefault(measured.start, []).append(sid)
+    out = {}
+    for start, ids in by_start.items():
+        periods = terms.periods(start, scheme)
+        spans = [p.span() for p in terms.started(periods, today)]
+        marks = period_totals(session, org_id, ids, spans)
+        missed = absence_counts(session, org_id, ids, spans)
+        for sid in ids:
+            plan = routes[sid].plan
+            out[sid] = compute(plan.get("targets") or {}, marks[sid], missed[sid], periods,
+                               plan.get("events") or [], margin=margin,
+                               absence_limit=absence_limit, today=today)
+    return out
 
 
 def _row_values(p: Progress) -> dict[str, Any]:
@@ -131,16 +174,16 @@ def _row_values(p: Progress) -> dict[str, Any]:
                        "absences": line.absences} for line in p.lines]}
 
 
-def refresh(session: Session, org_id: int, plans: Mapping[int, Mapping[str, Any]], *,
+def refresh(session: Session, org_id: int, routes: Mapping[int, Measured], *, scheme: str,
             margin: float, absence_limit: int, today: date) -> dict[int, dict[str, Any]]:
-    """Compute and store the progress rows of these students (one journal query)."""
+    """Compute and store the progress rows of these students (set-wise journal queries)."""
     from sqlalchemy import select
 
     from lti_tool.db import utcnow
     from lti_tool.pathways.models import ProgressRow
 
     computed = {sid: _row_values(p) for sid, p in for_students(
-        session, org_id, plans, margin=margin, absence_limit=absence_limit,
+        session, org_id, routes, scheme=scheme, margin=margin, absence_limit=absence_limit,
         today=today).items()}
     held = {r.student_id: r for r in session.scalars(select(ProgressRow).where(
         ProgressRow.organisation_id == org_id, ProgressRow.student_id.in_(list(computed))))}

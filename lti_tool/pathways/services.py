@@ -54,6 +54,15 @@ def verdict(route: Route, data: dict[str, Any] | None = None) -> Verdict:
     return check(plan_of(route.data if data is None else data, route.start))
 
 
+def offer_settings(session: Session, org_id: int) -> SchoolOffer:
+    """The school's settings, or the defaults (not saved) when it has set none yet."""
+    found = session.scalars(select(SchoolOffer).where(
+        SchoolOffer.organisation_id == org_id)).first()
+    return found or SchoolOffer(organisation_id=org_id, week_days=6, mark_margin=0.5,
+                                absence_limit=10, term_scheme="halves", profiles=[],
+                                groups={}, questions=[])
+
+
 def week_days(session: Session, org_id: int) -> int:
     offer = session.scalars(select(SchoolOffer).where(
         SchoolOffer.organisation_id == org_id)).first()
@@ -154,12 +163,12 @@ def refresh_progress(session: Session, org_id: int, student_ids: list[int] | Non
     query = select(Route).where(Route.organisation_id == org_id).order_by(Route.id)
     if student_ids is not None:
         query = query.where(Route.student_id.in_(student_ids))
-    plans = {r.student_id: (r.in_force or r.data) for r in session.scalars(query)}
-    offer = session.scalars(select(SchoolOffer).where(
-        SchoolOffer.organisation_id == org_id)).first()
-    margin, limit = (offer.mark_margin, offer.absence_limit) if offer else (0.5, 10)
+    plans = {r.student_id: progress.Measured(r.start, r.in_force or r.data)
+             for r in session.scalars(query)}
+    settings = offer_settings(session, org_id)
     if plans:
-        progress.refresh(session, org_id, plans, margin=margin, absence_limit=limit,
+        progress.refresh(session, org_id, plans, scheme=settings.term_scheme,
+                         margin=settings.mark_margin, absence_limit=settings.absence_limit,
                          today=today)
     return len(plans)
 

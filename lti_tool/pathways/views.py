@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session, utcnow
 from lti_tool.lti import targets
-from lti_tool.pathways import access, forms, lifecycle, progress, services
+from lti_tool.pathways import access, charts, forms, lifecycle, progress, services
 from lti_tool.pathways.editions import BUILT_IN, PROFILES, SUBJECTS
 from lti_tool.pathways.lifecycle import STATE_NAMES, Refused
 from lti_tool.pathways.models import Route, SchoolOffer
@@ -65,10 +65,7 @@ def _route(public_id: str) -> tuple[Route, str]:
 
 
 def _settings(org_id: int) -> SchoolOffer:
-    found = db_session().scalars(select(SchoolOffer).where(
-        SchoolOffer.organisation_id == org_id)).first()
-    return found or SchoolOffer(organisation_id=org_id, week_days=6, mark_margin=0.5,
-                                absence_limit=10, profiles=[], groups={}, questions=[])
+    return services.offer_settings(db_session(), org_id)
 
 
 @bp.get("/")
@@ -116,16 +113,17 @@ def show(rid: str) -> Any:
     route, rel = _route(rid)
     student = people_services.person(dbs, route.student_id)
     settings = _settings(route.organisation_id)
-    measured = route.in_force or route.data
+    measured = progress.Measured(route.start, route.in_force or route.data)
     prog = progress.for_students(dbs, route.organisation_id, {route.student_id: measured},
-                                 margin=settings.mark_margin,
+                                 scheme=settings.term_scheme, margin=settings.mark_margin,
                                  absence_limit=settings.absence_limit,
                                  today=date.today())[route.student_id]
     who = access.actor(dbs, viewer, route)
     return render_template(
         "pathways/route.html", route=route, rel=rel, student=student,
         verdict=services.verdict(route), profiles=PROFILES, subjects=SUBJECTS,
-        progress=prog, chart=progress.chart(prog), history=services.versions(dbs, route),
+        progress=prog, chart=charts.chart(prog), by_term=charts.term_chart(prog),
+        history=services.versions(dbs, route),
         moves=[] if who is None else [m for m in lifecycle.allowed(route.state, who)
                                       if m.action not in ("edit", "event")],
         can_tick=who is not None and any(

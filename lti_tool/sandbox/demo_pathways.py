@@ -80,7 +80,10 @@ def seed_pathways(session: Session, state: PlatformState, today: date | None = N
     if tutor is None:
         return 0
     imported = offer.parse(offer.workbook(offer.default_rows()))
-    offer.save(session, org, imported)
+    settings = offer.save(session, org, imported)
+    # This demo school follows routes by четверти (many follow senior grades by полугодия):
+    # in December the route page already has two periods to compare.
+    settings.term_scheme = "quarters"
     session.add(TutorAssignment(organisation_id=org, tutor_id=tutor, class_id=group.id))
     pupils = [p for p in (person(m) for m in course.members
                           if "Learner" in " ".join(state.users[m].roles)) if p]
