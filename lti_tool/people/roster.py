@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from pylti1p3.names_roles import NamesRolesProvisioningService
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.lti.connector import connector_for_deployment
 from lti_tool.lti.roles import map_roles
 from lti_tool.people import services as people
-from lti_tool.people.models import ClassEnrolment, ClassGroup
+from lti_tool.people.enrolments import reconcile_enrolments
+from lti_tool.people.models import ClassGroup
 
 
 @dataclass
@@ -36,9 +36,10 @@ def pull_roster(session: Session, *, group: ClassGroup, deployment_pk: int,
 def apply_members(session: Session, group: ClassGroup, issuer: str,
                   members: Iterable[Mapping[str, Any]]) -> RosterReport:
     """NRPS members (``user_id``, ``name``, ``roles``, ``status``) into people and the class;
-    active enrolments of people no longer listed end. The demo seeds its courses with it."""
+    active enrolments of people no longer listed end, by the same reconciliation as the
+    school systems' sync (``people.enrolments``). The demo seeds its courses with it."""
     report = RosterReport()
-    seen: set[tuple[int, str]] = set()
+    wanted: set[tuple[int, int, str]] = set()
     for member in members:
         report.fetched += 1
         if member.get("status", "Active") != "Active" or not member.get("user_id"):
@@ -49,14 +50,9 @@ def apply_members(session: Session, group: ClassGroup, issuer: str,
                                       organisation_id=group.organisation_id)
         roles = map_roles(member.get("roles", []))
         people.ensure_roles(session, person, group.organisation_id, roles)
-        for role in {"teacher", "student"} & set(roles):
-            seen.add((person.id, role))
-            if people.enrol(session, group, person, role):
-                report.added += 1
+        wanted |= {(group.id, person.id, role) for role in {"teacher", "student"} & set(roles)}
     session.flush()
-    for row in session.scalars(select(ClassEnrolment).where(
-            ClassEnrolment.class_id == group.id, ClassEnrolment.active.is_(True))):
-        if (row.person_id, row.role) not in seen:
-            row.active = False
-            report.deactivated += 1
+    changes = reconcile_enrolments(session, [group.id], wanted)
+    report.added = changes.created + changes.reactivated
+    report.deactivated = changes.deactivated
     return report

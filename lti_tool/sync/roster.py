@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from adapters.base import RosterBatch
-from lti_tool.people.models import ClassEnrolment, ClassGroup, Guardianship, Membership
+from lti_tool.people.enrolments import reconcile_enrolments
+from lti_tool.people.models import ClassGroup, Guardianship, Membership
 from lti_tool.sync.identity import linked_people, resolve_people
 from lti_tool.sync.messages import N_
 from lti_tool.sync.models import SourceConnection
@@ -117,27 +118,13 @@ def _apply_enrolments(session: Session, people: dict[str, int], classes: dict[st
             dropped.append(RecordRejected("EnrolmentRecord", where, errors, raw=e))
             continue
         wanted.add(key)
-    held = {(r.class_id, r.person_id, r.role): (r.id, r.active) for r in session.execute(
-        select(ClassEnrolment.id, ClassEnrolment.class_id, ClassEnrolment.person_id,
-               ClassEnrolment.role, ClassEnrolment.active)
-        .where(ClassEnrolment.class_id.in_(list(classes.values()) or [-1])))}
-    create = sorted(wanted - held.keys())
-    reactivate = [held[k][0] for k in wanted & held.keys() if not held[k][1]]
+    removed = None
     if batch.delta:
         # A delta speaks only for what it lists: absence means nothing, removals are named.
-        gone = batch.deleted_enrolments
-        removed = {(classes.get(e.class_id), people.get(e.person_id), e.role) for e in gone}
-        deactivate = [v[0] for k, v in held.items() if k in removed and v[1]]
-    else:
-        deactivate = [v[0] for k, v in held.items() if k not in wanted and v[1]]
-    if create:
-        session.execute(insert(ClassEnrolment), [
-            dict(class_id=c, person_id=p, role=r, active=True) for c, p, r in create])
-    if reactivate:
-        session.execute(update(ClassEnrolment), [dict(id=i, active=True) for i in reactivate])
-    if deactivate:
-        session.execute(update(ClassEnrolment), [dict(id=i, active=False) for i in deactivate])
-    counts["enrolments.created"] += len(create) + len(reactivate)
-    counts["enrolments.deleted"] += len(deactivate)
-    counts["enrolments.unchanged"] += len(wanted) - len(create) - len(reactivate)
+        removed = {(classes.get(e.class_id, -1), people.get(e.person_id, -1), e.role)
+                   for e in batch.deleted_enrolments}
+    changes = reconcile_enrolments(session, classes.values(), wanted, removed=removed)
+    counts["enrolments.created"] += changes.created + changes.reactivated
+    counts["enrolments.deleted"] += changes.deactivated
+    counts["enrolments.unchanged"] += changes.unchanged
     return dropped
