@@ -16,7 +16,8 @@ from lti_tool.lti.models import PlatformClient
 from lti_tool.lti.revocation import revoke_launches
 from lti_tool.web import nav
 
-bp = Blueprint("lti_admin", __name__, url_prefix="/app/admin/lti")
+bp = Blueprint("lti_admin", __name__, url_prefix="/app/admin/lti",
+               template_folder="templates")
 nav.register("lti_admin", nav.Entry(_l("Подключения LMS"), nav.admin_only("lti_admin.index"),
                                     order=100))
 

@@ -21,7 +21,8 @@ from lti_tool.lti import keys, targets
 from lti_tool.lti.models import Deployment, Launch
 from lti_tool.lti.sessions import current_launch
 
-bp = Blueprint("deep_linking", __name__, url_prefix="/lti/deeplink")
+bp = Blueprint("deep_linking", __name__, url_prefix="/lti/deeplink",
+               template_folder="templates")
 
 
 def _dl_launch() -> Launch:

@@ -37,7 +37,7 @@ from lti_tool.lti.rules import LaunchError
 from lti_tool.lti.views import tool_configuration
 from lti_tool.people import services as people
 
-bp = Blueprint("dynreg", __name__)
+bp = Blueprint("dynreg", __name__, template_folder="templates")
 PLATFORM_CONF = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONF = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 HOLDING_ORG = "pending-registrations"

@@ -28,7 +28,7 @@ from lti_tool.lti.rules import LaunchError
 from lti_tool.lti.sessions import adopt_launch, sign_launch
 from lti_tool.web.errors import wants_json
 
-bp = Blueprint("lti", __name__)
+bp = Blueprint("lti", __name__, template_folder="templates")
 BROWSER_COOKIE = "marshrut_browser"
 
 

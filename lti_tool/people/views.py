@@ -30,7 +30,7 @@ from lti_tool.people.models import ClassEnrolment, ClassGroup, IdentityLink, Per
 from lti_tool.people.roster import pull_roster
 from lti_tool.web import nav
 
-bp = Blueprint("people", __name__, url_prefix="/app")
+bp = Blueprint("people", __name__, url_prefix="/app", template_folder="templates")
 
 # No line item with the placement: the overview is not an activity graded once per student.
 # A teacher's score from it goes to a column found or created when the first score is sent

@@ -244,6 +244,7 @@ def make_blueprint(state: PlatformState, name: str = "demo") -> Blueprint:  # no
 
 
 def create_platform_app(state: PlatformState) -> Flask:
+    # Its own pages come with the blueprint; the form auto-post page is the tool's shared one.
     app = Flask(__name__, template_folder="../web/templates")
     app.config["SECRET_KEY"] = secrets.token_hex(16)
     app.register_blueprint(make_blueprint(state))
