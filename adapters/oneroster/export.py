@@ -51,11 +51,17 @@ def _list(values: Iterable[str]) -> str:
 
 
 def _csv(file: str, rows: Iterable[dict[str, Any]], extra: Sequence[str] = ()) -> str:
+    """Rows in the spec's column order (a missing or None value is an empty field); a key
+    that is not a column is a bug, refused as ``csv.DictWriter`` would."""
+    header = [*FILES[file].header, *extra]
+    columns = set(header)
     out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, [*FILES[file].header, *extra], lineterminator="\r\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        if not row.keys() <= columns:
+            raise ValueError(f"{file}: not columns: {sorted(row.keys() - columns)}")
+        writer.writerow([row.get(k) for k in header])
     return out.getvalue()
 
 
@@ -150,14 +156,17 @@ def _manifest(written: set[str], system: str) -> str:
 
 
 def write_zip(data: ExportSet, target: str | Path | IO[bytes],
-              modified: datetime | None = None) -> None:
-    """Write the set as a zip (a path or a binary file object)."""
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+              modified: datetime | None = None, compresslevel: int | None = None) -> None:
+    """Write the set as a zip (a path or a binary file object); ``compresslevel`` 1 trades
+    a larger file for speed when many sets are written at once."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED,
+                         compresslevel=compresslevel) as archive:
         for name, text in sorted(tables(data, modified).items()):
             archive.writestr(name, text.encode("utf-8"))
 
 
-def export_bytes(data: ExportSet, modified: datetime | None = None) -> bytes:
+def export_bytes(data: ExportSet, modified: datetime | None = None,
+                 compresslevel: int | None = None) -> bytes:
     buffer = io.BytesIO()
-    write_zip(data, buffer, modified)
+    write_zip(data, buffer, modified, compresslevel)
     return buffer.getvalue()

@@ -18,8 +18,8 @@ from adapters.base import Chunk, JournalBatch
 from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
 from lti_tool.exchange import notices, rules
+from lti_tool.exchange.collecting import course_marks, network_students
 from lti_tool.exchange.models import NetworkCourse, ReportCard
-from lti_tool.exchange.transfer import course_marks, network_students
 from lti_tool.journal import queries as journal
 from lti_tool.journal.services import Origin, apply_batches
 from lti_tool.people.models import Organisation, Person

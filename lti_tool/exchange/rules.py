@@ -154,10 +154,12 @@ def compare(old: Mapping[RowKey, str], new: Mapping[RowKey, str]) -> Changes:
 
 def fingerprint(rows: Mapping[RowKey, str]) -> str:
     """A content hash independent of row order: equal content, equal hash."""
-    digest = hashlib.sha256()
-    for key in sorted(rows):
-        digest.update(json.dumps([*key, rows[key]], ensure_ascii=False).encode())
-    return digest.hexdigest()
+    encode = _ENCODER.encode  # the same bytes as json.dumps(…, ensure_ascii=False), hashed
+    return hashlib.sha256("".join(  # in one go (a stored package's fingerprint is unchanged)
+        [encode([*key, rows[key]]) for key in sorted(rows)]).encode()).hexdigest()
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 # Package delivery: prepared → queued (the host asked to send) → sending → sent → confirmed;

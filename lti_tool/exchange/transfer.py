@@ -12,20 +12,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from lti_tool.core.audit import audit
-from lti_tool.db import Database, utcnow
+from lti_tool.core.audit import AuditEntry, audit
+from lti_tool.db import Database, public_id, utcnow
 from lti_tool.exchange import notices, rules
+from lti_tool.exchange.collecting import (  # noqa: F401 (the transfer's vocabulary)
+    Cell,
+    Collected,
+    Student,
+    collect,
+    collect_month,
+    course_marks,
+    network_students,
+)
 from lti_tool.exchange.models import CourseRequest, NetworkCourse, TransferPackage
 from lti_tool.exchange.rules import RuleError
-from lti_tool.journal import queries as journal
-from lti_tool.people.models import Organisation, Person
+from lti_tool.people.models import Organisation
 
 log = logging.getLogger("marshrut.exchange")
 #: Deliver a package to its home school; raise to fail the attempt (it is retried).
@@ -37,99 +45,10 @@ def inbox(_package: TransferPackage) -> None:
     """The default delivery: the package is in the home school's inbox once it is «sent»."""
 
 
-@dataclass
-class Student:
-    id: int
-    public_id: str
-    name: str
-
-
-@dataclass
-class Cell:
-    course: NetworkCourse
-    student: Student
-    kind: str  # mark | absence
-    day: date
-    key: str
-    text: str
-    title: str = ""
-    type_name: str = ""
-    weight: float = 1.0
-
-
-@dataclass
-class Collected:
-    host: Organisation
-    home: Organisation
-    period: str
-    courses: list[NetworkCourse] = field(default_factory=list)
-    students: dict[int, Student] = field(default_factory=dict)
-    enrolled: dict[int, list[int]] = field(default_factory=dict)  # course id → students
-    cells: list[Cell] = field(default_factory=list)
-
-    def rows(self) -> dict[rules.RowKey, str]:
-        return {(c.student.public_id, c.course.public_id, c.kind, c.day.isoformat(), c.key):
-                c.text for c in self.cells}
-
-
-def course_marks(session: Session, course: NetworkCourse, students: Sequence[int],
-                 first: date, last: date) -> list[journal.PeriodMark]:
-    """The course's marks at the host: its subject (and its class, when the host named one)
-    from the host's journal, plus what the network teacher entered on the group's journal
-    page (no class there)."""
-    marks = journal.marks_between(session, course.host_org_id, students, first, last,
-                                  [course.subject], course.host_class_id)
-    if course.host_class_id is not None:
-        marks += journal.marks_between(session, course.host_org_id, students, first, last,
-                                       [course.subject], origin=(
-                                           "exchange", f"journal:{course.public_id}"))
-    return marks
-
-
-def network_students(session: Session, host_org_id: int, home_org_id: int | None = None
-                     ) -> list[tuple[NetworkCourse, int, int]]:
-    """(course, student id, home org id) of every enrolment in the host's courses."""
-    query = select(NetworkCourse, CourseRequest.student_id, CourseRequest.home_org_id).join(
-        CourseRequest, CourseRequest.course_id == NetworkCourse.id).where(
-        NetworkCourse.host_org_id == host_org_id, CourseRequest.state == rules.ENROLLED)
-    if home_org_id is not None:
-        query = query.where(CourseRequest.home_org_id == home_org_id)
-    return [(c, s, h) for c, s, h in session.execute(query.order_by(NetworkCourse.id))]
-
-
 def home_schools(session: Session, host_org_id: int) -> list[Organisation]:
     ids = {h for _, _, h in network_students(session, host_org_id)}
     return list(session.scalars(select(Organisation).where(Organisation.id.in_(ids))
                                 .order_by(Organisation.name))) if ids else []
-
-
-def collect(session: Session, host_org_id: int, home_org_id: int, period: str) -> Collected:
-    """What the host's journal holds for the month about this home school's students."""
-    start, end = rules.month_bounds(period)
-    host, home = session.get(Organisation, host_org_id), session.get(Organisation, home_org_id)
-    assert host is not None and home is not None
-    out = Collected(host, home, period)
-    for course, student_id, _ in network_students(session, host_org_id, home_org_id):
-        if course.ends_on < start or course.starts_on > end:
-            continue
-        if course not in out.courses:
-            out.courses.append(course)
-        out.enrolled.setdefault(course.id, []).append(student_id)
-    ids = sorted({s for ss in out.enrolled.values() for s in ss})
-    for p in session.scalars(select(Person).where(Person.id.in_(ids))) if ids else ():
-        out.students[p.id] = Student(p.id, p.public_id, p.display_name)
-    for course in out.courses:
-        students = out.enrolled[course.id]
-        first, last = max(start, course.starts_on), min(end, course.ends_on)
-        for m in course_marks(session, course, students, first, last):
-            out.cells.append(Cell(course, out.students[m.student_id], "mark", m.date,
-                                  m.assignment_key, m.text, m.title, m.type_name, m.weight))
-        for a in journal.absences_between(session, host_org_id, students, first, last,
-                                          [course.subject]):
-            out.cells.append(Cell(course, out.students[a.student_id], "absence", a.date,
-                                  f"lesson-{a.lesson}", a.code))
-    out.cells.sort(key=lambda c: (c.course.title, c.student.name, c.day, c.kind, c.key))
-    return out
 
 
 def last_package(session: Session, host_org_id: int, home_org_id: int, period: str,
@@ -142,44 +61,99 @@ def last_package(session: Session, host_org_id: int, home_org_id: int, period: s
     return session.scalars(query.order_by(TransferPackage.version.desc())).first()
 
 
-def prepare(session: Session, host_org_id: int, home_org_id: int, period: str,
-            actor_id: int | None) -> TransferPackage:
-    """Make the month's package, or the next version when the journal changed since.
+@dataclass(frozen=True)
+class Latest:
+    """What the month's earlier versions of a pair say about the next one."""
+
+    version: int = 0
+    fingerprint: str = ""
+    state: str = ""
+    package_id: int | None = None
+    sent_id: int | None = None  # the last version sent (or confirmed): a correction's base
+
+
+def latest_of(session: Session, period: str, hosts: Sequence[int],
+              home: int | None = None) -> dict[tuple[int, int], Latest]:
+    """Per host → home pair, its latest version of the month and the last one sent."""
+    query = select(TransferPackage.host_org_id, TransferPackage.home_org_id,
+                   TransferPackage.version, TransferPackage.fingerprint, TransferPackage.state,
+                   TransferPackage.id).where(TransferPackage.period == period,
+                                             TransferPackage.host_org_id.in_(list(hosts)))
+    if home is not None:
+        query = query.where(TransferPackage.home_org_id == home)
+    out: dict[tuple[int, int], Latest] = {}
+    for host_id, home_id, version, digest, state, package_id in session.execute(
+            query.order_by(TransferPackage.version)):
+        sent = package_id if state in (rules.SENT, rules.CONFIRMED) else None
+        before = out.get((host_id, home_id), Latest())
+        out[(host_id, home_id)] = Latest(version, digest, state, package_id,
+                                         sent or before.sent_id)
+    return out
+
+
+def build(session: Session, data: Collected, latest: Latest,
+          actor_id: int | None) -> dict[str, Any]:
+    """The next package's columns: rows snapshot, fingerprint, changes and both files.
 
     Refused with ``no_change`` when the content equals the latest version, and with
     ``no_students`` when the home school has nobody in the host's courses that month."""
     from lti_tool.exchange.formats import journal_xlsx, oneroster_zip
 
-    data = collect(session, host_org_id, home_org_id, period)
     if not data.students:
         raise RuleError("no_students")
     rows = data.rows()
     digest = rules.fingerprint(rows)
-    latest = last_package(session, host_org_id, home_org_id, period)
-    if latest is not None and latest.fingerprint == digest and latest.state != rules.SUPERSEDED:
+    if latest.package_id is not None and latest.fingerprint == digest \
+            and latest.state != rules.SUPERSEDED:
         raise RuleError("no_change")
-    sent = last_package(session, host_org_id, home_org_id, period,
-                        (rules.SENT, rules.CONFIRMED))
+    sent = session.get(TransferPackage, latest.sent_id) if latest.sent_id else None
     previous = unpack(sent.rows) if sent is not None else {}
     changes = rules.compare(previous, rows) if sent is not None else None
-    if latest is not None and latest.state == rules.PREPARED:
-        latest.state = rules.package_step(latest.state, rules.SUPERSEDED)  # never sent
-    package = TransferPackage(
-        host_org_id=host_org_id, home_org_id=home_org_id, period=period,
-        version=(latest.version + 1) if latest is not None else 1, fingerprint=digest,
-        rows={"\x1f".join(k): v for k, v in rows.items()},
+    marks = sum(c.kind == "mark" for c in data.cells)
+    return dict(
+        public_id=public_id(), host_org_id=data.host.id, home_org_id=data.home.id,
+        period=data.period, version=latest.version + 1, state=rules.PREPARED,
+        fingerprint=digest, rows={"\x1f".join(k): v for k, v in rows.items()},
         changes={} if changes is None else {
             "against": sent.version if sent else None, **changes.summary(),
             "items": [["\x1f".join(k), previous.get(k), rows.get(k)]
                       for k in (changes.added + changes.changed + changes.removed)][:2000]},
-        students=len(data.students), marks=sum(c.kind == "mark" for c in data.cells),
-        absences=sum(c.kind == "absence" for c in data.cells),
+        students=len(data.students), marks=marks, absences=len(data.cells) - marks,
         oneroster_zip=oneroster_zip(data), xlsx=journal_xlsx(data, changes, previous),
-        created_by=actor_id)
-    session.add(package)
-    session.flush()
-    audit(session, actor_id, host_org_id, "exchange.package.prepare", "exchange_package",
-          package.public_id, period=period, version=package.version, home=home_org_id)
+        attempts=0, last_error="", created_by=actor_id, created_at=utcnow())
+
+
+def _store(session: Session, made: list[tuple[dict[str, Any], Latest]]) -> list[int]:
+    """Write new versions in one multi-row INSERT (and their audit entries in another); a
+    latest version never sent is superseded by its successor."""
+    if not made:
+        return []
+    for _, latest in made:
+        if latest.package_id is not None and latest.state == rules.PREPARED:
+            session.execute(update(TransferPackage).where(
+                TransferPackage.id == latest.package_id).values(state=rules.package_step(
+                    rules.PREPARED, rules.SUPERSEDED)))
+    ids = list(session.scalars(insert(TransferPackage).returning(
+        TransferPackage.id, sort_by_parameter_order=True), [v for v, _ in made]))
+    session.execute(insert(AuditEntry), [dict(
+        at=v["created_at"], actor_id=v["created_by"], organisation_id=v["host_org_id"],
+        action="exchange.package.prepare", entity="exchange_package",
+        entity_id=v["public_id"], details={"period": v["period"], "version": v["version"],
+                                           "home": v["home_org_id"]}) for v, _ in made])
+    return ids
+
+
+def prepare(session: Session, host_org_id: int, home_org_id: int, period: str,
+            actor_id: int | None) -> TransferPackage:
+    """Make the month's package, or the next version when the journal changed since
+    (refusals: see :func:`build`)."""
+    data = collect(session, host_org_id, home_org_id, period)
+    latest = latest_of(session, period, [host_org_id], home_org_id).get(
+        (host_org_id, home_org_id), Latest())
+    values = build(session, data, latest, actor_id)
+    [package_id] = _store(session, [(values, latest)])
+    package = session.get(TransferPackage, package_id)
+    assert package is not None
     return package
 
 
@@ -273,22 +247,25 @@ def hosts_with_students(session: Session) -> list[int]:
         CourseRequest.state == rules.ENROLLED))))
 
 
-def prepare_month(db: Database, period: str) -> list[int]:
+def prepare_month(db: Database, period: str, hosts_per_batch: int = 20) -> list[int]:
     """The monthly run: every host → home pair's package for ``period`` (a new version only
-    when its journal changed), one short transaction per package, so the memory held is one
-    package's and a failure of one leaves the others made. Returns the new packages' ids."""
+    when its journal changed). Hosts go in batches, each read in a few queries and stored in
+    one transaction, so the memory held is one batch's and a failure leaves the earlier
+    batches made. Returns the new packages' ids."""
     made: list[int] = []
     with db.session() as s:
         hosts = hosts_with_students(s)
-    for host_id in hosts:
+    for n in range(0, len(hosts), hosts_per_batch):
+        batch = hosts[n:n + hosts_per_batch]
         with db.session() as s:
-            homes = [o.id for o in home_schools(s, host_id)]
-        for home_id in homes:
-            with db.session() as s:
+            latest = latest_of(s, period, batch)
+            new: list[tuple[dict[str, Any], Latest]] = []
+            for data in collect_month(s, period, batch):
+                pair = latest.get((data.host.id, data.home.id), Latest())
                 try:
-                    package = prepare(s, host_id, home_id, period, None)
+                    new.append((build(s, data, pair, None), pair))
                 except RuleError:  # nothing new, or nobody that month
                     continue
-                s.commit()
-                made.append(package.id)
+            made += _store(s, new)
+            s.commit()
     return made
