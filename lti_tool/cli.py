@@ -308,16 +308,21 @@ DEMO_PARENT_LOGIN = "p10018"
 def _demo_banner(base: str) -> str:
     from adapters.netschool.sandbox import DEMO_PASSWORD
     from lti_tool.sandbox.demo_pathways import PARENT
-    from lti_tool.sandbox.platform import PlatformState, seed_demo
+    from lti_tool.sandbox.platform import PlatformState, User, seed_demo
 
     users = PlatformState(issuer="", tool_base_url="")
     seed_demo(users, {"a": "a", "b": "b"})
     users.users[PARENT.id] = PARENT  # the parent the routes demo adds (agrees to a route)
+    from lti_tool.sandbox.demo import REGION_ADMIN
+
+    users.users[REGION_ADMIN[0]] = User(REGION_ADMIN[0], REGION_ADMIN[1], [])
     people = "\n".join(f"    {u.id:<14} {u.name}" for u in users.users.values())
     return (f"\n  Маршрут работает: {base}/\n"
             f"  Откройте демо-LMS: {base}/demo/ — выберите человека, курс и запустите Маршрут.\n"
             f"  Люди демо-LMS:\n{people}\n"
             f"  Учитель t-ivanova, курс «Алгебра, 10 А»: класс с отметками по предметам.\n"
+            f"  Регион: r-kuzmina, курс «Мониторинг портфолио области» — показатели школ "
+            f"области и наставники.\n"
             f"  «Сетевой город» (песочница): {base}/netschool/webapi/ — учётки школ "
             f"zavuch1001 и zavuch1002, пароль {DEMO_PASSWORD}\n"
             f"  Без LMS (родители): {base}/signin — школа № 37, логин Сетевого города "

@@ -101,3 +101,20 @@ def can_view_class(session: Session, viewer: Viewer, class_id: int) -> bool:
     return viewer.has("parent") and session.scalars(select(Guardianship.id).where(
         Guardianship.parent_id == viewer.person_id,
         Guardianship.child_id.in_(pupils))).first() is not None
+
+
+def region_schools(session: Session, viewer: Viewer) -> set[int]:
+    """The schools a regional admin reads (aggregated figures, mentors): today's members,
+    through the cascade, of every *regional* network their organisation coordinates
+    (seed 002's network of networks); the authority itself is not a school. Empty for
+    anyone else — a school admin reads only their own school's figures."""
+    if not viewer.has("admin"):
+        return set()
+    from lti_tool.network import services as network
+
+    out: set[int] = set()
+    for net in network.networks_of(session, viewer.organisation_id):
+        if net.coordinator_id == viewer.organisation_id and net.level == "regional":
+            out |= network.member_org_ids(session, net.id, cascade=True)
+    out.discard(viewer.organisation_id)
+    return out

@@ -181,3 +181,6 @@ def uud_import() -> Any:
         dbs.commit()
         flash(_("Загружено внешних результатов: %(n)s.", n=n))
     return redirect(app_url("portfolio.uud_school"), code=303)
+
+
+from lti_tool.portfolio import region_views as _region_views  # noqa: E402,F401  (its routes)

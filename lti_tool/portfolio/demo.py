@@ -77,7 +77,8 @@ TEACHER: list[tuple[str, str, str, str, int, int, int | None]] = [
      None),
     ("publications", "Статья «Задачи с параметром в 10 классе» в журнале «Математика в "
      "школе»", "federal", "participant", 0, 70, None),
-    ("contests", "Финалист конкурса «Учитель года» (муниципальный этап)", "municipal",
+    # A regional prize in a topic: the region's mentors list names her (rules.can_mentor).
+    ("contests", "Призёр регионального этапа конкурса «Учитель года России»", "regional",
      "prizewinner", 2, 200, None),
 ]
 

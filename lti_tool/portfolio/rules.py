@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import filetype  # type: ignore[import-untyped]
@@ -310,3 +311,32 @@ def lesson_map_text(data: dict[str, Any]) -> str:
             lines.append(f"{stage.get('name')}: учитель — {stage.get('teacher', '')}; "
                          f"ученики — {stage.get('students', '')}")
     return "\n".join(lines)
+
+
+# --- teachers who can mentor (seed 002: «адресно определять учителей, способных оказать
+# методическую поддержку по различным вопросам») ----------------------------------------
+
+#: The topics a colleague can be asked about: the Вебфолио sections that record practice
+#: shown to others (not education, experience, awards or one's own courses).
+MENTOR_TOPICS = ("teaching", "extracurricular", "students", "methods", "methodical",
+                 "publications", "expert", "contests")
+#: A qualification category is set for five years (ФЗ-273 ст. 49; Порядок аттестации,
+#: приказ Минпросвещения № 196): older achievements no longer speak for today's practice.
+MENTOR_YEARS = 5
+MENTOR_BROAD = 3
+
+
+def can_mentor(items: list[tuple[str, str, date]], today: date) -> bool:
+    """Confirmed achievements (level, result, date) of one teacher in one topic qualify
+    them as a mentor in it when, within the last :data:`MENTOR_YEARS` years, one of them won
+    or placed at regional level or above, or at least :data:`MENTOR_BROAD` were at municipal
+    level or above (their experience was shown beyond their own school). The seed names the
+    goal, not a threshold: this rule is ours, stated here and on the page."""
+    since = date(today.year - MENTOR_YEARS, today.month,
+                 28 if (today.month, today.day) == (2, 29) else today.day)
+    recent = [(lv, rs) for lv, rs, day in items if since <= day <= today]
+    rank = {lv: n for n, lv in enumerate(LEVELS)}
+    strong = any(rank[lv] >= rank["regional"] and rs in ("prizewinner", "winner")
+                 for lv, rs in recent)
+    broad = sum(rank[lv] >= rank["municipal"] for lv, _ in recent) >= MENTOR_BROAD
+    return strong or broad

@@ -56,3 +56,21 @@ def messages(err: ValidationError) -> list[str]:
         label = AchievementForm.labels.get(field, _l("Форма"))
         out.append(f"{label}: {'; '.join(listed)}")
     return out
+
+
+class MentorQuery(Schema):
+    """The region/school figures' filter: a mentoring topic from the list, or all."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    labels = {"topic": _l("Тема")}
+
+    topic = fields.String(load_default="", validate=validate.OneOf(
+        ("", *rules.MENTOR_TOPICS), error=_l("Выберите тему из списка.")))
+
+
+def query_messages(err: ValidationError) -> list[str]:
+    return [f"{MentorQuery.labels.get(field, _l('Форма'))}: "
+            f"{'; '.join(map(str, texts)) if isinstance(texts, list) else texts}"
+            for field, texts in err.normalized_messages().items()]

@@ -11,13 +11,18 @@ from lti_tool.lti import registry
 from lti_tool.people.models import Organisation
 from lti_tool.people.services import organisation_by_slug
 from lti_tool.sandbox.demo_school import add_sandbox_pupils, demo_world, mount_netschool
-from lti_tool.sandbox.platform import PlatformState, ResourceLink, seed_demo
+from lti_tool.sandbox.platform import ADMIN, Course, PlatformState, ResourceLink, User, seed_demo
 from lti_tool.sandbox.views import make_blueprint
 
 SCHOOLS = {
     "school-37-kostroma": ("Средняя школа № 37, Кострома", "demo-school-37"),
     "gymnasium-1": ("Гимназия № 1", "demo-gymnasium-1"),
+    # The regional institute that coordinates the region's network (demo_network): its
+    # staff read the region's portfolio figures and mentors.
+    "kiro-kostroma": ("Костромской областной институт развития образования", "demo-kiro"),
 }
+#: The regional admin of the demo (portfolio figures across the region, mentors).
+REGION_ADMIN = ("r-kuzmina", "Наталья Ивановна Кузьмина")
 
 
 def demo_issuer(settings: Settings) -> str:
@@ -31,15 +36,20 @@ def demo_state(settings: Settings, world: World | None = None) -> PlatformState:
     state = PlatformState(issuer=demo_issuer(settings), tool_base_url=settings.base_url,
                           storage_target="_parent")
     seed_demo(state, {slug: dep for slug, (_, dep) in SCHOOLS.items()})
+    state.users[REGION_ADMIN[0]] = User(REGION_ADMIN[0], REGION_ADMIN[1], [ADMIN])
+    state.courses["region-portfolio"] = Course(
+        "region-portfolio", "Мониторинг портфолио области", "РЕГ-ПОРТФОЛИО",
+        SCHOOLS["kiro-kostroma"][1], [REGION_ADMIN[0]])
     if world is not None:
         add_sandbox_pupils(state, world)
     from lti_tool.sandbox.demo_pathways import add_to_platform
 
     for course in state.courses.values():
         # Placed as Deep Linking places it: no gradebook column until a score is sent.
-        link = ResourceLink(f"overview-{course.id}", course.id, "Маршрут: обзор класса",
-                            settings.base_url + "/lti/launch", {"target": "class_overview"})
-        state.links[link.id] = link
+        if course.id != "region-portfolio":  # an office, not a class
+            link = ResourceLink(f"overview-{course.id}", course.id, "Маршрут: обзор класса",
+                                settings.base_url + "/lti/launch", {"target": "class_overview"})
+            state.links[link.id] = link
         portfolio = ResourceLink(f"portfolio-{course.id}", course.id, "Маршрут: портфолио",
                                  settings.base_url + "/lti/launch", {"target": "portfolio"})
         state.links[portfolio.id] = portfolio

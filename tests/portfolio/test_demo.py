@@ -50,3 +50,38 @@ def test_demo_portfolios_in_every_state(platform, tool, tmp_path):
     assert "3 / 3" in figures and "<svg" in figures  # all three named pupils covered
     uud = curator.get(f"/app/portfolio/uud/p/{person_id(tool, 's-petrov')[1]}")
     assert uud.text.count('data-flagged="1"') == 1 and "оценивших: 1" in uud.text
+
+
+def test_demo_region_admin_sees_school_37_and_its_mentor(platform, tool, tmp_path):
+    """The demo's regional institute coordinates the region's network: its admin reads
+    school № 37's figures and finds t-ivanova (a regional prize in «Профессиональные
+    конкурсы») among the mentors; a network of the demo is built by its own seeding."""
+    from lti_tool.lti import registry
+    from lti_tool.lti.models import PlatformClient
+    from lti_tool.network import services as network
+    from lti_tool.people.models import Organisation
+
+    launch(platform, tool, "teacher", "t-ivanova", name="Мария Иванова")
+    launch(platform, tool, "admin", "a-smirnova")
+    with tool.db.session() as s:
+        klass = s.scalars(select(ClassGroup).where(
+            ClassGroup.external_id == "algebra-10a")).one()
+        seed_portfolios(s, LocalStore(tmp_path / "evidence"), org_id=tool.org_id,
+                        issuer=platform.issuer, class_id=klass.id, curator_sub="t-ivanova",
+                        admin_sub="a-smirnova")
+        kiro = Organisation(slug="kiro-kostroma", name="Институт развития образования")
+        s.add(kiro)
+        s.flush()
+        client = s.get_one(PlatformClient, tool.client_pk)
+        registry.add_deployment(s, client, "dep-kiro").organisation_id = kiro.id
+        top = network.create_network(s, slug="kostroma-region", name="Регион",
+                                     coordinator_id=kiro.id)
+        network.create_network(s, slug="kostroma-37", name="Сеть школы № 37",
+                               coordinator_id=tool.org_id, parent=top)
+        s.commit()
+    region = launch(platform, tool, "admin", "r-kuzmina", deployment="dep-kiro",
+                    course="region-portfolio")
+    page = region.get("/app/admin/portfolio/region")
+    assert page.status_code == 200 and "Школа № 37" in page.text
+    assert "Мария Иванова" in page.text
+    assert "Профессиональные конкурсы" in page.text

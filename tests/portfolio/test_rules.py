@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -142,3 +143,31 @@ def test_development_plan_lists_exactly_the_gaps_largest_first(answers):
     below = {t for k, _g, t, _r in rules.SELF_ITEMS if answers.get(k, 0) < rules.SELF_TARGET}
     assert {title for title, _, _ in plan} == below
     assert [gap for *_, gap in plan] == sorted((gap for *_, gap in plan), reverse=True)
+
+
+@pytest.mark.parametrize(("items", "expected"), [
+    ([("regional", "prizewinner", 0)], True),          # placed regionally
+    ([("international", "winner", 100)], True),
+    ([("regional", "participant", 0)], False),          # took part only
+    ([("municipal", "winner", 0)], False),              # placed, but not beyond the town
+    ([("municipal", "participant", 0)] * 3, True),      # shown three times beyond school
+    ([("municipal", "participant", 0)] * 2 + [("school", "winner", 0)], False),
+    ([("federal", "winner", 6 * 365)], False),          # older than five years
+    ([("regional", "winner", -1)], False),              # a date in the future counts not
+    ([], False),
+])
+def test_can_mentor(items, expected):
+    today = date(2026, 12, 5)
+    dated = [(lv, rs, today - timedelta(days=ago)) for lv, rs, ago in items]
+    assert rules.can_mentor(dated, today) is expected
+
+
+@given(st.lists(st.tuples(st.sampled_from(rules.LEVELS), st.sampled_from(rules.RESULTS),
+                          st.integers(0, 3000)), max_size=8),
+       st.tuples(st.sampled_from(rules.LEVELS), st.sampled_from(rules.RESULTS)))
+def test_can_mentor_is_monotone(items, extra):
+    """One more confirmed achievement never takes the qualification away."""
+    today = date(2028, 2, 29)
+    dated = [(lv, rs, today - timedelta(days=ago)) for lv, rs, ago in items]
+    if rules.can_mentor(dated, today):
+        assert rules.can_mentor([*dated, (*extra, today)], today)
