@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from lti_tool.exchange import rules
 from lti_tool.exchange.models import CourseRequest, NetworkCourse
 from lti_tool.journal import queries as journal
-from lti_tool.people.models import Organisation, Person
+from lti_tool.people import services as people
+from lti_tool.people.services import Organisation
 
 
 @dataclass(slots=True)
@@ -110,12 +111,10 @@ def collect_month(session: Session, period: str, hosts: Iterable[int] | None = N
         NetworkCourse.id.in_({course_id for course_id, _, _ in found})))}
     enrolments = [(by_id[course_id], sid, home_id) for course_id, sid, home_id in found]
     org_ids = {c.host_org_id for c, _, _ in enrolments} | {h for _, _, h in enrolments}
-    orgs = {o.id: o for o in session.scalars(
-        select(Organisation).where(Organisation.id.in_(org_ids)))}
+    orgs = people.organisations_by_id(session, org_ids)
     student_ids = sorted({s for _, s, _ in enrolments})
-    people = {pid: Student(pid, public, name) for pid, public, name in session.execute(
-        select(Person.id, Person.public_id, Person.display_name).where(
-            Person.id.in_(student_ids)))}
+    pupils = {pid: Student(pid, public, name)
+              for pid, (public, name) in people.public_names(session, student_ids).items()}
     pairs: dict[tuple[int, int], Collected] = {}
     for course, sid, home_id in enrolments:
         pair = (course.host_org_id, home_id)
@@ -126,7 +125,7 @@ def collect_month(session: Session, period: str, hosts: Iterable[int] | None = N
             data.courses.append(course)
             data.enrolled[course.id] = []
         data.enrolled[course.id].append(sid)
-        data.students[sid] = people[sid]
+        data.students[sid] = pupils[sid]
     host_ids = sorted({h for h, _ in pairs})
     subjects = sorted({c.subject for c, _, _ in enrolments})
     marks: dict[tuple[int, int], list[journal.PeriodMark]] = {}
@@ -156,6 +155,5 @@ def collect(session: Session, host_org_id: int, home_org_id: int, period: str) -
     found = collect_month(session, period, [host_org_id], home_org_id)
     if found:
         return found[0]
-    host, home = session.get(Organisation, host_org_id), session.get(Organisation, home_org_id)
-    assert host is not None and home is not None
-    return Collected(host, home, period)
+    orgs = people.organisations_by_id(session, (host_org_id, home_org_id))
+    return Collected(orgs[host_org_id], orgs[home_org_id], period)

@@ -347,6 +347,20 @@ def contacts(session: Session, person_ids: Collection[int]) -> dict[int, tuple[s
     return {pid: (name, email) for pid, name, email in rows}
 
 
+def organisations_by_id(session: Session, ids: Collection[int]) -> dict[int, Organisation]:
+    return {o.id: o for o in session.scalars(
+        select(Organisation).where(Organisation.id.in_(list(ids))))} if ids else {}
+
+
+def public_names(session: Session, person_ids: Collection[int]) -> dict[int, tuple[str, str]]:
+    """person id → (public id, display name): what a document about pupils prints."""
+    if not person_ids:
+        return {}
+    return {pid: (public, name) for pid, public, name in session.execute(
+        select(Person.id, Person.public_id, Person.display_name).where(
+            Person.id.in_(list(person_ids))))}
+
+
 def organisations(session: Session) -> list[Organisation]:
     """Every organisation the tool knows, by name (names are public: pickers of partners)."""
     return list(session.scalars(select(Organisation).order_by(Organisation.name)))
