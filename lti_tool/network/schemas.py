@@ -126,5 +126,14 @@ def load(schema: Schema, data: Any, labels: dict[str, Any] | None = None) -> dic
         return schema.load(data)  # type: ignore[no-any-return]
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
-        raise ValidationError({k: [f"{(labels or LABELS).get(k, k)}: {m}" for m in (
-            v if isinstance(v, list) else [str(v)])] for k, v in messages.items()}) from exc
+        raise ValidationError({k: [f"{(labels or LABELS).get(k, k)}: {m}" for m in _leaves(v)]
+                               for k, v in messages.items()}) from exc
+
+
+def _leaves(value: Any) -> list[str]:
+    """A nested field's messages (a list's rows) as plain texts, each once."""
+    if isinstance(value, dict):
+        return list(dict.fromkeys(m for v in value.values() for m in _leaves(v)))
+    if isinstance(value, list):
+        return list(dict.fromkeys(m for v in value for m in _leaves(v)))
+    return [str(value)]

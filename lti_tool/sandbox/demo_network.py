@@ -135,17 +135,20 @@ def seed_demo_network(session: Session, issuer: str, instance_path: Path,
                 "Сетевые группы и сетевое расписание на новый учебный год"], actor_id=None)
     present = {rows[smirnova.id].id, rows[ivanova.id].id, rows[orlov.id].id}
     council.record_attendance(session, meeting, present, None)
+    chair, secretary, deputy = rows[smirnova.id].id, rows[ivanova.id].id, rows[orlov.id].id
+    unanimous = ((chair, "for"), (secretary, "for"), (deputy, "for"))
     for vote in (
-        council.Vote("elect_chair", "Избрать председателем совета О. В. Смирнову.", 3, 0, 0,
-                     True, subject_member_id=rows[smirnova.id].id, agenda_position=1),
-        council.Vote("elect_secretary", "Избрать секретарём совета М. П. Иванову.", 3, 0, 0,
-                     True, subject_member_id=rows[ivanova.id].id, agenda_position=1),
+        council.Vote("elect_chair", "Избрать председателем совета О. В. Смирнову.", unanimous,
+                     subject_member_id=chair, agenda_position=1),
+        council.Vote("elect_secretary", "Избрать секретарём совета М. П. Иванову.", unanimous,
+                     subject_member_id=secretary, agenda_position=1),
         council.Vote("admit", "Принять МОУ СОШ № 5 п. Судиславль в сеть с правом участия "
-                     "в сетевых группах по химии и биологии.", 2, 0, 1, True,
+                     "в сетевых группах по химии и биологии.",
+                     ((chair, "for"), (secretary, "for"), (deputy, "abstain")),
                      subject_org_id=partners["school-5-sudislavl"].id, agenda_position=2),
         council.Vote("general", "Сформировать сетевые группы: математика (база — школа № 37), "
-                     "физика (база — гимназия № 1); утвердить сетевое расписание.", 3, 0, 0,
-                     True, agenda_position=3),
+                     "физика (база — гимназия № 1); утвердить сетевое расписание.", unanimous,
+                     agenda_position=3),
     ):
         council.record_decision(session, net, meeting, vote, None)
     council.sign(session, meeting, "chair", smirnova)

@@ -51,6 +51,12 @@ def _landed(tool: Any, heading: str) -> None:
     tool.locator("h1", has_text=heading).first.wait_for()
 
 
+def _vote(tool: Any, ballots: dict[str, str]) -> None:
+    """The roll-call: each present member's vote chosen by their name."""
+    for name, choice in ballots.items():
+        tool.locator(f'[data-testid="ballots"] select[data-member="{name}"]').select_option(choice)
+
+
 def test_the_coordinator_runs_the_network(page: Any, network_demo: Demo) -> None:
     page.context.set_default_timeout(TIMEOUT)
     tool = _open_course(page, network_demo, "a-smirnova")
@@ -75,8 +81,7 @@ def test_the_coordinator_runs_the_network(page: Any, network_demo: Demo) -> None
     tool.locator("button", has_text="Отметить присутствующих").click()
     tool.locator("text=Присутствуют 2 из 4").first.wait_for()
     tool.locator('textarea[name="text"]').fill("Утвердить график передачи отметок.")
-    tool.locator('input[name="votes_for"]').fill("2")
-    tool.locator('input[name="outcome"][value="adopted"]').check()
+    _vote(tool, {"Ольга Викторовна Смирнова": "for", "Мария Петровна Иванова": "for"})
     tool.locator("button", has_text="Записать").last.click()
     refusal = tool.locator('[data-testid="refusal"]')
     refusal.wait_for()
@@ -86,13 +91,13 @@ def test_the_coordinator_runs_the_network(page: Any, network_demo: Demo) -> None
     tool.locator("button", has_text="Отметить присутствующих").click()
     tool.locator("text=Присутствуют 3 из 4").first.wait_for()
     tool.locator('textarea[name="text"]').fill("Утвердить график передачи отметок.")
-    tool.locator('input[name="votes_for"]').fill("2")
-    tool.locator('input[name="votes_against"]').fill("1")
-    tool.locator('input[name="outcome"][value="adopted"]').check()
+    _vote(tool, {"Ольга Викторовна Смирнова": "for", "Мария Петровна Иванова": "for",
+                 "Сергей Андреевич Орлов": "against"})
     tool.locator("button", has_text="Записать").last.click()
-    tool.locator("text=Решение записано").wait_for()
-    assert "Утвердить график передачи отметок" in tool.locator(
-        '[data-testid="decisions"]').inner_text()
+    tool.locator("text=Решение записано: принято").wait_for()
+    decisions = tool.locator('[data-testid="decisions"]').inner_text()
+    assert "Утвердить график передачи отметок" in decisions
+    assert "против: Сергей Андреевич Орлов" in decisions
 
     tool.locator("a", has_text="Сеть школы № 37").first.click()
     tool.locator("h2 a", has_text="Календарь сети").click()

@@ -33,7 +33,9 @@ def test_every_page_in_both_languages(platform, tool):
                                          agenda=["Вопрос"], actor_id=None)
         council.record_attendance(s, meeting, {member.id}, None)
         council.record_decision(s, net, meeting, council.Vote(
-            "elect_chair", "Избрать", 1, 0, 0, True, subject_member_id=member.id), None)
+            "elect_chair", "Избрать", ((member.id, "for"),), subject_member_id=member.id), None)
+        council.record_decision(s, net, meeting, council.Vote(
+            "general", "Отклонить", ((member.id, "against"),)), None)
         cycle.generate_year(s, net, date.today().year - 1, None)
         bank.add_item(s, net.id, dict(title="Программа", public=True), actor_id=None,
                       author_org_id=tool.org_id)

@@ -31,7 +31,12 @@ def explain(problem: Problem) -> str:
         "no_attendance": lambda: _("Сначала отметьте присутствующих."),
         "signed": lambda: _("Протокол подписан: изменять его нельзя."),
         "subject": lambda: _("Укажите, о ком или о какой организации решение."),
-        "not_a_member": lambda: _("Этот человек не член совета."),
+        "not_a_member": lambda: _("Этот человек не член совета: голосовать он не может."),
+        "not_staff": lambda: _("Этот человек не работает в школе — участнике сети."),
+        "absent_voter": lambda: _("Голосуют только присутствующие на заседании члены совета."),
+        "voted_twice": lambda: _("Член совета голосует по вопросу только один раз."),
+        "bad_choice": lambda: _("Голос — «за», «против» или «воздержался»."),
+        "no_ballots": lambda: _("Отметьте голос хотя бы одного присутствующего."),
     }
     make = texts.get(problem.code)
     return make() if make else problem.code

@@ -66,6 +66,12 @@ def render(meeting: CouncilMeeting, network_name: str) -> bytes:
         pdf.multi_cell(width, 6, _(
             "Голосовали: «за» — %(f)s, «против» — %(a)s, «воздержались» — %(x)s.",
             f=d.votes_for, a=d.votes_against, x=d.abstained))
+        for choice, title in (("for", _("за")), ("against", _("против")),
+                              ("abstain", _("воздержались"))):
+            names = [f"{b.member.person.display_name} ({b.member.organisation.name})"
+                     for b in d.ballots if b.choice == choice]
+            if names:
+                pdf.multi_cell(width, 6, f"   {title}: " + ", ".join(names))
         pdf.multi_cell(width, 6, _("Решение принято.") if d.adopted else _("Решение не принято."))
         pdf.ln(1)
     pdf.ln(6)

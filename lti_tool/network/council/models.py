@@ -2,14 +2,25 @@
 their vote figures, and the signatures that close the minutes.
 
 A decision keeps the figures it was taken with (council size, present, for / against /
-abstained), so the minutes and any later check read what the rules saw that day.
+abstained), so the minutes and any later check read what the rules saw that day. Since the
+ballots were added, each present member's vote is a ``CouncilBallot`` row and the figures are
+computed from them (``tally_source = "ballots"``); decisions recorded before that keep only
+their figures (``tally_source = "counts"``) and read as before.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import Base, UTCDateTime, public_id, utcnow
@@ -122,12 +133,39 @@ class CouncilDecision(Base):
     votes_against: Mapped[int] = mapped_column(Integer)
     abstained: Mapped[int] = mapped_column(Integer)
     adopted: Mapped[bool] = mapped_column()
+    tally_source: Mapped[str] = mapped_column(String(10), default="ballots",
+                                              server_default="ballots")
     recorded_by: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     subject_org: Mapped[Organisation | None] = relationship()
     subject_member: Mapped[CouncilMember | None] = relationship()
+    ballots: Mapped[list[CouncilBallot]] = relationship(
+        cascade="all, delete-orphan", order_by="CouncilBallot.id")
+
+
+CHOICES = ("for", "against", "abstain")
+
+
+class CouncilBallot(Base):
+    """One council member's vote on one decision, cast as the representative of their member
+    organisation (kept beside the member: the seat may later move). One per member."""
+
+    __tablename__ = "network_ballot"
+    __table_args__ = (UniqueConstraint("decision_id", "member_id"),
+                      CheckConstraint(f"choice IN {CHOICES!r}", name="choice"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("network_decision.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("network_council_member.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"))
+    choice: Mapped[str] = mapped_column(String(10))
+
+    member: Mapped[CouncilMember] = relationship()
 
 
 class MinutesSignature(Base):

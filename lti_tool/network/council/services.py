@@ -16,9 +16,11 @@ from lti_tool.core.audit import audit
 from lti_tool.network import services as network_services
 from lti_tool.network.council import rules
 from lti_tool.network.council.models import (
+    CHOICES,
     Council,
     CouncilAgendaItem,
     CouncilAttendance,
+    CouncilBallot,
     CouncilDecision,
     CouncilMeeting,
     CouncilMember,
@@ -79,7 +81,7 @@ def add_member(session: Session, network: Network, *, person_id: int, organisati
         raise network_services.NetworkError("not_member", _l("Организация не участник сети."))
     staff = people.roles_in(session, person_id, organisation_id) & {"admin", "teacher"}
     if not staff or position not in POSITIONS:
-        raise CouncilRefusal(rules.Problem("not_a_member"))
+        raise CouncilRefusal(rules.Problem("not_staff"))
     if member_of_person(session, council.id, person_id) is not None:
         raise network_services.NetworkError("already_member", _l("Уже член совета."))
     row = CouncilMember(council_id=council.id, person_id=person_id,
@@ -144,47 +146,99 @@ def present_count(meeting: CouncilMeeting) -> int:
 
 @dataclass(frozen=True)
 class Vote:
+    """A proposal and its roll-call: (council member id, "for" | "against" | "abstain")."""
+
     kind: str
     text: str
-    votes_for: int
-    votes_against: int
-    abstained: int
-    claimed_adopted: bool
+    ballots: tuple[tuple[int, str], ...]
     subject_org_id: int | None = None
     subject_member_id: int | None = None
     agenda_position: int | None = None
 
 
+def _ballot_problems(session: Session, meeting: CouncilMeeting, vote: Vote
+                     ) -> list[rules.Problem]:
+    """Only a member present at the meeting votes, once, for / against / abstain."""
+    seats = {m.id for m in members(session, meeting.council_id, on=meeting.held_on)}
+    present = {a.member_id for a in meeting.attendance if a.present}
+    problems: list[rules.Problem] = []
+    seen: set[int] = set()
+    for member_id, choice in vote.ballots:
+        if member_id not in seats:
+            problems.append(rules.Problem("not_a_member"))
+        elif member_id not in present:
+            problems.append(rules.Problem("absent_voter"))
+        elif member_id in seen:
+            problems.append(rules.Problem("voted_twice"))
+        if choice not in CHOICES:
+            problems.append(rules.Problem("bad_choice"))
+        seen.add(member_id)
+    if not vote.ballots:
+        problems.append(rules.Problem("no_ballots"))
+    return [rules.Problem(code) for code in dict.fromkeys(p.code for p in problems)]
+
+
+def tally_of(meeting: CouncilMeeting, ballots: tuple[tuple[int, str], ...]) -> rules.Tally:
+    choices = [c for _m, c in ballots]
+    return rules.Tally(meeting.members_total, present_count(meeting), choices.count("for"),
+                       choices.count("against"), choices.count("abstain"))
+
+
 def record_decision(session: Session, network: Network, meeting: CouncilMeeting, vote: Vote,
                     actor_id: int | None) -> CouncilDecision:
-    """Record a vote, refusing (with figures) what the rules do not allow; an adopted
+    """Record a roll-call vote; its outcome is what the rules compute from the ballots.
+    Refused (with figures, nothing stored) on a signed minute, an incompetent meeting, a
+    ballot of a non-member or an absent member, or a second ballot of one member. An adopted
     admission, exit, removal or election takes effect on the meeting's day."""
     _not_signed(meeting)
     if meeting.status != "held" or not meeting.attendance:
         raise CouncilRefusal(rules.Problem("no_attendance"))
-    tally = rules.Tally(meeting.members_total, present_count(meeting), vote.votes_for,
-                        vote.votes_against, vote.abstained)
-    verdict = rules.check(vote.kind, tally, vote.claimed_adopted)
+    tally = tally_of(meeting, vote.ballots)
+    adopted = rules.outcome(vote.kind, tally)
+    verdict = rules.check(vote.kind, tally, adopted)
+    ballot_problems = _ballot_problems(session, meeting, vote)
     subject = _subject_problem(session, network, meeting, vote)
-    if subject is not None:
-        raise CouncilRefusal(subject, *verdict.problems)
-    if not verdict.allowed:
-        raise CouncilRefusal(*verdict.problems)
+    problems = [*ballot_problems, *([subject] if subject else []), *verdict.problems]
+    if problems:
+        raise CouncilRefusal(*problems)
+    seats = {m.id: m for m in members(session, meeting.council_id, on=meeting.held_on)}
     decision = CouncilDecision(meeting_id=meeting.id, kind=vote.kind, text=vote.text,
-                        subject_org_id=vote.subject_org_id,
-                        subject_member_id=vote.subject_member_id,
-                        agenda_position=vote.agenda_position, members_total=tally.members,
-                        present=tally.present, votes_for=tally.votes_for,
-                        votes_against=tally.votes_against, abstained=tally.abstained,
-                        adopted=verdict.adopted, recorded_by=actor_id)
+                               subject_org_id=vote.subject_org_id,
+                               subject_member_id=vote.subject_member_id,
+                               agenda_position=vote.agenda_position, members_total=tally.members,
+                               present=tally.present, votes_for=tally.votes_for,
+                               votes_against=tally.votes_against, abstained=tally.abstained,
+                               adopted=verdict.adopted, tally_source="ballots",
+                               recorded_by=actor_id)
+    decision.ballots = [CouncilBallot(member_id=member_id, choice=choice,
+                                      organisation_id=seats[member_id].organisation_id)
+                        for member_id, choice in vote.ballots]
     session.add(decision)
     session.flush()
     if verdict.adopted:
         _apply(session, network, meeting, decision, actor_id)
     audit(session, actor_id, network.coordinator_id, "council.decision", "decision",
           decision.id, kind=vote.kind, adopted=verdict.adopted, present=tally.present,
-          members=tally.members, votes_for=tally.votes_for)
+          members=tally.members, votes_for=tally.votes_for,
+          votes_against=tally.votes_against, abstained=tally.abstained)
     return decision
+
+
+def why_not_adopted(decision: CouncilDecision) -> tuple[rules.Problem, ...]:
+    """For a rejected decision: the rule it fell short of, with its figures."""
+    if decision.adopted:
+        return ()
+    tally = rules.Tally(decision.members_total, decision.present, decision.votes_for,
+                        decision.votes_against, decision.abstained)
+    return rules.check(decision.kind, tally, True).problems
+
+
+def roll_call(decision: CouncilDecision) -> dict[str, list[CouncilMember]]:
+    """Who voted how (empty for decisions recorded as counts only)."""
+    out: dict[str, list[CouncilMember]] = {c: [] for c in CHOICES}
+    for ballot in decision.ballots:
+        out[ballot.choice].append(ballot.member)
+    return out
 
 
 def _subject_problem(session: Session, network: Network, meeting: CouncilMeeting, vote: Vote

@@ -94,7 +94,9 @@ def add_member(network_id: str) -> Any:
                              form=dict(request.form), status=400)
     except (network_services.NetworkError, services.CouncilRefusal) as exc:
         dbs.rollback()
-        return _council_page(viewer, network, council, errors={"person": [str(exc)]},
+        text = (exc.message if isinstance(exc, network_services.NetworkError)
+                else " ".join(explain(p) for p in exc.problems))
+        return _council_page(viewer, network, council, errors={"person": [text]},
                              form=dict(request.form), status=400)
     dbs.commit()
     return _council_page(viewer, network, council, notice=_("Член совета добавлен."))
@@ -135,6 +137,8 @@ def _meeting_page(viewer: Viewer, network: Network, council: Council, meeting: C
         sign_as=[o for o in ("chair", "secretary")
                  if access.can_sign(dbs, viewer, network, council, o)],
         signed={s.office: s for s in meeting.signatures}, kind_titles=minutes_pdf.KIND_TITLES,
+        roll_call=services.roll_call, why_not=lambda d: [
+            explain(p) for p in services.why_not_adopted(d)],
         labels=LABELS, problems=problems or [], errors=errors or {}, form=form or {},
         notice=notice), status
 
@@ -181,20 +185,19 @@ def decide(network_id: str, meeting_id: str) -> Any:
     except ValidationError as exc:
         return _meeting_page(viewer, network, council, meeting, errors=exc.messages_dict,
                              form=dict(request.form), status=400)
+    seats = {m.public_id: m.id for m in dbs.scalars(select(CouncilMember).where(
+        CouncilMember.council_id == council.id))}
     subject_member = None
     if values["subject_member"]:
-        row = dbs.scalars(select(CouncilMember).where(
-            CouncilMember.public_id == values["subject_member"],
-            CouncilMember.council_id == council.id)).first()
-        subject_member = row.id if row else -1
-    vote = services.Vote(kind=values["kind"], text=values["text"],
-                         votes_for=values["votes_for"], votes_against=values["votes_against"],
-                         abstained=values["abstained"],
-                         claimed_adopted=values["outcome"] == "adopted",
+        subject_member = seats.get(values["subject_member"], -1)
+    # An unknown member id stays in the roll-call as -1: the use case refuses it as a
+    # non-member, with nothing stored.
+    ballots = tuple((seats.get(b["member"], -1), b["choice"]) for b in values["ballots"])
+    vote = services.Vote(kind=values["kind"], text=values["text"], ballots=ballots,
                          subject_org_id=values["subject_org"], subject_member_id=subject_member,
                          agenda_position=values["agenda_position"])
     try:
-        services.record_decision(dbs, network, meeting, vote, viewer.person_id)
+        decision = services.record_decision(dbs, network, meeting, vote, viewer.person_id)
     except (services.CouncilRefusal, network_services.NetworkError) as exc:
         dbs.rollback()
         problems = ([explain(p) for p in exc.problems]
@@ -202,7 +205,10 @@ def decide(network_id: str, meeting_id: str) -> Any:
         return _meeting_page(viewer, network, council, meeting, problems=problems,
                              form=dict(request.form), status=422)
     dbs.commit()
-    return _meeting_page(viewer, network, council, meeting, notice=_("Решение записано."))
+    why = " ".join(explain(p) for p in services.why_not_adopted(decision))
+    return _meeting_page(viewer, network, council, meeting, notice=" ".join(filter(None, (
+        _("Решение записано: принято.") if decision.adopted
+        else _("Решение записано: не принято."), why))))
 
 
 @bp.post("/meetings/<meeting_id>/sign")
