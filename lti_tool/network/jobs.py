@@ -1,5 +1,7 @@
-"""The network's daily job: the annual cycle's reminders (``cycle/reminders.py``) and the
-council's quarter reminder (``council/reminders.py``)."""
+"""The network's daily job: the annual cycle's reminders (``cycle/reminders.py``), the
+council's quarter reminder (``council/reminders.py``) and near events
+(``events/reminders.py``). Each tells people through the notifications feature, whose own
+job sends the e-mails per each person's preference."""
 
 from __future__ import annotations
 
@@ -13,13 +15,18 @@ from lti_tool import jobs as queue
 log = logging.getLogger("marshrut.network")
 
 
-def _mailer(settings: Any) -> Any:
-    """The notifications feature's mailer, when SMTP is configured."""
-    from lti_tool.notifications import mail
+def run_reminders(session: Any) -> dict[str, int]:
+    """All three, in the caller's transaction (committed by the caller)."""
+    from lti_tool.network.council import reminders as council_reminders
+    from lti_tool.network.cycle import reminders as cycle_reminders
+    from lti_tool.network.events import reminders as event_reminders
 
-    if not mail.configured(settings):
-        return None
-    return lambda to, subject, body: mail.send(settings, to, subject, body)
+    cycle = cycle_reminders.send_due(session)
+    council = council_reminders.send_due(session)
+    events = event_reminders.send_due(session)
+    return {"due": cycle["due"], "notified": cycle["notified"], "council_due": council["due"],
+            "council_notified": council["notified"], "events": events["events"],
+            "event_notified": events["notified"]}
 
 
 @queue.register
@@ -29,16 +36,12 @@ def _tasks(jobs: queue.Jobs) -> dict[str, Any]:
     @jobs.huey.periodic_task(crontab(hour="6", minute="30"))
     def network_cycle_reminders() -> dict[str, int]:
         from lti_tool.db import get_db
-        from lti_tool.network.council import reminders as council_reminders
-        from lti_tool.network.cycle.reminders import send_due
 
         with app.app_context(), get_db().session() as session:
-            mailer = _mailer(app.config["MARSHRUT"])
-            counts = send_due(session, mailer)
-            quarter = council_reminders.send_due(session, mailer)
-            counts.update(council_due=quarter["due"], council_mailed=quarter["mailed"])
-        if counts["due"]:
-            log.info("network cycle reminders", extra=counts)
+            counts = run_reminders(session)
+            session.commit()
+        if any(counts.values()):
+            log.info("network reminders", extra=counts)
         return counts
 
     return {"network_cycle_reminders": network_cycle_reminders}

@@ -18,6 +18,7 @@ from lti_tool.network import documents
 from lti_tool.network import services as network
 from lti_tool.network.bank import services as bank
 from lti_tool.network.council import services as council
+from lti_tool.network.cycle import reminders as cycle_reminders
 from lti_tool.network.cycle import rules as cycle_rules
 from lti_tool.network.cycle import services as cycle
 from lti_tool.network.events import portfolio_link
@@ -225,3 +226,6 @@ def seed_demo_network(session: Session, issuer: str, instance_path: Path,
                        owner_name="Орлов С. А.", owner_email="orlov@gym1.example",
                        remind_days=7, details="", actor_id=None)
     session.flush()
+    # The daily job's reminders as of today: the overdue task's owners find it among their
+    # notifications (the coordinator's director, a-smirnova, among them).
+    cycle_reminders.send_due(session, day)

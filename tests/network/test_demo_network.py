@@ -15,6 +15,8 @@ from lti_tool.network.council import services as council
 from lti_tool.network.cycle import services as cycle
 from lti_tool.network.events import services as events
 from lti_tool.network.models import Network
+from lti_tool.notifications.models import Notification
+from lti_tool.people.models import Person
 from lti_tool.sandbox.demo_network import SLUG, seed_demo_network
 
 
@@ -41,6 +43,11 @@ def test_demo_network(database_url: str, tmp_path: Path) -> None:
         assert council.quarter_gaps(s, c, today) == [(2026, 3)]
         assert len(bank.search(s, net.id, "программа")) == 1
         assert len(bank.search(s, net.id, public_only=True)) == 2
+        told = s.scalars(select(Notification).where(
+            Notification.kind == "network.cycle.task")).all()
+        smirnova = s.scalars(select(Person.id).where(
+            Person.display_name == "Ольга Викторовна Смирнова")).one()
+        assert any(n.person_id == smirnova and n.title.startswith("Просрочено:") for n in told)
         held = [e for e in events.events_of(s, net.id) if e.status == "held"]
         assert len(held) == 1 and [r.attended for r in held[0].registrations].count(True) == 1
     db.engine.dispose()

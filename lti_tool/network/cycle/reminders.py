@@ -1,57 +1,32 @@
 """Reminders of the annual cycle: once when a task's window opens, once more when it is
-overdue. In the tool the calendar shows the reminder; by e-mail where an address is known
-(the task's own, else the owner school's registry contact), through the notifications
-feature's mailer when it is there and configured."""
+overdue. The calendar shows them; the task's owner (a person of the owner school, see
+``notices.task_owners``) gets a notification — in the tool, and by e-mail per their own
+preference through the notifications feature."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy.orm import Session
 
-from lti_tool.network import services as network_services
+from lti_tool.network import notices
 from lti_tool.network.cycle import rules, services
-from lti_tool.network.cycle.models import CycleTask
-
-log = logging.getLogger("marshrut.network")
-Mailer = Callable[[str, str, str], bool]  # (to, subject, body) -> sent
+from lti_tool.network.models import Network
 
 
-def address_of(session: Session, task: CycleTask) -> str:
-    if task.owner_email:
-        return task.owner_email
-    if task.owner_org_id is None:
-        return ""
-    member = network_services.membership(session, task.network_id, task.owner_org_id)
-    return member.contact_email if member is not None else ""
-
-
-def message(task: CycleTask, today: date) -> tuple[str, str]:
-    late = rules.state(task.due_on, task.done_on, today, task.remind_days)
-    due = task.due_on.strftime("%d.%m.%Y")
-    subject = (f"Просрочено: {task.title}" if late is rules.TaskState.OVERDUE
-               else f"Срок {due}: {task.title}")
-    body = (f"Задача сетевого календаря: {task.title}\nСрок: {due}\n"
-            f"{task.details}\n\nОтметьте выполнение на странице «Календарь сети» в Маршруте.")
-    return subject, body
-
-
-def send_due(session: Session, mailer: Mailer | None, today: date | None = None
-             ) -> dict[str, int]:
-    """Mark every due reminder as sent (the calendar shows it) and mail where possible."""
+def send_due(session: Session, today: date | None = None) -> dict[str, int]:
+    """Mark every due reminder as sent and tell the owners: {"due": tasks, "notified": people}."""
     day = today or date.today()
     due = services.due_reminders(session, day)
-    mailed = 0
+    told = 0
     for task in due:
-        to = address_of(session, task)
-        if to and mailer is not None:
-            subject, body = message(task, day)
-            try:
-                mailed += bool(mailer(to, subject, body))
-            except Exception:  # a relay failure: the next run tries again
-                log.warning("cycle reminder not mailed", extra={"task": task.public_id})
-                continue
-        services.mark_reminded([task])
-    return {"due": len(due), "mailed": mailed}
+        network = session.get(Network, task.network_id)
+        if network is None:
+            continue
+        overdue = rules.state(task.due_on, task.done_on, day,
+                              task.remind_days) is rules.TaskState.OVERDUE
+        owners = notices.task_owners(session, network, task.owner_org_id, task.owner_email)
+        told += notices.task_due(session, network, task.public_id, task.title, task.details,
+                                 task.due_on.strftime("%d.%m.%Y"), overdue, owners)
+    services.mark_reminded(due)
+    return {"due": len(due), "notified": told}
