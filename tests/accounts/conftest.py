@@ -122,3 +122,38 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
         yield box, port
     finally:
         controller.stop()
+
+
+LOCAL_PASSWORD = "липа цветёт в июле"
+
+
+def local_session(tool: Any, lt: str, email: str, role: str = "admin") -> requests.Session:
+    """A person invited by the admin of ``lt``'s school (mail off: the page shows the link),
+    with a password set and, for an admin or coordinator, TOTP turned on: signed in."""
+    import pyotp
+
+    page = requests.post(tool.base + "/app/admin/accounts", data={
+        "lt": lt, "email": email, "name": f"Сотрудник {email}", "role": role}, timeout=30)
+    found = re.search(r"/account/invite/[A-Za-z0-9_-]+", page.text)
+    assert found, page.text[:1000]
+    client = requests.Session()
+    done = client.post(tool.base + found.group(0), data={
+        "password": LOCAL_PASSWORD, "repeat": LOCAL_PASSWORD}, allow_redirects=False,
+        timeout=30)
+    assert done.status_code == 303
+    security = client.get(tool.base + "/account/security", timeout=30).text
+    if 'data-testid="totp-required"' in security:
+        started = client.post(tool.base + "/account/security/totp", data={
+            "step": "start", "csrf_token": csrf_of(security)}, timeout=30)
+        secret = re.search(r"secret=([A-Z2-7]+)", started.text)
+        assert secret, started.text[:1000]
+        on = client.post(tool.base + "/account/security/totp", data={
+            "step": "confirm", "code": pyotp.TOTP(secret.group(1)).now(),
+            "csrf_token": csrf_of(security)}, timeout=30)
+        assert 'data-testid="recovery-codes"' in on.text
+    return client
+
+
+def csrf_for(client: requests.Session, base: str) -> str:
+    """A signed-in client's CSRF token: every page carries it in the sign-out form."""
+    return csrf_of(client.get(base + "/app/", timeout=30).text)
