@@ -17,9 +17,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
 
 from lti_tool.accounts import sessions, sso
 from lti_tool.accounts.models import SsoProvider
+from lti_tool.accounts.schemas import LINK_SOURCES, SsoProviderForm
 from lti_tool.accounts.services import Refused
 from lti_tool.core.viewer import admin_required, require_viewer
 from lti_tool.db import db_session
@@ -84,25 +86,30 @@ def sso_callback() -> Any:
     return sessions.set_cookie(redirect(url_for("people.home"), code=303), token)
 
 
-FIELDS = ("title", "issuer", "client_id", "client_secret", "claim")
+FIELDS = ("title", "issuer", "client_id", "client_secret", "claim", "scope", "link_source",
+          "link_namespace")
 
 
 @bp.route("/app/admin/sso", methods=["GET", "POST"])
 @admin_required
 def admin_sso() -> Any:
     viewer, dbs = require_viewer(), db_session()
-    status = 200
+    status, errors, shown = 200, {}, {}
     if request.method == "POST":
-        form = {k: request.form.get(k, "").strip() for k in FIELDS}
-        if not all(form.values()) or not form["issuer"].startswith(("https://", "http://")):
-            flash(_("Региональный вход: заполните все поля; издатель — адрес https://…"),
-                  "error")
+        raw = {k: request.form.get(k, "") for k in FIELDS}
+        try:
+            form = SsoProviderForm().load(raw)
+        except ValidationError as err:
+            errors = {f: [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
+                      for f, msgs in err.normalized_messages().items()}
+            shown = {k: v for k, v in raw.items() if k != "client_secret"}  # never echoed
             status = 400
+            flash(_("Региональный вход не сохранён: исправьте отмеченные поля."), "error")
         else:
             sso.add_provider(dbs, viewer.organisation_id, viewer.person_id, **form,
                              secret_key=current_app.config["SECRET_KEY"])
             dbs.commit()
             flash(_("Региональный вход сохранён."))
     rows = [p for p in sso.providers(dbs) if p.organisation_id == viewer.organisation_id]
-    return render_template("accounts/admin_sso.html", rows=rows,
-                           callback=_callback_url()), status
+    return render_template("accounts/admin_sso.html", rows=rows, callback=_callback_url(),
+                           errors=errors, form=shown, sources=LINK_SOURCES), status

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from lti_tool.accounts import sso
+from lti_tool.accounts.models import SsoProvider
 from lti_tool.people.models import IdentityLink, Membership, Person
 
 NODE_DIR = Path(__file__).resolve().parent.parent / "oidc" / "node"
@@ -127,3 +128,25 @@ def test_a_callback_not_started_here_is_refused(tool, provider):
                         params={"code": "x", "state": "y"}, timeout=30)
     assert resp.status_code == 400 and "Начните вход заново" in resp.text
     assert "marshrut_signin" not in resp.headers.get("Set-Cookie", "")
+
+
+def test_the_admin_form_sets_scope_and_the_link_namespace(platform, tool, provider):
+    """Configured through the admin's form (not the service): the claim is matched against
+    another system's links (Сетевой город, one school's namespace), never the issuer's."""
+    from tests.sync.launches import launch_token
+
+    ISSUER[0] = "https://sgo.region.ru/school/37"  # _person links under this namespace
+    saved = requests.post(tool.base + "/app/admin/sso", data={
+        "lt": launch_token(platform, tool, "admin"), "title": "Регион", "issuer": provider,
+        "client_id": "marshrut", "client_secret": SECRET, "claim": "region_id",
+        "scope": "openid region", "link_source": "oidc",
+        "link_namespace": ISSUER[0]}, timeout=30)
+    assert saved.status_code == 200 and "Региональный вход сохранён" in saved.text
+    with tool.db.session() as s:
+        row = s.scalars(select(SsoProvider)).one()
+        pid, scope = row.public_id, row.scope
+    assert scope == "openid region"
+    _person(tool, "R-ivanova", role="teacher")
+    client, resp = _sign_in(tool, pid, "ivanova")
+    assert resp.status_code == 200 and resp.url == tool.base + "/app/", resp.url
+    assert client.get(tool.base + "/api/v1/me", timeout=30).json()["roles"] == ["teacher"]
