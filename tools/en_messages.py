@@ -497,6 +497,18 @@ EN: dict[str, str] = {
     "Порог пропусков уроков по предмету за период (больше — предупреждение тьютору)": "Lessons missed per subject in a period (more: an alert for the tutor)",
     "По периодам": "By period",
     "Пропущено уроков за маршрут (журнал посещаемости): %(n)s.": "Lessons missed during the route (attendance journal): %(n)s.",
+    "Тьюторы классов и учеников": "Tutors of classes and students",
+    "Тьютор видит маршруты своих учеников, проверяет и утверждает их. Назначьте учителя тьютором всего класса или одного ученика.": "A tutor sees the routes of their students, reviews and approves them. Make a teacher the tutor of a whole class or of one student.",
+    "Кого ведёт": "Tutors",
+    "класс": "class",
+    "Снять": "Remove",
+    "Тьюторы ещё не назначены.": "No tutors assigned yet.",
+    "Тьютор ученика": "Tutor of a student",
+    "Назначить тьютором ученика": "Make tutor of the student",
+    "Тьютор класса": "Tutor of a class",
+    "Изменения": "Changes",
+    "назначил(а)": "assigned",
+    "снял(а)": "removed",
 }
 
 from en_network import EN_NETWORK  # noqa: E402  (the school network's strings, kept apart)

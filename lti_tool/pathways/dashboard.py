@@ -23,9 +23,9 @@ from lti_tool.db import db_session
 from lti_tool.pathways import access, offer, progress, services, terms
 from lti_tool.pathways.editions import PROFILES
 from lti_tool.pathways.lifecycle import STATES
-from lti_tool.pathways.models import Route, SchoolOffer, TutorAssignment
+from lti_tool.pathways.models import Route, SchoolOffer
 from lti_tool.pathways.views import _settings, _viewer, bp
-from lti_tool.people.models import ClassEnrolment, ClassGroup, Membership, Person
+from lti_tool.people.models import ClassEnrolment, ClassGroup, Person
 
 
 @dataclass
@@ -195,19 +195,9 @@ def _admin() -> Viewer:
 @login_required
 def offer_page() -> Any:
     viewer, dbs = _admin(), db_session()
-    classes = list(dbs.scalars(select(ClassGroup).where(
-        ClassGroup.organisation_id == viewer.organisation_id).order_by(ClassGroup.title)))
-    teachers = list(dbs.scalars(select(Person).join(
-        Membership, Membership.person_id == Person.id).where(
-        Membership.organisation_id == viewer.organisation_id,
-        Membership.role.in_(("teacher", "admin"))).order_by(Person.display_name).distinct()))
-    tutors = dbs.execute(select(TutorAssignment, Person.display_name).join(
-        Person, Person.id == TutorAssignment.tutor_id).where(
-        TutorAssignment.organisation_id == viewer.organisation_id)).all()
     return render_template("pathways/offer.html",
                            courses=offer.courses(dbs, viewer.organisation_id),
-                           settings=_settings(viewer.organisation_id), classes=classes,
-                           teachers=teachers, tutors=tutors, errors=[])
+                           settings=_settings(viewer.organisation_id), errors=[])
 
 
 @bp.get("/offer/template.xlsx")
@@ -229,7 +219,7 @@ def offer_upload() -> Any:
         dbs.rollback()
         return render_template("pathways/offer.html", courses=offer.courses(
             dbs, viewer.organisation_id), settings=_settings(viewer.organisation_id),
-            classes=[], teachers=[], tutors=[], errors=imported.errors), 422
+            errors=imported.errors), 422
     offer.save(dbs, viewer.organisation_id, imported)
     audit(dbs, viewer.person_id, viewer.organisation_id, "offer.import", "pathway_offer",
           viewer.organisation_id, courses=len(imported.courses))
@@ -278,30 +268,4 @@ def offer_settings() -> Any:
     services.refresh_progress(dbs, viewer.organisation_id, None, date.today())
     dbs.commit()
     flash("Настройки сохранены, показатели пересчитаны.")
-    return redirect(app_url("pathways.offer_page"), code=303)
-
-
-@bp.post("/tutors")
-@login_required
-def assign_tutor() -> Any:
-    viewer, dbs = _admin(), db_session()
-    tutor = dbs.scalars(select(Person).join(Membership, Membership.person_id == Person.id).where(
-        Person.public_id == request.form.get("tutor", ""),
-        Membership.organisation_id == viewer.organisation_id,
-        Membership.role.in_(("teacher", "admin")))).first()
-    group = dbs.scalars(select(ClassGroup).where(
-        ClassGroup.public_id == request.form.get("class", ""),
-        ClassGroup.organisation_id == viewer.organisation_id)).first()
-    if tutor is None or group is None:
-        flash("Выберите учителя и класс этой школы.", "error")
-        return redirect(app_url("pathways.offer_page"), code=303)
-    exists = dbs.scalars(select(TutorAssignment).where(
-        TutorAssignment.tutor_id == tutor.id, TutorAssignment.class_id == group.id)).first()
-    if exists is None:
-        dbs.add(TutorAssignment(organisation_id=viewer.organisation_id, tutor_id=tutor.id,
-                                class_id=group.id))
-        audit(dbs, viewer.person_id, viewer.organisation_id, "tutor.assign",
-              "class_group", group.public_id, tutor=tutor.public_id)
-    dbs.commit()
-    flash(f"{tutor.display_name} — тьютор класса {group.title or group.label}.")
     return redirect(app_url("pathways.offer_page"), code=303)

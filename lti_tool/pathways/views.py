@@ -236,3 +236,4 @@ def editions() -> Any:
 
 
 from lti_tool.pathways import dashboard as _dashboard  # noqa: E402,F401  (its routes on bp)
+from lti_tool.pathways import tutors as _tutors  # noqa: E402,F401  (its routes on bp)

@@ -374,6 +374,25 @@ def person(session: Session, person_id: int) -> Person | None:
     return session.get(Person, person_id)
 
 
+def students_of(session: Session, org_id: int) -> list[Person]:
+    """The organisation's students (a membership with the student role), by name."""
+    return list(session.scalars(select(Person).join(
+        Membership, Membership.person_id == Person.id).where(
+        Membership.organisation_id == org_id, Membership.role == "student")
+        .order_by(Person.display_name, Person.id).distinct()))
+
+
+def classes_of(session: Session, org_id: int) -> list[ClassGroup]:
+    return list(session.scalars(select(ClassGroup).where(
+        ClassGroup.organisation_id == org_id).order_by(ClassGroup.title, ClassGroup.id)))
+
+
+def class_by_public_id(session: Session, org_id: int, public_id: str) -> ClassGroup | None:
+    """A class of this organisation only (another school's id finds nothing)."""
+    return session.scalars(select(ClassGroup).where(
+        ClassGroup.organisation_id == org_id, ClassGroup.public_id == public_id)).first()
+
+
 def staff_of(session: Session, org_ids: Collection[int], roles: Collection[str]
              ) -> list[tuple[Person, int]]:
     """(person, organisation id) for everyone holding one of ``roles`` there, by name."""

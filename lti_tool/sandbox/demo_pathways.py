@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.core.audit import audit
 from lti_tool.core.viewer import Viewer
-from lti_tool.pathways import offer, services
+from lti_tool.pathways import offer, services, tutoring
 from lti_tool.pathways.examples import worked_plan
 from lti_tool.pathways.models import Route, TutorAssignment
 from lti_tool.people import services as people
@@ -131,4 +131,22 @@ def seed_pathways(session: Session, state: PlatformState, today: date | None = N
             services.act(session, who, route, action, route.version, **extra)
     if admin is not None:
         audit(session, admin, org, "demo.pathways", "organisation", org, routes=made)
+        _individual_tutor(session, admin, org, pupils)
     return made
+
+
+def _individual_tutor(session: Session, admin: int, org: int, pupils: list[int]) -> None:
+    """The deputy head (the demo admin, who also teaches) tutors the pupil whose draft fails
+    the check, on top of the class tutor: the tutors page shows it with who assigned it."""
+    index = next((i for i, story in enumerate(STORY) if story[1] == "draft_failing"), None)
+    admin_p = people.person(session, admin)
+    pupil = people.person(session, pupils[index]) if index is not None and index < len(
+        pupils) else None
+    if admin_p is None or pupil is None:
+        return
+    viewer = Viewer(admin, org, frozenset({"admin", "teacher"}), None, 0)
+    try:
+        tutoring.assign_to_student(session, viewer, {"tutor": admin_p.public_id,
+                                                     "student": pupil.public_id})
+    except tutoring.Invalid:  # a pupil not enrolled as a student: the class tutor is enough
+        return

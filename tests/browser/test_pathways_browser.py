@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from lti_tool.pathways.examples import worked_plan
 from lti_tool.pathways.models import Route, TutorAssignment
-from lti_tool.people.models import ClassGroup, Guardianship, IdentityLink
+from lti_tool.people.models import ClassGroup, Guardianship, IdentityLink, Person
 from tests.browser.test_demo_browser import Demo
 
 pytestmark = pytest.mark.browser
@@ -121,3 +121,27 @@ def test_student_parent_tutor(page: Any, demo: Demo, browser: Any, tmp_path: Pat
     with demo.app.extensions["marshrut.db"].session() as s:
         route = s.scalars(select(Route).where(Route.student_id == person(demo, STUDENT))).one()
         assert route.state == "approved" and route.in_force is not None
+
+
+def test_admin_assigns_a_tutor_to_one_student(page: Any, demo: Demo, tmp_path: Path) -> None:
+    """The school admin, from the class routes page, makes a teacher the tutor of one pupil;
+    the assignment and who made it are on the page."""
+    # the start page or, after the test above, the pupil's route: either has «маршрут»
+    open_link(page, demo, STUDENT, "Маршрут: мой маршрут", "аршрут")
+    open_link(page, demo, TUTOR, "Маршрут: маршруты класса", "Маршруты класса")
+    with demo.app.extensions["marshrut.db"].session() as s:
+        ids = {u: s.get(Person, person(demo, u)).public_id for u in (STUDENT, TUTOR)}
+    tool = open_link(page, demo, "a-smirnova", "Маршрут: маршруты класса", "Маршруты класса")
+    tool.locator('[data-testid="tutors-link"]').click()
+    tool.locator("h1", has_text="Тьюторы").wait_for()
+    form = tool.locator('[data-testid="assign-student"]')
+    form.locator('select[name="tutor"]').select_option(ids[TUTOR])
+    form.locator('select[name="student"]').select_option(ids[STUDENT])
+    form.locator("button").click()
+    tool.locator("text=Тьютор ученика назначен.").wait_for()
+    assert "Смирнова" in tool.locator('[data-testid="tutor-changes"]').inner_text()
+    page.screenshot(path=str(tmp_path / "tutor-of-student.png"), full_page=True)
+    with demo.app.extensions["marshrut.db"].session() as s:
+        assert s.scalars(select(TutorAssignment).where(
+            TutorAssignment.tutor_id == person(demo, TUTOR),
+            TutorAssignment.student_id == person(demo, STUDENT))).one()
