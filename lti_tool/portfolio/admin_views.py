@@ -13,12 +13,12 @@ from sqlalchemy import select
 from lti_tool.core.viewer import Viewer, app_url, can_administer, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.people.models import ClassGroup, Membership, Person
-from lti_tool.portfolio import rules, services
+from lti_tool.portfolio import i18n, rules, services
 from lti_tool.portfolio.models import Curator, PortfolioSection
 
 bp = Blueprint("portfolio_admin", __name__, url_prefix="/app/admin/portfolio",
                template_folder="templates")
-bp.context_processor(lambda: {"rules": rules})
+bp.context_processor(lambda: {"rules": rules, "tt": i18n.title})
 
 
 def _admin() -> Viewer:
@@ -156,7 +156,7 @@ def uud_settings() -> Any:
         abort(404)
     except ValueError as err:
         dbs.rollback()
-        flash(_("УУД: %(m)s", m=str(err) if "—" in str(err) or "Группа" in str(err)
+        flash(_("УУД: %(m)s", m=i18n.refusal(err) if isinstance(err, rules.Refusal)
                 else _("укажите числа.")), "error")
         return redirect(app_url("portfolio_admin.settings"), code=303)
     dbs.commit()
@@ -176,7 +176,8 @@ def uud_import() -> Any:
                                 upload.read(5 * 1024 * 1024) if upload else b"")
     except ValueError as err:
         dbs.rollback()
-        flash(_("Файл не загружен, ничего не сохранено: %(m)s", m=str(err)), "error")
+        flash(_("Файл не загружен, ничего не сохранено: %(m)s", m=i18n.refusal(err)),
+              "error")
     else:
         dbs.commit()
         flash(_("Загружено внешних результатов: %(n)s.", n=n))

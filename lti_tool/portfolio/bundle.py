@@ -21,6 +21,7 @@ from typing import Any
 
 from lti_tool.portfolio import rules
 from lti_tool.portfolio.export import ImportRefused, referenced
+from lti_tool.portfolio.rules import N_
 
 TOKEN_NAME = "portfolio.jwt"
 #: The whole file must fit one upload (Flask's MAX_CONTENT_LENGTH is 20 MB): the export
@@ -48,8 +49,8 @@ def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     with zf.open(info) as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise ImportRefused(f"Файл «{info.filename}» в выгрузке больше "
-                            f"{limit // MB} МБ: такой файл не принимается.")
+        raise ImportRefused(N_("Файл «%(name)s» в выгрузке больше %(mb)s МБ: такой файл не "
+                               "принимается."), name=info.filename[:80], mb=limit // MB)
     return data
 
 
@@ -58,19 +59,19 @@ def unpack(data: bytes) -> tuple[str, dict[str, bytes]]:
     archive's shape and sizes are checked here; :func:`check_files` ties them to the
     signature."""
     if len(data) > MAX_BUNDLE_BYTES:
-        raise ImportRefused(f"Файл выгрузки больше {MAX_BUNDLE_BYTES // MB} МБ.")
+        raise ImportRefused(N_("Файл выгрузки больше %(mb)s МБ."), mb=MAX_BUNDLE_BYTES // MB)
     if not data.startswith(b"PK\x03\x04"):
         try:
             return data.decode("ascii"), {}
         except UnicodeDecodeError as exc:
-            raise ImportRefused("Это не выгрузка портфолио.") from exc
+            raise ImportRefused(N_("Это не выгрузка портфолио.")) from exc
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise ImportRefused("Архив выгрузки повреждён.") from exc
+        raise ImportRefused(N_("Архив выгрузки повреждён.")) from exc
     if len(infos) > MAX_ENTRIES:
-        raise ImportRefused("В архиве выгрузки слишком много файлов.")
+        raise ImportRefused(N_("В архиве выгрузки слишком много файлов."))
     token, files, total = None, {}, 0
     with zf:
         for info in infos:
@@ -78,23 +79,25 @@ def unpack(data: bytes) -> tuple[str, dict[str, bytes]]:
                 try:
                     token = _read(zf, info, MAX_TOKEN_BYTES).decode("ascii")
                 except UnicodeDecodeError as exc:
-                    raise ImportRefused("Это не выгрузка портфолио.") from exc
+                    raise ImportRefused(N_("Это не выгрузка портфолио.")) from exc
                 continue
             found = _ENTRY.match(info.filename)
             if found is None:
-                raise ImportRefused(f"В архиве лишний файл «{info.filename[:80]}»: "
-                                    "выгрузка портфолио такого не содержит.")
+                raise ImportRefused(N_("В архиве лишний файл «%(name)s»: выгрузка портфолио "
+                                       "такого не содержит."), name=info.filename[:80])
             if info.file_size > rules.MAX_FILE_BYTES:
-                raise ImportRefused(f"Файл доказательства в выгрузке больше "
-                                    f"{rules.MAX_FILE_BYTES // MB} МБ: такой файл не "
-                                    "принимается.")
+                raise ImportRefused(N_("Файл доказательства в выгрузке больше %(mb)s МБ: "
+                                       "такой файл не принимается."),
+                                    mb=rules.MAX_FILE_BYTES // MB)
             body = _read(zf, info, rules.MAX_FILE_BYTES)
             total += len(body)
             if total > MAX_BUNDLE_BYTES:
-                raise ImportRefused(f"Файлы выгрузки вместе больше {MAX_BUNDLE_BYTES // MB} МБ.")
+                raise ImportRefused(N_("Файлы выгрузки вместе больше %(mb)s МБ."),
+                                    mb=MAX_BUNDLE_BYTES // MB)
             files[found.group(1)] = body
     if token is None:
-        raise ImportRefused(f"В архиве нет подписанного портфолио ({TOKEN_NAME}).")
+        raise ImportRefused(N_("В архиве нет подписанного портфолио (%(name)s)."),
+                            name=TOKEN_NAME)
     return token, files
 
 
@@ -105,21 +108,24 @@ def check_files(clr: dict[str, Any], files: dict[str, bytes]) -> None:
     for vc in clr.get("credentialSubject", {}).get("verifiableCredential", []):
         refs = referenced(vc)
         if len(refs) > rules.MAX_FILES:
-            raise ImportRefused(f"У достижения больше {rules.MAX_FILES} файлов.")
+            raise ImportRefused(N_("У достижения больше %(n)s файлов."), n=rules.MAX_FILES)
         named.update(refs)
     for sha, name in named.items():
         body = files.get(sha)
         if body is None:
-            raise ImportRefused(f"В выгрузке нет файла «{name}», который школа подписала. "
-                                "Попросите школу выгрузить портфолио заново.")
+            raise ImportRefused(N_("В выгрузке нет файла «%(name)s», который школа "
+                                   "подписала. Попросите школу выгрузить портфолио заново."),
+                                name=name)
         if hashlib.sha256(body).hexdigest() != sha:
-            raise ImportRefused(f"Файл «{name}» изменён после того, как школа подписала "
-                                "выгрузку: его отпечаток не совпадает с подписанным.")
+            raise ImportRefused(N_("Файл «%(name)s» изменён после того, как школа подписала "
+                                   "выгрузку: его отпечаток не совпадает с подписанным."),
+                                name=name)
         try:
             rules.check_upload(name, body)
         except rules.UploadRefused as exc:
-            raise ImportRefused(f"Файл «{name}» не принят: {exc}") from exc
+            raise ImportRefused(N_("Файл «%(name)s» не принят: %(why)s"), name=name,
+                                why=exc) from exc
     extra = set(files) - set(named)
     if extra:
-        raise ImportRefused("В архиве есть файлы, которых нет в подписанном списке школы: "
-                            "выгрузку изменили.")
+        raise ImportRefused(N_("В архиве есть файлы, которых нет в подписанном списке "
+                               "школы: выгрузку изменили."))

@@ -41,12 +41,13 @@ from openbadgeslib.ob3 import (  # type: ignore[import-untyped]
 )
 
 from lti_tool.portfolio import rules
+from lti_tool.portfolio.rules import N_
 
 TAG = "marshrut:"
 MEDIA_TYPE = "application/vc+jwt"
 
 
-class ImportRefused(ValueError):
+class ImportRefused(rules.Refusal):
     """The file is not a portfolio this tool can trust (the message says why, in Russian)."""
 
 
@@ -188,7 +189,7 @@ def _header(token: str) -> dict[str, Any]:
     try:
         return dict(jwt.get_unverified_header(token))
     except jwt.PyJWTError as exc:
-        raise ImportRefused("Файл не похож на выгрузку портфолио (подписанный CLR).") from exc
+        raise ImportRefused(N_("Файл не похож на выгрузку портфолио (подписанный CLR).")) from exc
 
 
 def _claims_unverified(token: str) -> dict[str, Any]:
@@ -196,7 +197,7 @@ def _claims_unverified(token: str) -> dict[str, Any]:
         part = token.split(".")[1]
         return dict(json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))))
     except (IndexError, ValueError) as exc:
-        raise ImportRefused("Файл не похож на выгрузку портфолио (подписанный CLR).") from exc
+        raise ImportRefused(N_("Файл не похож на выгрузку портфолио (подписанный CLR).")) from exc
 
 
 def verify_token(token: str) -> dict[str, Any]:
@@ -207,20 +208,20 @@ def verify_token(token: str) -> dict[str, Any]:
     issuer = _claims_unverified(token).get("issuer")
     did = issuer.get("id") if isinstance(issuer, dict) else issuer
     if not isinstance(did, str) or not did.startswith("did:key:"):
-        raise ImportRefused("В файле нет подписи школы, которую можно проверить (did:key).")
+        raise ImportRefused(N_("В файле нет подписи школы, которую можно проверить (did:key)."))
     if header.get("alg") != "EdDSA":
-        raise ImportRefused("Файл подписан неизвестным способом.")
+        raise ImportRefused(N_("Файл подписан неизвестным способом."))
     try:
         public_pem = resolve_did(did)
         claims = jwt.decode(token, public_pem, algorithms=["EdDSA"],
                             options={"verify_aud": False, "verify_iat": False})
     except jwt.InvalidSignatureError as exc:
-        raise ImportRefused("Подпись не сходится: файл изменён после того, как школа его "
-                            "подписала. Попросите школу выгрузить портфолио заново.") from exc
+        raise ImportRefused(N_("Подпись не сходится: файл изменён после того, как школа его "
+                               "подписала. Попросите школу выгрузить портфолио заново.")) from exc
     except Exception as exc:  # malformed key or token: refused the same way
-        raise ImportRefused(f"Подпись файла не проверяется: {exc}") from exc
+        raise ImportRefused(N_("Подпись файла не проверяется: %(why)s"), why=str(exc)) from exc
     if claims.get("iss") != did or "ClrCredential" not in claims.get("type", []):
-        raise ImportRefused("Файл подписан, но это не выгрузка портфолио (ClrCredential).")
+        raise ImportRefused(N_("Файл подписан, но это не выгрузка портфолио (ClrCredential)."))
     return claims
 
 

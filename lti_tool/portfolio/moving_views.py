@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from lti_tool.core.viewer import app_url, login_required
 from lti_tool.db import db_session
-from lti_tool.portfolio import access, moving
+from lti_tool.portfolio import access, i18n, moving
 from lti_tool.portfolio.bundle import MAX_BUNDLE_BYTES
 from lti_tool.portfolio.export import ImportRefused
 from lti_tool.portfolio.views import _kind, _person, _viewer, bp, store
@@ -67,7 +67,7 @@ def import_portfolio() -> Any:
                                             _kind(me, viewer), data)
     except ImportRefused as err:
         dbs.rollback()
-        flash(_("Файл не принят: %(why)s", why=str(err)), "error")
+        flash(_("Файл не принят: %(why)s", why=i18n.refusal(err)), "error")
         return redirect(back, code=303)
     dbs.commit()
     flash(_("Перенесено достижений: %(n)s (уже были: %(s)s).", n=added, s=skipped))

@@ -17,54 +17,79 @@ import filetype  # type: ignore[import-untyped]
 
 STUDENT, TEACHER = "student", "teacher"
 
+
+def N_(text: str) -> str:
+    """Marks a Russian msgid for the catalogue (babel extracts ``N_``) without translating
+    it: rules stay free of Flask, and pages translate through ``portfolio.i18n``."""
+    return text
+
+
+class Refusal(ValueError):
+    """A refusal the viewer reads: a catalogue msgid and its values. ``str()`` is the
+    Russian text (logs, audit, tests); ``i18n.refusal`` gives it in the viewer's language."""
+
+    def __init__(self, msgid: str, **values: Any) -> None:
+        self.msgid, self.values = msgid, values
+        super().__init__(msgid % values if values else msgid)
+
+
+class Refusals(Refusal):
+    """Several refusals at once (every row of a file checked before any is saved)."""
+
+    def __init__(self, items: list[Refusal]) -> None:
+        self.items = items
+        super().__init__("; ".join(str(i) for i in items))
+
 #: (key, title, hint) — Метафолио: the student's sections as seed 002 lists them.
 STUDENT_SECTIONS: tuple[tuple[str, str, str], ...] = (
-    ("study", "Учебная деятельность",
+    ("study", N_("Учебная деятельность"),
      "Результаты по предметам учебного плана, независимых экспертиз, олимпиад, "
      "конференций и конкурсов по предметам"),
-    ("extracurricular", "Внеурочная деятельность", ""),
-    ("project", "Проектная и исследовательская деятельность", ""),
-    ("social", "Общественная деятельность", ""),
-    ("culture", "Культурная и творческая деятельность", ""),
-    ("sport", "Спортивная деятельность", ""),
-    ("other", "Прочие образовательные достижения", ""),
+    ("extracurricular", N_("Внеурочная деятельность"), ""),
+    ("project", N_("Проектная и исследовательская деятельность"), ""),
+    ("social", N_("Общественная деятельность"), ""),
+    ("culture", N_("Культурная и творческая деятельность"), ""),
+    ("sport", N_("Спортивная деятельность"), ""),
+    ("other", N_("Прочие образовательные достижения"), ""),
 )
 #: Вебфолио: the teacher's sections (seed 002, table 1).
 TEACHER_SECTIONS: tuple[tuple[str, str, str], ...] = (
-    ("awards", "Награды и поощрения",
+    ("awards", N_("Награды и поощрения"),
      "Отраслевые и государственные награды; прочие награды и поощрения"),
-    ("education", "Образование", ""),
-    ("experience", "Опыт работы", ""),
-    ("development", "Профессиональное совершенствование",
+    ("education", N_("Образование"), ""),
+    ("experience", N_("Опыт работы"), ""),
+    ("development", N_("Профессиональное совершенствование"),
      "Семинары, мастер-классы, вебинары (до 16 ч); курсы повышения квалификации "
      "(16–250 ч); профессиональная переподготовка (от 251 ч)"),
-    ("teaching", "Педагогическая деятельность",
+    ("teaching", N_("Педагогическая деятельность"),
      "Качество знаний; внешние и внутренние процедуры оценки; предметные мероприятия"),
-    ("extracurricular", "Внеурочная деятельность",
+    ("extracurricular", N_("Внеурочная деятельность"),
      "По предмету; внепредметная; классное руководство; внеклассные мероприятия"),
-    ("students", "Достижения обучающихся",
+    ("students", N_("Достижения обучающихся"),
      "Индивидуальные учебные достижения; творческие работы обучающихся"),
-    ("methods", "Методики и технологии",
+    ("methods", N_("Методики и технологии"),
      "Инновационные технологии, методики и их элементы; применение ИКТ"),
-    ("methodical", "Методическая деятельность",
+    ("methodical", N_("Методическая деятельность"),
      "Научно-методическая работа; диссеминация опыта; сетевые профессиональные сообщества"),
-    ("publications", "Публикации и научные (методические) работы", ""),
-    ("expert", "Экспертная работа", "Эксперт аттестационной комиссии; работа в жюри"),
-    ("contests", "Профессиональные конкурсы", ""),
+    ("publications", N_("Публикации и научные (методические) работы"), ""),
+    ("expert", N_("Экспертная работа"), "Эксперт аттестационной комиссии; работа в жюри"),
+    ("contests", N_("Профессиональные конкурсы"), ""),
 )
 #: Sections whose achievements carry hours (their band is derived, never typed in).
 HOURS_SECTIONS = frozenset({"development"})
 
 LEVELS = ("school", "municipal", "regional", "federal", "international")
-LEVEL_TITLES = {"school": "школьный", "municipal": "муниципальный", "regional": "региональный",
-                "federal": "всероссийский", "international": "международный"}
+LEVEL_TITLES = {"school": N_("школьный"), "municipal": N_("муниципальный"),
+                "regional": N_("региональный"), "federal": N_("всероссийский"),
+                "international": N_("международный")}
 RESULTS = ("participant", "prizewinner", "winner")
-RESULT_TITLES = {"participant": "участник", "prizewinner": "призёр", "winner": "победитель"}
+RESULT_TITLES = {"participant": N_("участник"), "prizewinner": N_("призёр"),
+                 "winner": N_("победитель")}
 
 BANDS = ("seminar", "course", "retraining")
-BAND_TITLES = {"seminar": "Семинары, мастер-классы, вебинары (до 16 ч)",
-               "course": "Курсы повышения квалификации (16–250 ч)",
-               "retraining": "Профессиональная переподготовка (от 251 ч)"}
+BAND_TITLES = {"seminar": N_("Семинары, мастер-классы, вебинары (до 16 ч)"),
+               "course": N_("Курсы повышения квалификации (16–250 ч)"),
+               "retraining": N_("Профессиональная переподготовка (от 251 ч)")}
 
 
 def default_sections(kind: str) -> tuple[tuple[str, str, str], ...]:
@@ -86,8 +111,8 @@ def hours_band(hours: int) -> str:
 
 UNCONFIRMED, CONFIRMED, REJECTED = "unconfirmed", "confirmed", "rejected"
 STATES = (UNCONFIRMED, CONFIRMED, REJECTED)
-STATE_TITLES = {UNCONFIRMED: "не подтверждено", CONFIRMED: "подтверждено",
-                REJECTED: "отклонено"}
+STATE_TITLES = {UNCONFIRMED: N_("не подтверждено"), CONFIRMED: N_("подтверждено"),
+                REJECTED: N_("отклонено")}
 OWNER, MODERATOR = "owner", "moderator"
 
 #: (state, action, actor) → new state. An owner's edit of an unconfirmed or rejected item
@@ -104,7 +129,7 @@ _TRANSITIONS: dict[tuple[str, str, str], str] = {
 }
 
 
-class TransitionRefused(ValueError):
+class TransitionRefused(Refusal):
     """The action is not allowed from this state for this actor (the message says why)."""
 
 
@@ -114,12 +139,12 @@ def next_state(state: str, action: str, actor: str, *, reason: str = "") -> str:
     new = _TRANSITIONS.get((state, action, actor))
     if new is None:
         if actor == OWNER and state == CONFIRMED:
-            raise TransitionRefused("Подтверждённое достижение может изменить только "
-                                    "классный руководитель (тьютор).")
-        raise TransitionRefused("Это действие недоступно для достижения в состоянии "
-                                f"«{STATE_TITLES.get(state, state)}».")
+            raise TransitionRefused(N_("Подтверждённое достижение может изменить только "
+                                       "классный руководитель (тьютор)."))
+        raise TransitionRefused(N_("Это действие недоступно для достижения в состоянии "
+                                   "«%(state)s»."), state=STATE_TITLES.get(state, state))
     if action == "reject" and not reason.strip():
-        raise TransitionRefused("Укажите причину отклонения: ученик её увидит.")
+        raise TransitionRefused(N_("Укажите причину отклонения: ученик её увидит."))
     return new
 
 
@@ -148,7 +173,7 @@ class Upload:
     name: str
 
 
-class UploadRefused(ValueError):
+class UploadRefused(Refusal):
     pass
 
 
@@ -176,23 +201,23 @@ def safe_name(name: str, extension: str) -> str:
 def check_upload(name: str, data: bytes, *, existing: int = 0) -> Upload:
     """Size, count and content-type limits; the message names what is wrong."""
     if existing >= MAX_FILES:
-        raise UploadRefused(f"Не больше {MAX_FILES} файлов у одного достижения.")
+        raise UploadRefused(N_("Не больше %(n)s файлов у одного достижения."), n=MAX_FILES)
     if not data:
-        raise UploadRefused("Файл пустой.")
+        raise UploadRefused(N_("Файл пустой."))
     if len(data) > MAX_FILE_BYTES:
-        raise UploadRefused(f"Файл больше {MAX_FILE_BYTES // (1024 * 1024)} МБ.")
+        raise UploadRefused(N_("Файл больше %(mb)s МБ."), mb=MAX_FILE_BYTES // (1024 * 1024))
     media = sniff(data)
     if media not in ALLOWED_TYPES:
-        raise UploadRefused("Можно приложить PDF, PNG, JPEG или WebP; содержимое файла "
-                            "не похоже ни на один из них.")
+        raise UploadRefused(N_("Можно приложить PDF, PNG, JPEG или WebP; содержимое файла "
+                               "не похоже ни на один из них."))
     ext = ALLOWED_TYPES[media]
     return Upload(media, ext, safe_name(name, ext))
 
 
 # --- УУД ------------------------------------------------------------------------------
 
-UUD_GROUPS = {"cognitive": "Познавательные", "regulatory": "Регулятивные",
-              "communicative": "Коммуникативные"}
+UUD_GROUPS = {"cognitive": N_("Познавательные"), "regulatory": N_("Регулятивные"),
+              "communicative": N_("Коммуникативные")}
 #: ФГОС СОО (приказ № 413 в ред. 2022), п. 8: the groups and their parts, as a school's ООП
 #: names them; a school edits the list.
 UUD_DEFAULT_ITEMS = (
@@ -206,7 +231,8 @@ UUD_DEFAULT_ITEMS = (
     ("regulatory", "Эмоциональный интеллект"),
     ("regulatory", "Принятие себя и других"),
 )
-UUD_SOURCES = {"monitoring": "мониторинг УУД", "vpr": "ВПР", "olympiad": "метапредметная олимпиада"}
+UUD_SOURCES = {"monitoring": N_("мониторинг УУД"), "vpr": N_("ВПР"),
+               "olympiad": N_("метапредметная олимпиада")}
 
 
 @dataclass(frozen=True)

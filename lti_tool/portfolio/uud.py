@@ -85,9 +85,9 @@ def answer(session: Session, ask: UudAsk, scores: dict[int, float]) -> None:
     scale = config(session, ask.organisation_id).scale_max
     known = {i.id for i in items(session, ask.organisation_id)}
     if set(scores) != known:
-        raise ValueError("Оцените каждое УУД из списка.")
+        raise rules.Refusal(rules.N_("Оцените каждое УУД из списка."))
     if any(not 0 <= s <= scale for s in scores.values()):
-        raise ValueError(f"Оценка — число от 0 до {scale}.")
+        raise rules.Refusal(rules.N_("Оценка — число от 0 до %(max)s."), max=scale)
     for item_id, score in scores.items():
         session.add(UudRating(organisation_id=ask.organisation_id, ask_id=ask.id,
                               student_id=ask.student_id, teacher_id=ask.teacher_id,
@@ -101,9 +101,10 @@ def add_external(session: Session, *, org_id: int, student_id: int, item_id: int
                  source: str, score: float, actor_id: int) -> None:
     scale = config(session, org_id).scale_max
     if source not in rules.UUD_SOURCES or not 0 <= score <= scale:
-        raise ValueError(f"Источник из списка и результат от 0 до {scale}.")
+        raise rules.Refusal(rules.N_("Источник из списка и результат от 0 до %(max)s."),
+                            max=scale)
     if item_id not in {i.id for i in items(session, org_id)}:
-        raise ValueError("Выберите УУД из списка.")
+        raise rules.Refusal(rules.N_("Выберите УУД из списка."))
     session.add(UudExternal(organisation_id=org_id, student_id=student_id, item_id=item_id,
                             source=source, score=score, entered_by=actor_id))
     audit(session, actor_id, org_id, "portfolio.uud.external", "person", student_id,
@@ -244,7 +245,8 @@ def bench_summary(db: Any, ids: dict[str, Any],
 def save_settings(session: Session, org_id: int, actor_id: int, *, scale_max: int,
                   gap_threshold: float) -> None:
     if not 1 <= scale_max <= 100 or not 0 <= gap_threshold <= scale_max:
-        raise ValueError(f"Шкала — от 1 до 100, порог — от 0 до {scale_max}.")
+        raise rules.Refusal(rules.N_("Шкала — от 1 до 100, порог — от 0 до %(max)s."),
+                            max=scale_max)
     cfg = config(session, org_id)
     before = (cfg.scale_max, cfg.gap_threshold)
     cfg.scale_max, cfg.gap_threshold = scale_max, gap_threshold
@@ -255,7 +257,7 @@ def save_settings(session: Session, org_id: int, actor_id: int, *, scale_max: in
 def save_item(session: Session, org_id: int, actor_id: int, *, item_id: int | None,
               group: str, title: str, active: bool = True) -> None:
     if group not in rules.UUD_GROUPS or len(title.strip()) < 2:
-        raise ValueError("Группа из списка и название от 2 символов.")
+        raise rules.Refusal(rules.N_("Группа из списка и название от 2 символов."))
     items(session, org_id)  # the defaults exist before the first edit
     if item_id is None:
         count = session.scalar(select(func.count()).select_from(UudItem).where(
@@ -285,9 +287,9 @@ def import_external(session: Session, org_id: int, actor_id: int, data: bytes) -
     try:
         sheet = load_workbook(BytesIO(data), read_only=True, data_only=True).active
     except Exception as exc:
-        raise ValueError("Это не файл XLSX.") from exc
+        raise rules.Refusal(rules.N_("Это не файл XLSX.")) from exc
     if sheet is None:
-        raise ValueError("В файле нет листа.")
+        raise rules.Refusal(rules.N_("В файле нет листа."))
     scale = config(session, org_id).scale_max
     by_title = {i.title.lower(): i for i in items(session, org_id)}
     sources = {v.lower(): k for k, v in rules.UUD_SOURCES.items()} | {
@@ -297,38 +299,44 @@ def import_external(session: Session, org_id: int, actor_id: int, data: bytes) -
             Membership, Membership.person_id == Person.id).where(
             Membership.organisation_id == org_id, Membership.role == "student")):
         pupils[name.strip().lower()].append(pid)
-    rows, errors = [], []
+    rows: list[dict[str, Any]] = []
+    errors: list[rules.Refusal] = []
     for n, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
         if not row or all(v in (None, "") for v in row[:4]):
             continue
         name, item, source, score = (list(row) + [None] * 4)[:4]
         found = pupils.get(str(name or "").strip().lower(), [])
         if len(found) != 1:
-            errors.append(f"строка {n}, столбец A: " + (
-                "ученик не найден в школе" if not found else "в школе несколько учеников "
-                "с таким именем"))
+            errors.append(rules.Refusal(rules.N_(
+                "строка %(row)s, столбец A: ученик не найден в школе") if not found else
+                rules.N_("строка %(row)s, столбец A: в школе несколько учеников с таким "
+                         "именем"), row=n))
             continue
         uud_item = by_title.get(str(item or "").strip().lower())
         if uud_item is None:
-            errors.append(f"строка {n}, столбец B: такого УУД нет в списке школы")
+            errors.append(rules.Refusal(rules.N_(
+                "строка %(row)s, столбец B: такого УУД нет в списке школы"), row=n))
             continue
         code = sources.get(str(source or "").strip().lower())
         if code is None:
-            errors.append(f"строка {n}, столбец C: источник — мониторинг УУД, ВПР или "
-                          "метапредметная олимпиада")
+            errors.append(rules.Refusal(rules.N_(
+                "строка %(row)s, столбец C: источник — мониторинг УУД, ВПР или "
+                "метапредметная олимпиада"), row=n))
             continue
         try:
             value = float(str(score).replace(",", "."))
         except ValueError:
             value = -1.0
         if not 0 <= value <= scale:
-            errors.append(f"строка {n}, столбец D: результат — число от 0 до {scale}")
+            errors.append(rules.Refusal(rules.N_(
+                "строка %(row)s, столбец D: результат — число от 0 до %(max)s"), row=n,
+                max=scale))
             continue
         rows.append({"organisation_id": org_id, "student_id": found[0],
                      "item_id": uud_item.id, "source": code, "score": value,
                      "entered_by": actor_id})
     if errors:
-        raise ValueError("; ".join(errors[:20]))
+        raise rules.Refusals(errors[:20])
     if rows:
         session.execute(insert(UudExternal), rows)
     audit(session, actor_id, org_id, "portfolio.uud.import", "organisation", org_id,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from lti_tool.core.viewer import app_url, login_required
 from lti_tool.db import db_session
 from lti_tool.people.models import Person
-from lti_tool.portfolio import access, rules, uud
+from lti_tool.portfolio import access, i18n, rules, uud
 from lti_tool.portfolio.models import UudAsk
 from lti_tool.portfolio.views import _person, _viewer, bp
 
@@ -61,8 +61,8 @@ def uud_external(person_id: str) -> Any:
                          actor_id=viewer.person_id)
     except ValueError as err:
         dbs.rollback()
-        flash(_("Внешний результат: %(m)s", m=str(err) if str(err).startswith(
-            ("Источник", "Выберите")) else _("укажите число.")), "error")
+        flash(_("Внешний результат: %(m)s", m=i18n.refusal(err) if isinstance(
+            err, rules.Refusal) else _("укажите число.")), "error")
     else:
         dbs.commit()
         flash(_("Внешний результат сохранён."))
@@ -97,8 +97,8 @@ def uud_answer(ask_id: int) -> Any:
         uud.answer(dbs, ask, scores)
     except ValueError as err:
         dbs.rollback()
-        flash(_("Оценка не сохранена: %(m)s", m=str(err) if "УУД" in str(err) or "от 0" in
-                str(err) else _("укажите числа.")), "error")
+        flash(_("Оценка не сохранена: %(m)s", m=i18n.refusal(err) if isinstance(
+            err, rules.Refusal) else _("укажите числа.")), "error")
     else:
         dbs.commit()
         flash(_("Экспертная оценка сохранена."))

@@ -22,7 +22,7 @@ from lti_tool.db import db_session
 from lti_tool.lti import targets
 from lti_tool.people import access as people_access
 from lti_tool.people.models import ClassGroup, Person
-from lti_tool.portfolio import access, rules, services
+from lti_tool.portfolio import access, i18n, rules, services
 from lti_tool.portfolio.models import Achievement, Evidence
 from lti_tool.portfolio.schemas import load_form, messages
 from lti_tool.portfolio.storage import EvidenceStore, store_for
@@ -142,7 +142,7 @@ def new() -> Any:
             errors = [_("Раздел: выберите раздел из списка.")]
         except rules.UploadRefused as err:
             dbs.rollback()
-            errors = [_("Файл: %(m)s", m=str(err))]
+            errors = [_("Файл: %(m)s", m=i18n.refusal(err))]
         else:
             dbs.commit()
             flash(_("Достижение добавлено. Оно не подтверждено, пока его не проверит "
@@ -206,7 +206,7 @@ def edit(item_id: str) -> Any:
         except LookupError:
             errors = [_("Раздел: выберите раздел из списка.")]
         except (rules.UploadRefused, rules.TransitionRefused) as err:
-            errors = [str(err)]
+            errors = [i18n.refusal(err)]
         if errors:
             dbs.rollback()
         else:
@@ -237,7 +237,7 @@ def moderate(item_id: str) -> Any:
                           reason=request.form.get("reason", "")[:2000])
     except rules.TransitionRefused as err:
         dbs.rollback()
-        flash(str(err), "error")
+        flash(i18n.refusal(err), "error")
     else:
         dbs.commit()
         flash({"confirm": _("Достижение подтверждено."), "reject": _("Достижение отклонено."),
@@ -268,7 +268,7 @@ def consent(item_id: str) -> Any:
             services.set_published(dbs, actor_id=viewer.person_id, item=found, on=on)
     except rules.TransitionRefused as err:
         dbs.rollback()
-        flash(str(err), "error")
+        flash(i18n.refusal(err), "error")
     else:
         dbs.commit()
         flash(_("Достижение опубликовано.") if on else _("Публикация отозвана."))
@@ -361,7 +361,7 @@ EVENT_TITLES = {"added": _l("добавлено"), "edited": _l("исправл�
 
 
 def _context() -> dict[str, Any]:
-    return {"rules": rules, "event_titles": EVENT_TITLES}
+    return {"rules": rules, "event_titles": EVENT_TITLES, "tt": i18n.title}
 
 
 bp.context_processor(_context)
