@@ -281,4 +281,5 @@ EN_PORTFOLIO: dict[str, str] = {
     'строка %(row)s, столбец B: такого УУД нет в списке школы': "row %(row)s, column B: no such learning skill in the school's list",
     "строка %(row)s, столбец C: источник — мониторинг УУД, ВПР или метапредметная олимпиада": "row %(row)s, column C: the source is мониторинг УУД, ВПР or метапредметная олимпиада",
     "строка %(row)s, столбец D: результат — число от 0 до %(max)s": "row %(row)s, column D: the result is a number from 0 to %(max)s",
+    "Опубликовать можно только подтверждённое достижение.": "Only a confirmed achievement can be published.",
 }

@@ -201,7 +201,8 @@ def active_consent(session: Session, item: Achievement) -> Consent | None:
 def grant_consent(session: Session, *, parent_id: int, item: Achievement) -> Consent:
     """A parent allows publishing one confirmed item of their child (recorded)."""
     if item.status != rules.CONFIRMED:
-        raise rules.TransitionRefused("Опубликовать можно только подтверждённое достижение.")
+        raise rules.TransitionRefused(rules.N_(
+            "Опубликовать можно только подтверждённое достижение."))
     found = active_consent(session, item)
     if found is not None:
         return found
@@ -237,7 +238,8 @@ def revoke_consent(session: Session, *, actor_id: int, item: Achievement) -> int
 def set_published(session: Session, *, actor_id: int, item: Achievement, on: bool) -> None:
     """An adult owner (a teacher) publishes their own confirmed item."""
     if on and item.status != rules.CONFIRMED:
-        raise rules.TransitionRefused("Опубликовать можно только подтверждённое достижение.")
+        raise rules.TransitionRefused(rules.N_(
+            "Опубликовать можно только подтверждённое достижение."))
     item.published = on
     _event(session, item, actor_id, "published" if on else "unpublished")
     audit(session, actor_id, item.organisation_id, "portfolio.publish",
