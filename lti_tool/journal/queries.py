@@ -191,12 +191,17 @@ def absence_counts(session: Session, org_id: int, student_ids: Sequence[int],
 
 
 def latest_marks(session: Session, org_id: int, student_ids: Sequence[int],
-                 per_subject: int = PER_SUBJECT) -> dict[int, list[Latest]]:
+                 per_subject: int = PER_SUBJECT, subject: str | None = None
+                 ) -> dict[int, list[Latest]]:
     """The latest ``per_subject`` entries of each person × subject and the latest ``RECENT``
-    of each person, newest first."""
+    of each person, newest first. With ``subject``, only that subject's entries are read (a
+    page that shows one subject's marks need not rank a year of every subject's)."""
     out: dict[int, list[Latest]] = {sid: [] for sid in student_ids}
     newest = (Mark.date.desc(), Mark.id.desc())
     for part in _chunks(student_ids):
+        where = [Assignment.organisation_id == org_id, Mark.student_id.in_(part)]
+        if subject is not None:
+            where.append(Assignment.subject == subject)
         ranked = (select(
             Mark.id, Mark.student_id, Mark.value, Mark.code, Mark.debt, Mark.date,
             Assignment.subject, Assignment.weight, Assignment.title,
@@ -205,7 +210,7 @@ def latest_marks(session: Session, org_id: int, student_ids: Sequence[int],
             func.row_number().over(partition_by=Mark.student_id, order_by=newest
                                    ).label("in_all"))
             .join(Assignment, Assignment.id == Mark.assignment_id)
-            .where(Assignment.organisation_id == org_id, Mark.student_id.in_(part))
+            .where(*where)
             .subquery())
         query = (select(ranked)
                  .where(or_(ranked.c.in_subject <= per_subject, ranked.c.in_all <= RECENT))
@@ -220,10 +225,15 @@ def latest_marks(session: Session, org_id: int, student_ids: Sequence[int],
 
 
 def summaries(session: Session, org_id: int, student_ids: Sequence[int],
-              per_subject: int = PER_SUBJECT) -> dict[int, StudentSummary]:
-    """Weighted average («средний балл» as Сетевой город counts it), recent marks, counts."""
-    totals = subject_totals(session, org_id, student_ids)
-    latest = latest_marks(session, org_id, student_ids, per_subject)
+              per_subject: int = PER_SUBJECT, *, subject: str | None = None,
+              totals: dict[int, dict[str, SubjectTotal]] | None = None
+              ) -> dict[int, StudentSummary]:
+    """Weighted average («средний балл» as Сетевой город counts it), recent marks, counts.
+    Averages and counts cover every subject; with ``subject`` the marks listed (per subject
+    and recent) are that subject's only. ``totals``: :func:`subject_totals` already read."""
+    if totals is None:
+        totals = subject_totals(session, org_id, student_ids)
+    latest = latest_marks(session, org_id, student_ids, per_subject, subject)
     out = {}
     for sid in student_ids:
         subjects = totals[sid]

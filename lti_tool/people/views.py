@@ -17,7 +17,7 @@ from lti_tool.core.audit import audit
 from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.jobs import jobs
-from lti_tool.journal.queries import summaries
+from lti_tool.journal.queries import subject_totals, summaries
 from lti_tool.lms_scores import services as lms_scores
 from lti_tool.lms_scores.schemas import SCORE_MAXIMUM, ScoreForm
 from lti_tool.lti import targets
@@ -107,6 +107,9 @@ def _scores_of(dbs: Any, person: Person, org_id: int) -> list[Any]:
     return lms_scores.recent_scores(dbs, org_id, subs)
 
 
+SHOWN_MARKS = 10  # per pupil in the class overview's subject column
+
+
 @bp.get("/class/<class_id>")
 @login_required
 def class_overview(class_id: str) -> Any:
@@ -116,14 +119,19 @@ def class_overview(class_id: str) -> Any:
     subs = people.lms_subs(dbs, [s.id for s in students])
     scores = lms_scores.latest_scores(dbs, group.organisation_id, list(subs.values()))
     launch = current_launch()
-    journal = summaries(dbs, group.organisation_id, [s.id for s in students])
+    ids = [s.id for s in students]
+    # Averages of every subject, but the marks of the one subject shown: a class's year of
+    # marks in 15 subjects is not read on each launch to show one column (issue 8's bench).
+    totals = subject_totals(dbs, group.organisation_id, ids)
+    subjects = sorted({subject for by in totals.values() for subject in by})
+    subject = _chosen_subject(request.args.get("subject"), group, subjects)
+    journal = summaries(dbs, group.organisation_id, ids, SHOWN_MARKS, subject=subject,
+                        totals=totals) if subject else {}
     lines = {sid: {line.subject: line for line in summary.subjects}
              for sid, summary in journal.items()}
-    subjects = sorted({subject for by in lines.values() for subject in by})
     return render_template(
         "people/class_overview.html", group=group, students=students, subs=subs,
-        scores=scores, journal=journal, lines=lines, subjects=subjects,
-        subject=_chosen_subject(request.args.get("subject"), group, subjects),
+        scores=scores, lines=lines, subjects=subjects, subject=subject,
         can_grade=access.can_grade_class(dbs, viewer, group)
         and "ags" in _services(launch), can_pull=access.can_grade_class(dbs, viewer, group)
         and "nrps" in _services(launch) and launch is not None and launch.class_id == group.id,

@@ -119,3 +119,28 @@ def test_subject_totals_per_person_and_subject(database_url: str) -> None:
             t = totals[sid][subject]
             assert (t.count, t.last) == (count, last)
             assert t.average == (None if average is None else pytest.approx(average, rel=1e-12))
+
+
+def test_one_subject_shown_keeps_every_average(database_url: str) -> None:
+    """The class overview reads the marks of the subject it shows only: the averages and
+    counts of every subject stay those of the full read, the other subjects list no marks."""
+    db = Database(database_url)
+    org_id, students = _seed(db)
+    with db.session() as s:
+        full = summaries(s, org_id, students, per_subject=5)
+        subject = next(line.subject for sid in students for line in full[sid].subjects)
+        totals = queries.subject_totals(s, org_id, students)
+        one = summaries(s, org_id, students, per_subject=5, subject=subject, totals=totals)
+    db.engine.dispose()
+
+    shown = 0
+    for sid in students:
+        assert one[sid].average == full[sid].average
+        assert (one[sid].absences, one[sid].debts) == (full[sid].absences, full[sid].debts)
+        for got, want in zip(one[sid].subjects, full[sid].subjects, strict=True):
+            assert (got.subject, got.average, got.count, got.last) == (
+                want.subject, want.average, want.count, want.last)
+            assert got.marks == (want.marks if got.subject == subject else [])
+            shown += len(got.marks) if got.subject == subject else 0
+        assert all(m.subject == subject for m in one[sid].recent)
+    assert shown > 0
