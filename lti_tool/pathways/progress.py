@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from lti_tool.journal.queries import SubjectTotal, absence_counts, period_totals
 from lti_tool.pathways import terms
 from lti_tool.pathways.editions import SUBJECTS
+from lti_tool.pathways.messages import N_, Capital, Text
 from lti_tool.pathways.rules import subject_of
 
 
@@ -109,9 +110,10 @@ def compute(targets: Mapping[str, Any], marks: Marks, missed: Missed,
     progress.absences = sum(sum(missed.get(p.key, {}).values()) for p in begun)
     for line in progress.lines:
         if line.target is not None and line.average is not None and line.behind > margin:
-            progress.alerts.append(Alert("below_target", (
-                f"{line.name.capitalize()}: средний балл {line.average:.2f} ниже цели "
-                f"{line.target:g} больше чем на {margin:g}.")))
+            progress.alerts.append(Alert("below_target", Text(
+                N_("%(subject)s: средний балл %(average)s ниже цели %(target)s больше чем на "
+                   "%(margin)s."), subject=Capital(line.name), average=f"{line.average:.2f}",
+                target=f"{line.target:g}", margin=f"{margin:g}")))
     for period in begun:
         term = Term(period, _lines(targets, [marks.get(period.key, {})],
                                    [missed.get(period.key, {})]),
@@ -119,9 +121,10 @@ def compute(targets: Mapping[str, Any], marks: Marks, missed: Missed,
         progress.terms.append(term)
         for line in term.lines:
             if line.absences > absence_limit:
-                progress.alerts.append(Alert("absences", (
-                    f"{line.name.capitalize()}: пропусков {line.absences} за период "
-                    f"«{period.name}», порог школы {absence_limit}.")))
+                progress.alerts.append(Alert("absences", Text(
+                    N_("%(subject)s: пропусков %(n)s за период «%(period)s», порог школы "
+                       "%(limit)s."), subject=Capital(line.name), n=line.absences,
+                    period=period.title(), limit=absence_limit)))
     for event in events:
         progress.events_planned += 1
         if event.get("done"):
@@ -129,9 +132,9 @@ def compute(targets: Mapping[str, Any], marks: Marks, missed: Missed,
             continue
         when = event.get("date")
         if when and date.fromisoformat(str(when)) < today:
-            progress.alerts.append(Alert("event_missed", (
-                f"Запланированное мероприятие «{event.get('title', '')}» ({when}) не "
-                "отмечено как выполненное.")))
+            progress.alerts.append(Alert("event_missed", Text(
+                N_("Запланированное мероприятие «%(title)s» (%(when)s) не отмечено как "
+                   "выполненное."), title=event.get("title", ""), when=when)))
     return progress
 
 

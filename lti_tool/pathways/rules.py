@@ -8,7 +8,6 @@ each with a code, the figures and a Russian message that names the rule and a fi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,6 +20,7 @@ from lti_tool.pathways.editions import (
     Edition,
     in_force,
 )
+from lti_tool.pathways.messages import N_, Capital, Joined, Text
 
 BASIC, ADVANCED = "basic", "advanced"
 SUBJECT, ELECTIVE, PROJECT = "subject", "elective", "project"
@@ -68,11 +68,13 @@ class Verdict:
         """«passes one edition and fails another», in words."""
         if self.edition is None:
             return []
-        out = []
+        out: list[str] = []
         for key, passes in self.elsewhere.items():
             if passes != self.ok:
-                verb = "проходит" if passes else "не проходит"
-                out.append(f"По редакции «{key}» этот план {verb} проверку.")
+                out.append(Text(N_("По редакции «%(edition)s» этот план проходит проверку.")
+                                if passes else
+                                N_("По редакции «%(edition)s» этот план не проходит проверку."),
+                                edition=key))
         return out
 
 
@@ -84,11 +86,6 @@ def subject_of(course: str) -> str | None:
 
 def _hours(value: float) -> str:
     return f"{value:g}"
-
-
-def _join(names: Iterable[str], last: str = "и") -> str:
-    items = list(names)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 @dataclass
@@ -121,8 +118,9 @@ def check(plan: Plan, editions: tuple[Edition, ...] = BUILT_IN) -> Verdict:
     edition = in_force(plan.start, editions)
     if edition is None:
         return Verdict(None, (Violation(
-            "no_edition", f"На дату {plan.start:%d.%m.%Y} нет действующей редакции правил; "
-            "укажите другую дату начала.", {"start": plan.start.isoformat()}),))
+            "no_edition", Text(N_("На дату %(date)s нет действующей редакции правил; укажите "
+                                  "другую дату начала."), date=f"{plan.start:%d.%m.%Y}"),
+            {"start": plan.start.isoformat()}),))
     folded = _fold(plan)
     violations = tuple(check_against(plan, edition, folded))
     elsewhere = {e.key: not check_against(plan, e, folded) for e in editions if e is not edition}
@@ -135,56 +133,68 @@ def check_against(plan: Plan, edition: Edition, folded: _Folded | None = None
     out: list[Violation] = []
     name = edition.subject_name
     if plan.profile not in PROFILES:
-        out.append(Violation("profile", f"Профиль «{plan.profile}» не предусмотрен; выберите "
-                             f"один из: {', '.join(PROFILES.values())}.", {}))
+        out.append(Violation("profile", Text(
+            N_("Профиль «%(profile)s» не предусмотрен; выберите один из: %(options)s."),
+            profile=plan.profile, options=Joined([Text(p) for p in PROFILES.values()], "")),
+            {}))
     total = round((f.week10 + f.week11) * edition.weeks_per_year, 2)
     low, high = edition.min_hours.value, edition.max_hours.value
     if total < low:
-        out.append(Violation("hours_min", f"Всего за два года {_hours(total)} ч, нужно не менее "
-                             f"{low} ч. Добавьте {_hours(low - total)} ч (курсы по выбору или "
-                             "углублённый уровень).", {"total": total, "min": low}))
+        out.append(Violation("hours_min", Text(
+            N_("Всего за два года %(total)s ч, нужно не менее %(min)s ч. Добавьте %(add)s ч "
+               "(курсы по выбору или углублённый уровень)."),
+            total=_hours(total), min=low, add=_hours(low - total)), {"total": total, "min": low}))
     if total > high:
-        out.append(Violation("hours_max", f"Всего за два года {_hours(total)} ч, допустимо не "
-                             f"более {high} ч. Уберите {_hours(total - high)} ч.",
-                             {"total": total, "max": high}))
+        out.append(Violation("hours_max", Text(
+            N_("Всего за два года %(total)s ч, допустимо не более %(max)s ч. Уберите %(cut)s ч."),
+            total=_hours(total), max=high, cut=_hours(total - high)),
+            {"total": total, "max": high}))
     cap = edition.max_week.get(plan.week_days)
     for grade, week in ((10, f.week10), (11, f.week11)):
         if cap is not None and week > cap.value:
-            out.append(Violation(
-                "week_max", f"{grade} класс: {_hours(week)} ч в неделю, при {plan.week_days}-"
-                f"дневной неделе допустимо не более {cap.value} ч. Уберите "
-                f"{_hours(week - cap.value)} ч.", {"grade": grade, "week": week, "max": cap.value}))
+            out.append(Violation("week_max", Text(
+                N_("%(grade)s класс: %(week)s ч в неделю, при %(days)s-дневной неделе "
+                   "допустимо не более %(max)s ч. Уберите %(cut)s ч."),
+                grade=grade, week=_hours(week), days=plan.week_days, max=cap.value,
+                cut=_hours(week - cap.value)), {"grade": grade, "week": week, "max": cap.value}))
     count = len([s for s in f.levels if s in SUBJECTS])
     if count < edition.min_subjects.value:
-        out.append(Violation("subjects_min", f"Выбрано предметов: {count}, нужно не менее "
-                             f"{edition.min_subjects.value}.",
-                             {"count": count, "min": edition.min_subjects.value}))
+        out.append(Violation("subjects_min", Text(
+            N_("Выбрано предметов: %(count)s, нужно не менее %(min)s."),
+            count=count, min=edition.min_subjects.value),
+            {"count": count, "min": edition.min_subjects.value}))
     missing = [s for s in edition.mandatory if s not in f.levels]
     if missing:
-        out.append(Violation("mandatory", "Нет обязательных предметов: "
-                             f"{', '.join(name(s) for s in missing)}. Добавьте их в план.",
-                             {"missing": missing}))
+        out.append(Violation("mandatory", Text(
+            N_("Нет обязательных предметов: %(missing)s. Добавьте их в план."),
+            missing=Joined([Text(name(s)) for s in missing], "")), {"missing": missing}))
     mixed = sorted(s for s, lv in f.levels.items() if len(lv) > 1)
     for s in mixed:
-        out.append(Violation("mixed_level", f"{name(s).capitalize()}: курсы предмета выбраны на "
-                             "разных уровнях; выберите один уровень для всех его курсов.",
-                             {"subject": s}))
+        out.append(Violation("mixed_level", Text(
+            N_("%(subject)s: курсы предмета выбраны на разных уровнях; выберите один уровень "
+               "для всех его курсов."), subject=Capital(name(s))), {"subject": s}))
     rule = edition.profiles.get(plan.profile)
     if rule is not None and rule.min_advanced.value > 0:
         chosen = [s for s in rule.area if f.levels.get(s) == {"advanced"}]
         need = rule.min_advanced.value
         if len(chosen) < need:
-            options = [SUBJECTS[s][1] for s in rule.area if s not in chosen]
-            picked = f" ({', '.join(name(s) for s in chosen)})" if chosen else ""
-            out.append(Violation(
-                "advanced_min", f"Профиль {PROFILES[plan.profile]}: нужно не менее {need} "
-                f"предметов на углублённом уровне, выбран {len(chosen)}{picked}. Добавьте "
-                f"{_join(options, 'или')}.", {"count": len(chosen), "min": need,
-                                               "options": [s for s in rule.area
-                                                           if s not in chosen]}))
+            options = Joined([Text(SUBJECTS[s][1]) for s in rule.area if s not in chosen],
+                             N_("или"))
+            figures = {"profile": Text(PROFILES[plan.profile]), "need": need,
+                       "count": len(chosen), "options": options}
+            text = Text(N_(
+                "Профиль %(profile)s: нужно не менее %(need)s предметов на углублённом уровне, "
+                "выбран %(count)s (%(chosen)s). Добавьте %(options)s."),
+                chosen=Joined([Text(name(s)) for s in chosen], ""), **figures) if chosen else Text(
+                N_("Профиль %(profile)s: нужно не менее %(need)s предметов на углублённом "
+                   "уровне, выбран %(count)s. Добавьте %(options)s."), **figures)
+            out.append(Violation("advanced_min", text, {
+                "count": len(chosen), "min": need,
+                "options": [s for s in rule.area if s not in chosen]}))
     first, last = edition.project_years
     if not first <= f.project_years <= last:
-        out.append(Violation("project", "Нет индивидуального проекта: он обязателен (в течение "
-                             f"{first}–{last} лет). Добавьте его в 10 или 11 классе.",
-                             {"years": f.project_years}))
+        out.append(Violation("project", Text(
+            N_("Нет индивидуального проекта: он обязателен (в течение %(first)s–%(last)s лет). "
+               "Добавьте его в 10 или 11 классе."), first=first, last=last),
+            {"years": f.project_years}))
     return out

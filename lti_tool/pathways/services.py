@@ -20,6 +20,7 @@ from lti_tool.core.viewer import Viewer
 from lti_tool.db import utcnow
 from lti_tool.pathways import access, lifecycle
 from lti_tool.pathways.lifecycle import Refused
+from lti_tool.pathways.messages import N_, Text
 from lti_tool.pathways.models import Route, RouteVersion, SchoolOffer
 from lti_tool.pathways.rules import Item, Plan, Verdict, check
 
@@ -28,9 +29,10 @@ class Conflict(Exception):
     """The route changed since the page was opened (optimistic lock)."""
 
     def __init__(self, current: int) -> None:
-        super().__init__(
-            f"Маршрут уже изменён кем-то другим (сейчас версия {current}). Ваши изменения не "
-            "сохранены: обновите страницу, проверьте новую версию и внесите их снова.")
+        super().__init__(Text(
+            N_("Маршрут уже изменён кем-то другим (сейчас версия %(current)s). Ваши изменения "
+               "не сохранены: обновите страницу, проверьте новую версию и внесите их снова."),
+            current=current))
         self.current = current
 
 
@@ -115,15 +117,15 @@ def act(session: Session, viewer: Viewer, route: Route, action: str, expected: i
     who = access.actor(session, viewer, route)
     if who is None:
         raise Forbidden() if not access.can_view_route(session, viewer, route) else Refused(
-            "У вас доступ к маршруту только для чтения.")
+            Text(N_("У вас доступ к маршруту только для чтения.")))
     if action == "agree" and who == lifecycle.TUTOR and paper_date is None:
-        raise Refused("Укажите дату бумажного согласия родителя.")
+        raise Refused(Text(N_("Укажите дату бумажного согласия родителя.")))
     target = lifecycle.target_of(
         action, route.state, who, agreed=route.agreed_at is not None,
         plan_ok=verdict(route).ok, was_active=route.in_force is not None)
     if action == "event" and not 0 <= (event if event is not None else -1) < len(
             route.data.get("events", [])):
-        raise Refused("Нет такого мероприятия в маршруте.")
+        raise Refused(Text(N_("Нет такого мероприятия в маршруте.")))
     if route.version != expected:
         raise Conflict(route.version)
     if action == "event":

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from lti_tool.pathways.messages import N_, Text
+
 HALVES, QUARTERS = "halves", "quarters"
 SCHEMES = {HALVES: "полугодия", QUARTERS: "четверти"}
 #: (first month, first day, last month, last day, year offset of the first and last day)
@@ -35,6 +37,11 @@ class Period:
         """Russian, for the XLSX a school files (pages translate from the parts)."""
         kind = "полугодие" if self.scheme == HALVES else "четверть"
         return f"{self.number} {kind}, {self.grade} кл."
+
+    def title(self) -> Text:
+        """The name as a message: a page shows it in its reader's language."""
+        return Text(N_("%(n)s полугодие, %(g)s кл.") if self.scheme == HALVES else
+                    N_("%(n)s четверть, %(g)s кл."), n=self.number, g=self.grade)
 
     def span(self) -> tuple[str, date, date]:
         """As the journal's period queries take it."""

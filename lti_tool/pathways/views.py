@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session, utcnow
 from lti_tool.lti import targets
-from lti_tool.pathways import access, charts, forms, lifecycle, progress, services
+from lti_tool.pathways import access, charts, forms, lifecycle, messages, progress, services
 from lti_tool.pathways.editions import BUILT_IN, PROFILES, SUBJECTS
 from lti_tool.pathways.lifecycle import STATE_NAMES, Refused
 from lti_tool.pathways.models import Route, SchoolOffer
@@ -48,7 +48,19 @@ targets.register(targets.Target(
 
 @bp.app_template_filter("state_name")
 def state_name(state: str) -> str:
-    return STATE_NAMES.get(state, state)
+    return messages.shown(messages.name(STATE_NAMES.get(state, state)))
+
+
+@bp.app_template_filter("tr")
+def translated(value: Any) -> str:
+    """A rule's, refusal's or alert's message in the reader's language."""
+    return messages.shown(value)
+
+
+@bp.app_template_filter("named")
+def named(value: str) -> str:
+    """A subject's, profile's or move's name (marked ``N_`` where defined), translated."""
+    return messages.shown(messages.name(value))
 
 
 def _viewer() -> Viewer:
@@ -198,11 +210,11 @@ def _move(route: Route, action: str, version: int, then: str = "show", **kw: Any
         abort(404)
     except (Refused, services.Conflict) as exc:
         dbs.rollback()
-        flash(str(exc), "error")
+        flash(messages.shown(exc.args[0] if exc.args else str(exc)), "error")
         return redirect(app_url("pathways.show", rid=route.public_id), code=303)
     except StaleDataError:
         dbs.rollback()
-        flash(str(services.Conflict(version + 1)), "error")
+        flash(messages.shown(services.Conflict(version + 1).args[0]), "error")
         return redirect(app_url("pathways.show", rid=route.public_id), code=303)
     if then == "check":
         return redirect(app_url("pathways.edit", rid=route.public_id), code=303)
