@@ -159,4 +159,5 @@ EN_ACCOUNTS: dict[str, str] = {
     'Связь какой системы сравнивать с утверждением': "Which system's link to match the claim against",
     'Пространство имён связи': 'Link namespace',
     'Пусто — издатель: для связей oidc это обычно верно. Для связей другой системы — её пространство имён (например, адрес сервера школы).': "Empty means the issuer: usually right for oidc links. For another system's links, its namespace (e.g. the school server's address).",
+    'Мои классы': 'My classes',
 }

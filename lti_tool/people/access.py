@@ -27,6 +27,18 @@ def home_class(session: Session, viewer: Viewer) -> ClassGroup | None:
     return group if group is not None and can_view_class(session, viewer, group) else None
 
 
+def taught_classes(session: Session, viewer: Viewer) -> list[ClassGroup]:
+    """The classes a teacher teaches in their organisation: the way to their class pages
+    when no launch named a class (a sign-in without the LMS)."""
+    if not viewer.has("teacher"):
+        return []
+    return list(session.scalars(select(ClassGroup).join(
+        ClassEnrolment, ClassEnrolment.class_id == ClassGroup.id).where(
+        ClassEnrolment.person_id == viewer.person_id, ClassEnrolment.role == "teacher",
+        ClassEnrolment.active.is_(True), ClassGroup.organisation_id == viewer.organisation_id)
+        .order_by(ClassGroup.label, ClassGroup.title).distinct()))
+
+
 def can_view_class(session: Session, viewer: Viewer, group: ClassGroup) -> bool:
     if group.organisation_id != viewer.organisation_id:
         return False

@@ -92,8 +92,10 @@ def home() -> Any:
     readers = [person] + (access.children(dbs, person.id) if viewer.has("parent") else [])
     marks = summaries(dbs, viewer.organisation_id, [p.id for p in readers])
     journal = [(p, marks[p.id]) for p in readers if marks[p.id].subjects]
+    # No launch named a class (a sign-in without the LMS): the teacher's classes to pick.
+    classes = access.taught_classes(dbs, viewer) if viewer.class_id is None else []
     return render_template("people/home.html", person=person, viewer=viewer, scores=scores,
-                           journal=journal)
+                           journal=journal, classes=classes)
 
 
 # The first page after every launch: statements built once, values bound per request.
