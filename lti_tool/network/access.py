@@ -59,6 +59,12 @@ def can_coordinate(session: Session, viewer: Viewer | None, network: Network) ->
     return standing(session, viewer, network) == Standing.COORDINATOR
 
 
+def can_attach(session: Session, viewer: Viewer | None, network: Network) -> bool:
+    """Taking networks into a regional network (and out): its coordinator's admin only.
+    Attaching gives them read access to the network below, so only a regional network can."""
+    return network.level == "regional" and can_coordinate(session, viewer, network)
+
+
 def can_edit_entry(session: Session, viewer: Viewer | None, network: Network,
                    row: NetworkMember) -> bool:
     """The registry entry: the coordinator, or the admin of that very organisation."""

@@ -79,3 +79,18 @@ def event_soon(session: Session, network: Network, event: NetworkEvent,
                                            "event_id": event.public_id}),
         organisation_id=registration.organisation_id,
         key=f"network.event.soon:{event.public_id}") is not None
+
+
+def regional_change(session: Session, parent: Network, child: Network, attached: bool) -> int:
+    """The network's own coordinators learn that a regional network took it in (and now reads
+    its pages) or let it go."""
+    title = (f"Сеть «{child.name}» включена в региональную сеть «{parent.name}»" if attached
+             else f"Сеть «{child.name}» исключена из региональной сети «{parent.name}»")
+    # No key: attach, detach and attach again are three changes, each told once.
+    body = ("Координатор региональной сети видит страницы вашей сети (участники, совет, "
+            "календарь) без права изменять их." if attached else "")
+    return _told([notifications.notify(
+        session, pid, "network.regional", title, body=body,
+        link=("network.detail", {"public_id": child.public_id}),
+        organisation_id=child.coordinator_id)
+        for pid in people.admins_of(session, child.coordinator_id)])

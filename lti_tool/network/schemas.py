@@ -25,6 +25,7 @@ LABELS = {
     "in_public_registry": _l("Показывать в открытом реестре"),
     "name": _l("Название сети"), "slug": _l("Короткое имя (для адреса реестра)"),
     "region": _l("Регион"), "description": _l("О сети"), "founders": _l("Организации-учредители"),
+    "child": _l("Сеть"),
 }
 
 
@@ -95,6 +96,18 @@ class NetworkSchema(Schema):
             founders = data.getlist("founders")
             data = {**data.to_dict(), "founders": founders}
         return {k: v for k, v in dict(data).items() if v != ""}
+
+
+class AttachSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    child = fields.String(required=True, validate=validate.Length(
+        1, 24, error=_l("Выберите сеть из списка.")))
+
+    @pre_load
+    def _clean(self, data: Any, **_: Any) -> Any:
+        return _blank_to_missing(data, ("child",))
 
 
 class MemberEntrySchema(Schema):

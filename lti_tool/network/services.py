@@ -122,6 +122,51 @@ def children_of(session: Session, network_id: int) -> list[Network]:
                                 .order_by(Network.name)))
 
 
+def attach(session: Session, parent: Network, child: Network, *, actor_id: int | None) -> None:
+    """The regional network takes a network in (the cascade model of seed 002). Refused with
+    the reason: a network that is not regional, a network already inside one, a circle, a
+    network of another region."""
+    if parent.level != "regional":
+        raise NetworkError("not_regional", _l("Включать сети можно только в региональную сеть."))
+    if child.id in _ancestors(session, parent) or child.id == parent.id:
+        raise NetworkError("circle", _l("Сеть не может входить сама в себя."))
+    if child.parent_id is not None:
+        raise NetworkError("has_parent", _l(
+            "Эта сеть уже входит в другую сеть: сначала её исключают оттуда."))
+    if parent.region and child.region and parent.region.strip() != child.region.strip():
+        raise NetworkError("region", _l("Сеть из другого региона: %(region)s.",
+                                        region=child.region))
+    child.parent_id = parent.id
+    session.flush()
+    audit(session, actor_id, parent.coordinator_id, "network.attach", "network", child.id,
+          parent=parent.id)
+
+
+def detach(session: Session, parent: Network, child: Network, *, actor_id: int | None) -> None:
+    if child.parent_id != parent.id:
+        raise NetworkError("not_child", _l("Эта сеть не входит в региональную сеть."))
+    child.parent_id = None
+    session.flush()
+    audit(session, actor_id, parent.coordinator_id, "network.detach", "network", child.id,
+          parent=parent.id)
+
+
+def attachable(session: Session, parent: Network) -> list[Network]:
+    """Networks the regional network may take in: on their own, not itself or above it."""
+    above = _ancestors(session, parent) | {parent.id}
+    return [n for n in session.scalars(select(Network).where(Network.parent_id.is_(None))
+                                       .order_by(Network.name)) if n.id not in above]
+
+
+def _ancestors(session: Session, network: Network) -> set[int]:
+    out: set[int] = set()
+    parent_id = network.parent_id
+    while parent_id is not None and parent_id not in out:
+        out.add(parent_id)
+        parent_id = session.scalar(select(Network.parent_id).where(Network.id == parent_id))
+    return out
+
+
 def _descendants(session: Session, network_id: int) -> list[int]:
     ids, frontier = [network_id], [network_id]
     while frontier:

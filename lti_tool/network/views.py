@@ -16,12 +16,13 @@ from marshmallow import ValidationError
 from lti_tool.core.viewer import Viewer, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.lti import targets
-from lti_tool.network import access, documents, services
+from lti_tool.network import access, documents, notices, services
 from lti_tool.network.models import Network, NetworkMember
 from lti_tool.network.rules import AgreementStatus
 from lti_tool.network.schemas import (
     LABELS,
     AgreementSchema,
+    AttachSchema,
     MemberEntrySchema,
     NetworkSchema,
     load,
@@ -126,6 +127,9 @@ def _page(viewer: Viewer, network: Network, *, errors: dict[str, Any] | None = N
         coordinator=access.can_coordinate(dbs, viewer, network),
         may_read=lambda a: access.can_read_agreement(dbs, viewer, network, a),
         children=services.children_of(dbs, network.id),
+        attach=access.can_attach(dbs, viewer, network),
+        attachable=services.attachable(dbs, network) if access.can_attach(
+            dbs, viewer, network) else [],
         parent=dbs.get(Network, network.parent_id) if network.parent_id else None,
         panels=hooks.panels(dbs, viewer, network),
         errors=errors or {}, form=form or {}, notice=notice), status
@@ -185,6 +189,53 @@ def add_agreement(public_id: str) -> Any:
         return _page(viewer, network, errors=errors, form=dict(request.form), status=400)
     dbs.commit()
     return _page(viewer, network, notice=_("Соглашение добавлено."))
+
+
+@bp.post("/<public_id>/children")
+@login_required
+def attach(public_id: str) -> Any:
+    """The regional network's coordinator takes a network in (seed 002's cascade)."""
+    viewer = _viewer()
+    network = network_for(viewer, public_id)
+    dbs = db_session()
+    if not access.can_attach(dbs, viewer, network):
+        abort(403)
+    try:
+        values = load(AttachSchema(), request.form)
+        child = services.network_by_public_id(dbs, values["child"])
+        if child is None:
+            raise ValidationError({"child": [_("Сеть: выберите сеть из списка.")]})
+        services.attach(dbs, network, child, actor_id=viewer.person_id)
+    except ValidationError as exc:
+        dbs.rollback()
+        return _page(viewer, network, errors=exc.messages_dict, form=dict(request.form),
+                     status=400)
+    except services.NetworkError as exc:
+        dbs.rollback()
+        return _page(viewer, network, errors={"child": [f"{LABELS['child']}: {exc.message}"]},
+                     form=dict(request.form), status=400)
+    notices.regional_change(dbs, network, child, attached=True)
+    dbs.commit()
+    return _page(viewer, network, notice=_("Сеть «%(name)s» включена в региональную сеть.",
+                                           name=child.name))
+
+
+@bp.post("/<public_id>/children/<child_id>/detach")
+@login_required
+def detach(public_id: str, child_id: str) -> Any:
+    viewer = _viewer()
+    network = network_for(viewer, public_id)
+    dbs = db_session()
+    if not access.can_attach(dbs, viewer, network):
+        abort(403)
+    child = services.network_by_public_id(dbs, child_id)
+    if child is None or child.parent_id != network.id:
+        abort(404)
+    services.detach(dbs, network, child, actor_id=viewer.person_id)
+    notices.regional_change(dbs, network, child, attached=False)
+    dbs.commit()
+    return _page(viewer, network, notice=_("Сеть «%(name)s» исключена из региональной сети.",
+                                           name=child.name))
 
 
 @bp.get("/<public_id>/agreements/<agreement_id>/document")

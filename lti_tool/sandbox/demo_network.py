@@ -89,6 +89,13 @@ def seed_demo_network(session: Session, issuer: str, instance_path: Path,
         session, slug="kostroma-region", name="Региональная сеть Костромской области",
         coordinator_id=institute.id, region="Костромская область", joined_on=founded,
         description="Сеть сетей: муниципальные и школьные сети области (каскадная модель).")
+    # A district network on its own: the regional admin (r-kuzmina) takes it into the
+    # regional network on the regional network's page.
+    network.create_network(
+        session, slug="sudislavl-district", name="Сеть школ Судиславского района",
+        coordinator_id=partners["school-5-sudislavl"].id, region="Костромская область",
+        joined_on=founded, description="Муниципальная сеть сельских школ района: общие "
+        "элективные курсы и дистанционные занятия.")
     net = network.create_network(
         session, slug=SLUG, name="Сеть школы № 37: индивидуальные маршруты 10–11 классов",
         coordinator_id=school.id, region="Костромская область", parent=region,

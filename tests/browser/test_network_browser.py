@@ -213,3 +213,26 @@ def test_the_network_page_fits_a_360_px_phone(browser: Any, network_demo: Demo) 
         assert width[0] <= width[1], ("registry", width)
     finally:
         phone.close()
+
+
+def test_the_regional_admin_takes_a_district_network_in(page: Any, network_demo: Demo) -> None:
+    """r-kuzmina (the regional institute's admin) attaches the district network on the
+    regional network's page; the list of networks inside shows it at once."""
+    page.context.set_default_timeout(TIMEOUT)
+    page.goto(network_demo.lms + "/")
+    page.click('[data-user="r-kuzmina"]')
+    page.click("text=Мониторинг портфолио области")
+    page.click("a[data-link]")
+    tool = page.frame_locator('iframe[name="tool"]')
+    tool.locator('[data-testid="nav"] a', has_text="Сеть").click()
+    _landed(tool, "Сетевое взаимодействие")
+    tool.locator("a", has_text="Региональная сеть Костромской области").click()
+    _landed(tool, "Региональная сеть Костромской области")
+    assert "Сеть школы № 37" in tool.locator('[data-testid="children"]').inner_text()
+    tool.locator("summary", has_text="Включить сеть в региональную").click()
+    tool.locator('select[name="child"]').select_option(label="Сеть школ Судиславского района "
+                                                             "(Костромская область)")
+    tool.locator("button", has_text="Включить").last.click()
+    tool.locator("text=включена в региональную сеть").first.wait_for()
+    assert "Сеть школ Судиславского района" in tool.locator(
+        '[data-testid="children"]').inner_text()

@@ -27,7 +27,9 @@ def test_demo_network(database_url: str, tmp_path: Path) -> None:
         seed_demo_network(s, "http://demo.example/demo", tmp_path, today)
     with db.session() as s:
         seed_demo_network(s, "http://demo.example/demo", tmp_path, today)  # a second start
-        assert s.scalar(select(func.count(Network.id))) == 2
+        assert s.scalar(select(func.count(Network.id))) == 3
+        district = services.network_by_slug(s, "sudislavl-district")
+        assert district is not None and district.parent_id is None  # to attach on the page
         net = services.network_by_slug(s, SLUG)
         assert net is not None and net.parent_id is not None
         names = {m.name for m in services.members_of(s, net.id, on=today)}

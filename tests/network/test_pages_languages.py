@@ -45,6 +45,7 @@ def test_every_page_in_both_languages(platform, tool):
         year, term = monitoring.current_term(date.today())
         monitoring.save(s, net.id, tool.org_id, year, term,
                         dict(lessons_total=10, lessons_with_eor=6), None)
+        net.level = "regional"  # its page then offers to take networks in
         pid, mid, eid = net.public_id, meeting.public_id, event.public_id
     paths = ["/app/network/", f"/app/network/{pid}", f"/app/network/{pid}/council/",
              f"/app/network/{pid}/council/meetings/{mid}", f"/app/network/{pid}/cycle/",
@@ -61,3 +62,6 @@ def test_every_page_in_both_languages(platform, tool):
     english = requests.get(tool.base + f"/app/network/{pid}/council/",
                            params={"lt": lt, "lang": "en"}, timeout=30).text
     assert "Coordination council" in english and "more than 50 % of those present" in english
+    regional = requests.get(tool.base + f"/app/network/{pid}", params={"lt": lt, "lang": "en"},
+                            timeout=30).text
+    assert "Take a network into the regional one" in regional
