@@ -8,8 +8,10 @@ each with a code, the figures and a Russian message that names the rule and a fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from lti_tool.pathways.editions import (
@@ -46,11 +48,33 @@ class Plan:
     week_days: int = 6
 
 
-@dataclass(frozen=True)
 class Violation:
-    code: str
-    message: str
-    params: dict[str, Any] = field(default_factory=dict)
+    """A rule the plan breaks: its code, its figures and a message naming the rule, the
+    figures and a fix. The message (a ``messages.Text``) is made when first read: checking
+    a plan against the other editions only needs to know whether it passes."""
+
+    __slots__ = ("code", "params", "_message")
+
+    def __init__(self, code: str, message: str | Callable[[], str],
+                 params: dict[str, Any] | None = None) -> None:
+        self.code, self.params = code, params or {}
+        self._message = message
+
+    @property
+    def message(self) -> str:
+        if callable(self._message):
+            self._message = self._message()
+        return self._message
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Violation) and (self.code, self.message, self.params) == (
+            other.code, other.message, other.params)
+
+    def __hash__(self) -> int:
+        return hash((self.code, self.message))
+
+    def __repr__(self) -> str:
+        return f"Violation({self.code!r}, {self.message!r}, {self.params!r})"
 
 
 @dataclass(frozen=True)
@@ -133,68 +157,72 @@ def check_against(plan: Plan, edition: Edition, folded: _Folded | None = None
     out: list[Violation] = []
     name = edition.subject_name
     if plan.profile not in PROFILES:
-        out.append(Violation("profile", Text(
+        out.append(Violation("profile", lambda: Text(
             N_("Профиль «%(profile)s» не предусмотрен; выберите один из: %(options)s."),
             profile=plan.profile, options=Joined([Text(p) for p in PROFILES.values()], "")),
             {}))
     total = round((f.week10 + f.week11) * edition.weeks_per_year, 2)
     low, high = edition.min_hours.value, edition.max_hours.value
     if total < low:
-        out.append(Violation("hours_min", Text(
+        out.append(Violation("hours_min", lambda: Text(
             N_("Всего за два года %(total)s ч, нужно не менее %(min)s ч. Добавьте %(add)s ч "
                "(курсы по выбору или углублённый уровень)."),
             total=_hours(total), min=low, add=_hours(low - total)), {"total": total, "min": low}))
     if total > high:
-        out.append(Violation("hours_max", Text(
+        out.append(Violation("hours_max", lambda: Text(
             N_("Всего за два года %(total)s ч, допустимо не более %(max)s ч. Уберите %(cut)s ч."),
             total=_hours(total), max=high, cut=_hours(total - high)),
             {"total": total, "max": high}))
     cap = edition.max_week.get(plan.week_days)
     for grade, week in ((10, f.week10), (11, f.week11)):
         if cap is not None and week > cap.value:
-            out.append(Violation("week_max", Text(
-                N_("%(grade)s класс: %(week)s ч в неделю, при %(days)s-дневной неделе "
-                   "допустимо не более %(max)s ч. Уберите %(cut)s ч."),
+            out.append(Violation("week_max", partial(
+                Text, N_("%(grade)s класс: %(week)s ч в неделю, при %(days)s-дневной неделе "
+                         "допустимо не более %(max)s ч. Уберите %(cut)s ч."),
                 grade=grade, week=_hours(week), days=plan.week_days, max=cap.value,
                 cut=_hours(week - cap.value)), {"grade": grade, "week": week, "max": cap.value}))
     count = len([s for s in f.levels if s in SUBJECTS])
     if count < edition.min_subjects.value:
-        out.append(Violation("subjects_min", Text(
+        out.append(Violation("subjects_min", lambda: Text(
             N_("Выбрано предметов: %(count)s, нужно не менее %(min)s."),
             count=count, min=edition.min_subjects.value),
             {"count": count, "min": edition.min_subjects.value}))
     missing = [s for s in edition.mandatory if s not in f.levels]
     if missing:
-        out.append(Violation("mandatory", Text(
+        out.append(Violation("mandatory", lambda: Text(
             N_("Нет обязательных предметов: %(missing)s. Добавьте их в план."),
             missing=Joined([Text(name(s)) for s in missing], "")), {"missing": missing}))
     mixed = sorted(s for s, lv in f.levels.items() if len(lv) > 1)
     for s in mixed:
-        out.append(Violation("mixed_level", Text(
-            N_("%(subject)s: курсы предмета выбраны на разных уровнях; выберите один уровень "
-               "для всех его курсов."), subject=Capital(name(s))), {"subject": s}))
+        out.append(Violation("mixed_level", partial(
+            Text, N_("%(subject)s: курсы предмета выбраны на разных уровнях; выберите один "
+                     "уровень для всех его курсов."), subject=Capital(name(s))), {"subject": s}))
     rule = edition.profiles.get(plan.profile)
     if rule is not None and rule.min_advanced.value > 0:
         chosen = [s for s in rule.area if f.levels.get(s) == {"advanced"}]
         need = rule.min_advanced.value
         if len(chosen) < need:
-            options = Joined([Text(SUBJECTS[s][1]) for s in rule.area if s not in chosen],
-                             N_("или"))
-            figures = {"profile": Text(PROFILES[plan.profile]), "need": need,
-                       "count": len(chosen), "options": options}
-            text = Text(N_(
-                "Профиль %(profile)s: нужно не менее %(need)s предметов на углублённом уровне, "
-                "выбран %(count)s (%(chosen)s). Добавьте %(options)s."),
-                chosen=Joined([Text(name(s)) for s in chosen], ""), **figures) if chosen else Text(
-                N_("Профиль %(profile)s: нужно не менее %(need)s предметов на углублённом "
-                   "уровне, выбран %(count)s. Добавьте %(options)s."), **figures)
-            out.append(Violation("advanced_min", text, {
+            out.append(Violation("advanced_min", partial(
+                _advanced_message, plan.profile, rule.area, chosen, need, name), {
                 "count": len(chosen), "min": need,
                 "options": [s for s in rule.area if s not in chosen]}))
     first, last = edition.project_years
     if not first <= f.project_years <= last:
-        out.append(Violation("project", Text(
+        out.append(Violation("project", lambda: Text(
             N_("Нет индивидуального проекта: он обязателен (в течение %(first)s–%(last)s лет). "
                "Добавьте его в 10 или 11 классе."), first=first, last=last),
             {"years": f.project_years}))
     return out
+
+
+def _advanced_message(profile: str, area: tuple[str, ...], chosen: list[str], need: int,
+                      name: Callable[[str], str]) -> Text:
+    options = Joined([Text(SUBJECTS[s][1]) for s in area if s not in chosen], N_("или"))
+    figures = {"profile": Text(PROFILES[profile]), "need": need, "count": len(chosen),
+               "options": options}
+    if not chosen:
+        return Text(N_("Профиль %(profile)s: нужно не менее %(need)s предметов на углублённом "
+                       "уровне, выбран %(count)s. Добавьте %(options)s."), **figures)
+    return Text(N_("Профиль %(profile)s: нужно не менее %(need)s предметов на углублённом "
+                   "уровне, выбран %(count)s (%(chosen)s). Добавьте %(options)s."),
+                chosen=Joined([Text(name(s)) for s in chosen], ""), **figures)
