@@ -282,4 +282,11 @@ EN_PORTFOLIO: dict[str, str] = {
     "строка %(row)s, столбец C: источник — мониторинг УУД, ВПР или метапредметная олимпиада": "row %(row)s, column C: the source is мониторинг УУД, ВПР or метапредметная олимпиада",
     "строка %(row)s, столбец D: результат — число от 0 до %(max)s": "row %(row)s, column D: the result is a number from 0 to %(max)s",
     "Опубликовать можно только подтверждённое достижение.": "Only a confirmed achievement can be published.",
+    "Отмечено: совершеннолетний — публикует свои достижения сам.": "Marked as of age: publishes their own achievements.",
+    "Отметка «совершеннолетний» снята: публикации снова нужно согласие родителя.": "The «of age» mark is removed: publishing needs a parent's consent again.",
+    "Совершеннолетний": "Of age",
+    "Укажите «да» или «нет».": "Answer «yes» or «no».",
+    "совершеннолетний: публикует свои достижения сам": "of age: publishes their own achievements",
+    "Снять отметку «совершеннолетний»": "Remove the «of age» mark",
+    "Отметить: совершеннолетний (18+)": "Mark as of age (18+)",
 }

@@ -118,3 +118,9 @@ def region_schools(session: Session, viewer: Viewer) -> set[int]:
             out |= network.member_org_ids(session, net.id, cascade=True)
     out.discard(viewer.organisation_id)
     return out
+
+
+def can_mark_adult(session: Session, viewer: Viewer, person: Person) -> bool:
+    """The school admin, for a pupil of their own school."""
+    return viewer.has("admin") and person.id != viewer.person_id and "student" in member_roles(
+        session, person.id, viewer.organisation_id)

@@ -128,7 +128,9 @@ def figures() -> Any:
     from lti_tool.portfolio.charts import by_year_chart
 
     viewer, dbs = _admin(), db_session()
-    data = services.school_figures(dbs, viewer.organisation_id)
+    from lti_tool.portfolio.figures import school_figures
+
+    data = school_figures(dbs, viewer.organisation_id)
     return render_template("portfolio/figures.html", f=data,
                            chart=by_year_chart(data.by_year))
 
@@ -182,6 +184,35 @@ def uud_import() -> Any:
         dbs.commit()
         flash(_("Загружено внешних результатов: %(n)s.", n=n))
     return redirect(app_url("portfolio.uud_school"), code=303)
+
+
+@bp.post("/adult/<person_id>")
+@login_required
+def adult(person_id: str) -> Any:
+    """Mark a pupil «совершеннолетний» or take the mark back (the admin of their school;
+    another school's or a non-pupil is «not found»)."""
+    from marshmallow import ValidationError
+
+    from lti_tool.portfolio import access, adults
+    from lti_tool.portfolio.schemas import AdultForm, adult_messages
+
+    viewer, dbs = _admin(), db_session()
+    pupil = dbs.scalars(select(Person).where(Person.public_id == person_id)).first()
+    if pupil is None or not access.can_mark_adult(dbs, viewer, pupil):
+        abort(404)
+    back = app_url("portfolio.person", person_id=pupil.public_id)
+    try:
+        on = bool(AdultForm().load(request.form.to_dict())["on"])
+    except ValidationError as err:
+        for message in adult_messages(err):
+            flash(message, "error")
+        return redirect(back, code=303)
+    if adults.set_adult(dbs, actor_id=viewer.person_id, org_id=viewer.organisation_id,
+                        pupil=pupil, on=on):
+        dbs.commit()
+        flash(_("Отмечено: совершеннолетний — публикует свои достижения сам.") if on else
+              _("Отметка «совершеннолетний» снята: публикации снова нужно согласие родителя."))
+    return redirect(back, code=303)
 
 
 from lti_tool.portfolio import region_views as _region_views  # noqa: E402,F401  (its routes)

@@ -265,3 +265,22 @@ class LessonMap(Base):
     achievement_id: Mapped[int | None] = mapped_column(
         ForeignKey("portfolio_achievement.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AdultPupil(Base):
+    """A pupil the school admin marked «совершеннолетний» (18 or older). No birth date is
+    stored, only this mark: such a pupil publishes their own confirmed items, and a
+    parent's consent no longer decides (an adult consents for themself, 152-ФЗ ст. 9).
+    Who set it and when is here; every change is in the audit log."""
+
+    __tablename__ = "portfolio_adult_pupil"
+    __table_args__ = (UniqueConstraint("organisation_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    set_by: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

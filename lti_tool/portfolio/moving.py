@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
 from lti_tool.people.models import Organisation, Person
-from lti_tool.portfolio import bundle, export, rules, services
+from lti_tool.portfolio import adults, bundle, export, rules, services
 from lti_tool.portfolio.models import Achievement, Evidence, ModerationEvent
 from lti_tool.portfolio.storage import EvidenceStore
 
@@ -63,12 +63,13 @@ def export_file(session: Session, store: EvidenceStore, secret: str, org_id: int
     confirmed = [i for i in services.items_of(session, org_id, owner.id)
                  if i.status == rules.CONFIRMED]
     consented = services.consented_ids(session, [i.id for i in confirmed])
+    minor = adults.owner_is_minor(session, org_id, owner.id, kind)
     budget = [bundle.MAX_BUNDLE_BYTES - bundle.MAX_TOKEN_BYTES]
     files: dict[str, bytes] = {}
     items, omitted = [], 0
     for item in confirmed:
         refs: tuple[tuple[str, str, str], ...] = ()
-        if services.is_public(item, consented, kind == rules.STUDENT):
+        if services.is_public(item, consented, minor):
             refs, left = _files_for(store, item, budget, files)
             omitted += left
         moderator = session.get(Person, item.moderated_by) if item.moderated_by else None

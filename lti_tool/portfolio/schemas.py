@@ -74,3 +74,21 @@ def query_messages(err: ValidationError) -> list[str]:
     return [f"{MentorQuery.labels.get(field, _l('Форма'))}: "
             f"{'; '.join(map(str, texts)) if isinstance(texts, list) else texts}"
             for field, texts in err.normalized_messages().items()]
+
+
+class AdultForm(Schema):
+    """The admin's «совершеннолетний» mark for a pupil: yes or no, nothing else."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    labels = {"on": _l("Совершеннолетний")}
+
+    on = fields.Boolean(required=True, truthy={"1"}, falsy={"0"}, error_messages={
+        "required": _l("Укажите «да» или «нет»."), "invalid": _l("Укажите «да» или «нет».")})
+
+
+def adult_messages(err: ValidationError) -> list[str]:
+    return [f"{AdultForm.labels.get(field, _l('Форма'))}: "
+            f"{'; '.join(map(str, texts)) if isinstance(texts, list) else texts}"
+            for field, texts in err.normalized_messages().items()]

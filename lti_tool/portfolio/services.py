@@ -313,17 +313,24 @@ def queue(session: Session, org_id: int, *, tutor_id: int, admin: bool) -> list[
 
 def class_page(session: Session, org_id: int, class_id: int) -> list[
         tuple[Person, list[Achievement]]]:
-    """Pupils of the class with their published confirmed achievements (consent in force)."""
+    """Pupils of the class with their published confirmed achievements (consent in force;
+    a pupil of age: published by themself)."""
+    from lti_tool.portfolio.adults import adult_ids
+
     pupils = list(session.scalars(select(Person).join(
         ClassEnrolment, ClassEnrolment.person_id == Person.id).where(
         ClassEnrolment.class_id == class_id, ClassEnrolment.role == "student",
         ClassEnrolment.active.is_(True)).order_by(Person.display_name)))
     ids = [p.id for p in pupils]
+    grown = adult_ids(session, org_id, ids)
+    consented = Achievement.id.in_(select(Consent.achievement_id).where(
+        Consent.revoked_at.is_(None)))
+    own = Achievement.published.is_(True) & Achievement.owner_id.in_(grown)
     items = list(session.scalars(select(Achievement).options(
-        selectinload(Achievement.section)).join(
-        Consent, (Consent.achievement_id == Achievement.id) & Consent.revoked_at.is_(None))
+        selectinload(Achievement.section))
         .where(Achievement.organisation_id == org_id, Achievement.owner_id.in_(ids),
-               Achievement.status == rules.CONFIRMED)
+               Achievement.status == rules.CONFIRMED,
+               (consented & Achievement.owner_id.not_in(grown)) | own)
         .order_by(Achievement.achieved_on.desc())))
     by_owner: dict[int, list[Achievement]] = {p: [] for p in ids}
     seen: set[int] = set()
@@ -374,54 +381,3 @@ def school_year(day: date) -> int:
 def count_unconfirmed(session: Session, org_id: int) -> int:
     return int(session.scalar(select(func.count()).select_from(Achievement).where(
         Achievement.organisation_id == org_id, Achievement.status == rules.UNCONFIRMED)) or 0)
-
-
-@dataclass(frozen=True)
-class SchoolFigures:
-    students: int
-    with_confirmed: int
-    confirmed: int
-    unconfirmed: int
-    rejected: int
-    published: int
-    by_section: list[tuple[str, int]]
-    by_level: dict[str, int]
-    by_year: dict[int, dict[str, int]]
-
-
-def school_figures(session: Session, org_id: int) -> SchoolFigures:
-    """The school's portfolio at a glance: coverage (pupils with a confirmed achievement),
-    moderation states, confirmed by section, level and school year. Grouped queries only."""
-    from lti_tool.people.models import Membership
-
-    students = select(Membership.person_id).where(Membership.organisation_id == org_id,
-                                                  Membership.role == "student")
-    n_students = int(session.scalar(select(func.count()).select_from(students.subquery())) or 0)
-    in_school = Achievement.owner_id.in_(students)
-    states = dict(session.execute(select(Achievement.status, func.count()).where(
-        Achievement.organisation_id == org_id, in_school).group_by(Achievement.status)).all())
-    confirmed = (Achievement.organisation_id == org_id) & in_school & (
-        Achievement.status == rules.CONFIRMED)
-    covered = int(session.scalar(select(func.count(func.distinct(Achievement.owner_id))).where(
-        confirmed)) or 0)
-    by_section = [(str(t), int(n)) for t, n in session.execute(select(
-        PortfolioSection.title, func.count()).select_from(Achievement).join(
-        PortfolioSection, PortfolioSection.id == Achievement.section_id).where(confirmed)
-        .group_by(PortfolioSection.title, PortfolioSection.position)
-        .order_by(PortfolioSection.position))]
-    by_level = {str(k): int(v) for k, v in session.execute(select(
-        Achievement.level, func.count()).where(confirmed).group_by(Achievement.level))}
-    by_year: dict[int, dict[str, int]] = {}
-    for day, title in session.execute(select(Achievement.achieved_on, PortfolioSection.title)
-                                      .select_from(Achievement).join(PortfolioSection,
-                                            PortfolioSection.id == Achievement.section_id)
-                                      .where(confirmed)):
-        year = by_year.setdefault(school_year(day), {})
-        year[title] = year.get(title, 0) + 1
-    published = int(session.scalar(select(func.count(func.distinct(Consent.achievement_id)))
-                                   .where(Consent.organisation_id == org_id,
-                                          Consent.revoked_at.is_(None))) or 0)
-    return SchoolFigures(n_students, covered, int(states.get(rules.CONFIRMED, 0)),
-                         int(states.get(rules.UNCONFIRMED, 0)),
-                         int(states.get(rules.REJECTED, 0)), published, by_section, by_level,
-                         dict(sorted(by_year.items())))

@@ -22,7 +22,7 @@ from lti_tool.db import db_session
 from lti_tool.lti import targets
 from lti_tool.people import access as people_access
 from lti_tool.people.models import ClassGroup, Person
-from lti_tool.portfolio import access, i18n, rules, services
+from lti_tool.portfolio import access, adults, i18n, rules, services
 from lti_tool.portfolio.models import Achievement, Evidence
 from lti_tool.portfolio.schemas import load_form, messages
 from lti_tool.portfolio.storage import EvidenceStore, store_for
@@ -110,12 +110,14 @@ def person(person_id: str) -> Any:
         by_section.setdefault(item.section_id, []).append(item)
     from lti_tool.portfolio.charts import by_year_chart
 
+    minor = adults.owner_is_minor(dbs, viewer.organisation_id, owner.id, kind)
     return render_template(
         "portfolio/person.html", owner=owner, kind=kind, items=items,
         sections=services.sections(dbs, viewer.organisation_id, kind, include_inactive=True),
         by_section=by_section, consented=consented, is_owner=owner.id == viewer.person_id,
-        chart=by_year_chart(services.counts_by_year(items)),
-        public=[i for i in items if services.is_public(i, consented, kind == rules.STUDENT)])
+        chart=by_year_chart(services.counts_by_year(items)), adult=kind == rules.STUDENT
+        and not minor, can_mark_adult=access.can_mark_adult(dbs, viewer, owner),
+        public=[i for i in items if services.is_public(i, consented, minor)])
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -160,14 +162,15 @@ def item(item_id: str) -> Any:
     viewer, dbs = _viewer(), db_session()
     found, owner = _item(item_id, viewer)
     kind = _kind(owner, viewer)
+    minor = adults.owner_is_minor(dbs, viewer.organisation_id, owner.id, kind)
     return render_template(
         "portfolio/item.html", item=found, owner=owner, kind=kind,
         history=services.history(dbs, found),
         consent=services.active_consent(dbs, found),
         can_edit=access.can_edit_own(viewer, found),
         can_moderate=access.can_moderate(dbs, viewer, owner),
-        can_consent=kind == rules.STUDENT and access.can_consent(dbs, viewer, owner),
-        can_publish=kind == rules.TEACHER and owner.id == viewer.person_id,
+        can_consent=minor and access.can_consent(dbs, viewer, owner),
+        can_publish=not minor and owner.id == viewer.person_id,
         sections=services.sections(dbs, viewer.organisation_id, kind, include_inactive=True))
 
 
@@ -255,7 +258,7 @@ def consent(item_id: str) -> Any:
     kind = _kind(owner, viewer)
     on = request.form.get("on") == "1"
     try:
-        if kind == rules.STUDENT:
+        if adults.owner_is_minor(dbs, viewer.organisation_id, owner.id, kind):
             if not access.can_consent(dbs, viewer, owner):
                 abort(403)
             if on:
@@ -343,9 +346,9 @@ def public_page(person_id: str) -> Any:
     items = [i for i in dbs.scalars(select(Achievement).where(
         Achievement.owner_id == owner.id, Achievement.status == rules.CONFIRMED))]
     consented = services.consented_ids(dbs, [i.id for i in items])
-    minor = {i.organisation_id: "student" in access.member_roles(dbs, owner.id,
-                                                                 i.organisation_id)
-             for i in items}
+    minor = {i.organisation_id: adults.owner_is_minor(dbs, i.organisation_id, owner.id, (
+        rules.STUDENT if "student" in access.member_roles(dbs, owner.id, i.organisation_id)
+        else rules.TEACHER)) for i in items}
     shown = sorted((i for i in items if services.is_public(i, consented, minor[
         i.organisation_id])), key=lambda i: i.achieved_on, reverse=True)
     if not shown:
