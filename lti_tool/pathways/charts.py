@@ -8,11 +8,11 @@ from typing import Any
 from lti_tool.pathways.progress import Progress
 
 
-def chart(progress: Progress, width: int = 560) -> dict[str, Any]:
+def chart(progress: Progress, width: int = 620) -> dict[str, Any]:
     """Geometry of the plan-against-actual bar chart (the template draws it as SVG): marks 1–5,
     a bar for the average, a tick for the target; readable without script and in print."""
     rows = [line for line in progress.lines if line.target is not None or line.average]
-    left, row_h, scale = 190, 26, (width - 190 - 50) / 5
+    left, row_h, scale = 250, 26, (width - 250 - 50) / 5
     bars = []
     for i, line in enumerate(rows):
         y = 10 + i * row_h
@@ -26,7 +26,7 @@ def chart(progress: Progress, width: int = 560) -> dict[str, Any]:
             "bars": bars, "ticks": [(n, round(left + n * scale, 1)) for n in range(1, 6)]}
 
 
-def term_chart(progress: Progress, col: int = 112, left: int = 170) -> dict[str, Any]:
+def term_chart(progress: Progress, col: int = 112, left: int = 250) -> dict[str, Any]:
     """Plan against actual by period: a row per subject, a column per period begun; in each
     cell the period's average as a bar (red below the target), the target as a tick and the
     lessons missed. The current period's column is shaded."""
@@ -48,7 +48,7 @@ def term_chart(progress: Progress, col: int = 112, left: int = 170) -> dict[str,
             if found is None:
                 continue
             cells.append({
-                "x": x + 6, "y": head + i * row_h, "average": found.average,
+                "x": x + 6, "y": head + i * row_h, "average": found.average, "end": x + col - 6,
                 "target": found.target, "absences": found.absences,
                 "w": round((found.average or 0) * scale, 1),
                 "tx": round(x + 6 + (found.target or 0) * scale, 1),
