@@ -146,4 +146,8 @@ EN_EXCHANGE = {
     'Урок': 'Lesson',
     'Добавить урок': 'Add a lesson',
     'Классов школы пока нет: они появятся после запуска из LMS или синхронизации.': 'The school has no classes yet: they appear after a launch from the LMS or a sync.',
+    'Класс в журнале школы': 'Class in the school’s journal',
+    'Выберите класс своей школы из списка.': 'Choose one of your school’s classes from the list.',
+    'не указан: все отметки школы по предмету': 'not set: all the school’s marks in the subject',
+    'Отметки и пропуски сетевых учеников берутся из журнала этого класса (и со страницы журнала сетевого курса).': 'Network students’ marks and absences are taken from this class’s journal (and from the network course’s journal page).',
 }

@@ -4,10 +4,20 @@ name the field (the page shows ``LABELS[field]: message``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from lti_tool.exchange import rules
 
@@ -20,6 +30,7 @@ LABELS = {
     "teacher_name": _l("Учитель"), "published": _l("Виден партнёрам"),
     "reason": _l("Причина"), "note": _l("Комментарий"), "period": _l("Месяц"),
     "term_id": _l("Период"), "start": _l("С"), "end": _l("По"),
+    "host_class": _l("Класс в журнале школы"),
 }
 LEVEL_LABELS = {"basic": _l("базовый"), "advanced": _l("углублённый")}
 FORMAT_LABELS = {"on_site": _l("очно у партнёра"),
@@ -60,8 +71,16 @@ class ScheduleField(fields.Field):
 
 
 class CourseSchema(Schema):
+    """``classes``: the host school's classes (public id → id) the course may take its
+    journal from; any other value of ``host_class`` (another school's class, a made-up id)
+    is refused. Loaded data carries ``host_class_id`` (None: not named)."""
+
     class Meta:
         unknown = EXCLUDE
+
+    def __init__(self, *, classes: Mapping[str, int] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.classes = dict(classes or {})
 
     title = fields.String(required=True, validate=validate.Length(min=3, max=300))
     subject = fields.String(required=True, validate=validate.Length(min=2, max=300))
@@ -78,12 +97,23 @@ class CourseSchema(Schema):
     description = fields.String(load_default="", validate=validate.Length(max=20000))
     teacher_name = fields.String(load_default="", validate=validate.Length(max=200))
     published = fields.Boolean(load_default=False)
+    host_class = fields.String(load_default="")
+
+    @validates("host_class")
+    def _host_class(self, value: str, **_kw: Any) -> None:
+        if value and value not in self.classes:
+            raise ValidationError([_l("Выберите класс своей школы из списка.")])
 
     @validates_schema
     def _dates(self, data: dict[str, Any], **_kw: Any) -> None:
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             raise ValidationError(_l("Курс не может закончиться раньше, чем начнётся."),
                                   "ends_on")
+
+    @post_load
+    def _class_id(self, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
+        data["host_class_id"] = self.classes.get(data.pop("host_class", ""))
+        return data
 
 
 class DecisionSchema(Schema):

@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 
 from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
-from lti_tool.exchange import access, rules, services
+from lti_tool.exchange import access, course_form, rules, services
 from lti_tool.exchange.messages import rule_message
 from lti_tool.exchange.models import NetworkCourse
 from lti_tool.exchange.partners import partner_ids
@@ -22,7 +22,6 @@ from lti_tool.exchange.schemas import (
     LABELS,
     LEVEL_LABELS,
     WEEKDAY_NAMES,
-    CourseSchema,
     DecisionSchema,
     schedule_text,
 )
@@ -130,15 +129,6 @@ def catalog() -> Any:
         if viewer.has("student") else [])
 
 
-def _course_form(course: NetworkCourse | None, form: dict[str, Any] | None = None,
-                 errors: dict[str, Any] | None = None, status: int = 200) -> Any:
-    shown = form or ({} if course is None else {
-        **{k: getattr(course, k) for k in CourseSchema().fields if k != "schedule"},
-        "schedule": schedule_text(course.schedule)})
-    return render_template("exchange/course_form.html", course=course, form=shown,
-                           errors=errors or {}), status
-
-
 @bp.get("/placed")
 @login_required
 def placed_course() -> Any:
@@ -162,7 +152,7 @@ def placed_course() -> Any:
 def new_course() -> Any:
     if not access.can_manage_course(_viewer(), org_id=_viewer().organisation_id):
         abort(403)
-    return _course_form(None)
+    return course_form.render(None, _viewer().organisation_id)
 
 
 @bp.post("/courses/new")
@@ -172,9 +162,10 @@ def create_course() -> Any:
     if not access.can_manage_course(viewer, org_id=viewer.organisation_id):
         abort(403)
     try:
-        data = CourseSchema().load(request.form.to_dict())
+        data = course_form.load(viewer.organisation_id)
     except ValidationError as exc:
-        return _course_form(None, request.form.to_dict(), exc.normalized_messages(), 422)
+        return course_form.render(None, viewer.organisation_id, request.form.to_dict(),
+                                  exc.normalized_messages(), 422)
     course = services.create_course(dbs, viewer.organisation_id, data, viewer.person_id)
     dbs.commit()
     flash(_("Курс «%(t)s» добавлен в каталог.", t=course.title))
@@ -212,7 +203,7 @@ def edit_course(public_id: str) -> Any:
     course = _course_or_404(public_id, viewer)
     if not access.can_manage_course(viewer, course):
         abort(403)
-    return _course_form(course)
+    return course_form.render(course, course.host_org_id)
 
 
 @bp.post("/courses/<public_id>/edit")
@@ -223,9 +214,10 @@ def update_course(public_id: str) -> Any:
     if not access.can_manage_course(viewer, course):
         abort(403)
     try:
-        data = CourseSchema().load(request.form.to_dict())
+        data = course_form.load(course.host_org_id)
     except ValidationError as exc:
-        return _course_form(course, request.form.to_dict(), exc.normalized_messages(), 422)
+        return course_form.render(course, course.host_org_id, request.form.to_dict(),
+                                  exc.normalized_messages(), 422)
     services.update_course(dbs, course, data, viewer.person_id)
     dbs.commit()
     flash(_("Курс сохранён."))

@@ -127,8 +127,12 @@ def seed_demo_exchange(session: Session, issuer: str, today: date | None = None)
         ("s-sokolov", school, "Илья Соколов"), ("s-popova", gym, "Анна Попова"),
         ("s-lebedev", gym, "Никита Лебедев"))}
     common: dict[str, Any] = dict(grades="10-11", starts_on=start, ends_on=end, published=True)
+    group = people.upsert_class(session, gym.id, source="exchange", namespace="demo",
+                                external_id="physics-network", label="Физика (сеть)",
+                                title="Физика, сетевая группа 10–11 классов")
     physics = services.create_course(session, gym.id, dict(
-        common, title="Физика: механика и олимпиадные задачи", subject="Физика",
+        common, host_class_id=group.id, title="Физика: механика и олимпиадные задачи",
+        subject="Физика",
         level="advanced", hours=68, format="on_site", place="Гимназия № 1, каб. 305",
         capacity=12, schedule=[{"weekday": 2, "start": "15:00", "end": "16:30"},
                                {"weekday": 4, "start": "15:00", "end": "15:45"}],

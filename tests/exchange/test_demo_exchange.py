@@ -11,7 +11,7 @@ from sqlalchemy import select
 from lti_tool.db import Database
 from lti_tool.exchange import dashboard, transfer
 from lti_tool.exchange.models import CourseRequest, NetworkCourse, TransferPackage
-from lti_tool.people.services import organisation_by_slug
+from lti_tool.people.services import classes_of, organisation_by_slug
 from lti_tool.sandbox.demo_exchange import seed_demo_exchange
 from lti_tool.sandbox.demo_network import seed_demo_network
 
@@ -41,4 +41,8 @@ def test_demo_exchange(database_url: str, tmp_path: Path) -> None:
             TransferPackage.state == "confirmed")).one()
         assert confirmed.students == 2 and confirmed.marks >= 5 and confirmed.absences >= 1
         assert transfer.unpack(confirmed.rows)
+        physics = s.scalars(select(NetworkCourse).where(NetworkCourse.subject == "Физика")).one()
+        (host_class,) = [g for g in classes_of(s, physics.host_org_id)
+                         if g.id == physics.host_class_id]
+        assert host_class.label == "Физика (сеть)"  # the form shows the host class chosen
     db.engine.dispose()
