@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from lti_tool.core.audit import audit
 from lti_tool.network import rules
 from lti_tool.network.models import Agreement, AgreementParty, Network, NetworkMember
-from lti_tool.people.models import Organisation
+from lti_tool.people import services as people
 
 
 class NetworkError(ValueError):
@@ -181,18 +181,19 @@ def members_of(session: Session, network_id: int, *, on: date | None = None,
     """Members on a date; ``cascade`` adds the members of its sub-networks (a region)."""
     day = _today(on)
     ids = _descendants(session, network_id) if cascade else [network_id]
-    rows = session.execute(select(NetworkMember, Organisation, Network.coordinator_id).join(
-        Organisation, Organisation.id == NetworkMember.organisation_id).join(
+    rows = list(session.execute(select(NetworkMember, Network.coordinator_id).join(
         Network, Network.id == NetworkMember.network_id).where(
-        NetworkMember.network_id.in_(ids), *_active(day)).order_by(Organisation.name))
+        NetworkMember.network_id.in_(ids), *_active(day)).order_by(NetworkMember.id)).all())
+    names = people.organisation_names(session, {m.organisation_id for m, _c in rows})
     out, seen = [], set()
-    for m, org, coordinator_id in rows:
+    for m, coordinator_id in sorted(rows, key=lambda r: names.get(r[0].organisation_id, "")):
         if m.organisation_id in seen:
             continue
         seen.add(m.organisation_id)
-        out.append(Member(m.organisation_id, org.name, m.network_id, m.joined_on, m.left_on,
-                          m.contribution, m.contact_name, m.contact_email, m.contact_phone,
-                          m.public_id, m.organisation_id == coordinator_id))
+        out.append(Member(m.organisation_id, names.get(m.organisation_id, ""), m.network_id,
+                          m.joined_on, m.left_on, m.contribution, m.contact_name,
+                          m.contact_email, m.contact_phone, m.public_id,
+                          m.organisation_id == coordinator_id))
     return out
 
 
@@ -316,12 +317,14 @@ class RegistryRow:
 def public_registry(session: Session, network: Network, *, on: date | None = None
                     ) -> list[RegistryRow]:
     day = _today(on)
-    rows = session.execute(select(NetworkMember, Organisation).join(
-        Organisation, Organisation.id == NetworkMember.organisation_id).where(
+    rows = list(session.scalars(select(NetworkMember).where(
         NetworkMember.network_id == network.id, NetworkMember.in_public_registry.is_(True),
-        *_active(day)).order_by(Organisation.name))
-    return [RegistryRow(org.name, m.contribution, m.joined_on, m.contact_name, m.contact_email,
-                        m.contact_phone, org.id == network.coordinator_id) for m, org in rows]
+        *_active(day))))
+    names = people.organisation_names(session, {m.organisation_id for m in rows})
+    return sorted((RegistryRow(names.get(m.organisation_id, ""), m.contribution, m.joined_on,
+                               m.contact_name, m.contact_email, m.contact_phone,
+                               m.organisation_id == network.coordinator_id) for m in rows),
+                  key=lambda r: r.organisation)
 
 
 # --- agreements --------------------------------------------------------------------------

@@ -361,6 +361,14 @@ def public_names(session: Session, person_ids: Collection[int]) -> dict[int, tup
             Person.id.in_(list(person_ids))))}
 
 
+def organisation_names(session: Session, org_ids: Collection[int]) -> dict[int, str]:
+    """organisation id → name, for the ids given (names are public: lists of partners)."""
+    if not org_ids:
+        return {}
+    return dict(session.execute(select(Organisation.id, Organisation.name).where(
+        Organisation.id.in_(list(org_ids)))).all())
+
+
 def organisations(session: Session) -> list[Organisation]:
     """Every organisation the tool knows, by name (names are public: pickers of partners)."""
     return list(session.scalars(select(Organisation).order_by(Organisation.name)))

@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_tool.db import Base, UTCDateTime, public_id, utcnow
-from lti_tool.people.models import Organisation
 
 
 class BankItem(Base):
@@ -47,8 +46,6 @@ class BankItem(Base):
         ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    author_org: Mapped[Organisation | None] = relationship()
-
 
 class EorAuthor(Base):
     """A teacher of a member school who can create electronic educational resources."""
@@ -67,4 +64,3 @@ class EorAuthor(Base):
     skills: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    organisation: Mapped[Organisation] = relationship()

@@ -87,11 +87,13 @@ def _page(viewer: Viewer, network: Network, *, errors: dict[str, Any] | None = N
           form: dict[str, Any] | None = None, notice: str = "", status: int = 200) -> Any:
     dbs = db_session()
     args = request.args
+    authors = services.authors(dbs, network.id)
     items = services.search(dbs, network.id, args.get("q", ""), subject=args.get("subject", ""),
                             kind=args.get("kind", ""), status=args.get("status", ""))
     return render_template(
         "bank/bank.html", network=network, items=items, q=args.get("q", ""),
-        subjects=services.subjects(dbs, network.id), authors=services.authors(dbs, network.id),
+        subjects=services.subjects(dbs, network.id), authors=authors,
+        org_names=people.organisation_names(dbs, {a.organisation_id for a in authors}),
         contribute=can_contribute(dbs, viewer, network),
         coordinator=network_access.can_coordinate(dbs, viewer, network),
         kinds=KIND_LABELS, levels=LEVEL_LABELS, statuses=STATUS_LABELS, labels=LABELS,
@@ -189,7 +191,7 @@ def public_bank(slug: str) -> Any:
         abort(404)
     items = services.search(dbs, network.id, request.args.get("q", ""), public_only=True)
     return render_template("bank/bank.html", network=network, items=items,
-                           q=request.args.get("q", ""), subjects=[], authors=[],
+                           q=request.args.get("q", ""), subjects=[], authors=[], org_names={},
                            contribute=False, coordinator=False, kinds=KIND_LABELS,
                            levels=LEVEL_LABELS, statuses=STATUS_LABELS, labels=LABELS,
                            errors={}, form={}, notice="", public=True)

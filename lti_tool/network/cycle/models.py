@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_tool.db import Base, UTCDateTime, public_id, utcnow
-from lti_tool.people.models import Organisation
 
 
 class CycleTask(Base):
@@ -36,5 +35,3 @@ class CycleTask(Base):
         ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    owner_org: Mapped[Organisation | None] = relationship()

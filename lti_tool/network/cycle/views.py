@@ -22,6 +22,7 @@ from lti_tool.network.cycle.models import CycleTask
 from lti_tool.network.models import Network
 from lti_tool.network.schemas import load
 from lti_tool.network.views import network_for
+from lti_tool.people import services as people
 
 bp = Blueprint("cycle", __name__, url_prefix="/app/network/<network_id>/cycle",
                template_folder="templates")
@@ -78,6 +79,8 @@ def _page(viewer: Viewer, network: Network, *, errors: dict[str, Any] | None = N
     rest = [v for v in views if v.state is not rules.TaskState.OVERDUE]
     return render_template(
         "cycle/cycle.html", network=network, late=late, rest=rest, year=year,
+        org_names=people.organisation_names(
+            dbs, {v.task.owner_org_id for v in views if v.task.owner_org_id is not None}),
         coordinator=network_access.can_coordinate(dbs, viewer, network),
         may_mark=lambda t: may_mark(dbs, viewer, network, t), state_labels=STATE_LABELS,
         members=network_services.members_of(dbs, network.id), labels=LABELS,

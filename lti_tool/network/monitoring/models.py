@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_tool.db import Base, UTCDateTime, utcnow
-from lti_tool.people.models import Organisation
 
 
 class MonitoringReport(Base):
@@ -32,5 +31,3 @@ class MonitoringReport(Base):
         ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow,
                                                  onupdate=utcnow)
-
-    organisation: Mapped[Organisation] = relationship()

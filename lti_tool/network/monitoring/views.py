@@ -20,6 +20,7 @@ from lti_tool.network.models import Network, NetworkMember
 from lti_tool.network.monitoring import rules, services
 from lti_tool.network.monitoring.models import MonitoringReport
 from lti_tool.network.views import network_for
+from lti_tool.people import services as people
 
 bp = Blueprint("monitoring", __name__, url_prefix="/app/network/<network_id>/monitoring",
                template_folder="templates")
@@ -147,7 +148,10 @@ def school(network_id: str, member_id: str) -> Any:
         MonitoringReport.network_id == network.id,
         MonitoringReport.organisation_id == member.organisation_id,
         MonitoringReport.year == year).order_by(MonitoringReport.term)))
+    school_name = people.organisation_names(dbs, [member.organisation_id]).get(
+        member.organisation_id, "")
     return render_template("monitoring/school.html", network=network, member=member,
+                           school_name=school_name,
                            year=year, reports=reports, labels=LABELS, fields=rules.FIELDS,
                            percent=rules.percent, target=rules.eor_target_met)
 
