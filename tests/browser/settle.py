@@ -23,33 +23,39 @@ from typing import Any
 import pytest
 
 LIMIT = 3.0
-# The demo LMS's CSS gives the frame ``min-height: 12rem`` (192 px).
-SETTLED = """() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => {
-  if (document.readyState !== "complete" || !document.documentElement) return done(false);
-  const page = Math.ceil(document.documentElement.getBoundingClientRect().height);
+# The demo LMS's CSS gives the frame ``min-height: 12rem`` (192 px). Polled once per
+# animation frame inside the frame; true twice in a row means the resize has landed.
+SETTLED = """() => {
+  const root = document.documentElement;
+  if (document.readyState !== "complete" || !root) return false;
+  const page = Math.ceil(root.getBoundingClientRect().height);
   const frame = window.innerHeight;
-  done(Math.abs(frame - page) <= 1 || (page < frame && frame <= 200));
-})))"""
-
-
-def _settled(page: Any) -> bool:
-    for frame in page.main_frame.child_frames:
-        if frame.is_detached():
-            continue
-        try:
-            if not frame.evaluate(SETTLED):
-                return False
-        except Exception:  # playwright's Error: the frame is navigating right now
-            return False
-    return True
+  const ok = Math.abs(frame - page) <= 1 || (page < frame && frame <= 200);
+  window.__marshrutSettled = ok ? (window.__marshrutSettled || 0) + 1 : 0;
+  return window.__marshrutSettled >= 2;
+}"""
 
 
 def settle(page: Any) -> None:
+    """Every wait is bounded (``wait_for_function`` has a timeout, ``evaluate`` has none: a
+    frame whose renderer stalls must not hang the run)."""
+    from playwright.sync_api import TimeoutError as Timeout
+
     deadline = time.monotonic() + LIMIT
-    while time.monotonic() < deadline:
-        if _settled(page) and _settled(page):
-            return
-        time.sleep(0.05)
+    frames = list(page.main_frame.child_frames)
+    while frames and (left := deadline - time.monotonic()) > 0:
+        frame = frames[0]
+        if frame.is_detached():
+            frames.pop(0)
+            continue
+        try:
+            frame.wait_for_function(SETTLED, polling="raf", timeout=left * 1000)
+        except Timeout:
+            return  # bounded: the action runs as it would have without us
+        except Exception:  # the frame navigated while we watched it: watch the new page
+            time.sleep(0.05)
+            continue
+        frames.pop(0)
 
 
 ACTIONS = ("click", "dblclick", "check", "uncheck", "set_checked", "tap", "hover")
