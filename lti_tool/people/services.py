@@ -369,6 +369,14 @@ def organisation_names(session: Session, org_ids: Collection[int]) -> dict[int, 
         Organisation.id.in_(list(org_ids)))).all())
 
 
+def organisation_slugs(session: Session, org_ids: Collection[int]) -> dict[int, str]:
+    """organisation id → slug (a school's signing key is derived from it)."""
+    if not org_ids:
+        return {}
+    return dict(session.execute(select(Organisation.id, Organisation.slug).where(
+        Organisation.id.in_(list(org_ids)))).all())
+
+
 def organisations(session: Session) -> list[Organisation]:
     """Every organisation the tool knows, by name (names are public: pickers of partners)."""
     return list(session.scalars(select(Organisation).order_by(Organisation.name)))

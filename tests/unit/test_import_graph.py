@@ -38,7 +38,6 @@ KNOWN_DEBT: frozenset[tuple[str, str]] = frozenset({
     ("lti_tool.portfolio.demo", "lti_tool.people.models"),
     ("lti_tool.portfolio.services", "lti_tool.people.models"),
     ("lti_tool.portfolio.views", "lti_tool.people.models"),
-    ("lti_tool.network.events.models", "lti_tool.people.models"),
     ("lti_tool.portfolio.moving", "lti_tool.people.models"),
     ("lti_tool.portfolio.moving_views", "lti_tool.people.models"),
     ("lti_tool.portfolio.uud", "lti_tool.people.models"),

@@ -13,7 +13,9 @@ KIND_NAMES = {"webinar": "вебинаре", "master_class": "мастер-кл�
               "vcs_lesson": "видеоконференц-уроке"}
 
 
-def render(event: NetworkEvent, reg: EventRegistration, network_name: str) -> bytes:
+def render(event: NetworkEvent, reg: EventRegistration, network_name: str,
+           names: dict[int, str]) -> bytes:
+    """``names``: organisation id → name (``services.org_names``)."""
     pdf = FPDF(orientation="L", format="A4")
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
@@ -28,13 +30,13 @@ def render(event: NetworkEvent, reg: EventRegistration, network_name: str) -> by
     pdf.set_font("DejaVu", "B", 20)
     pdf.multi_cell(w, 12, reg.display_name, align="C")
     pdf.set_font("DejaVu", "", 13)
-    pdf.multi_cell(w, 7, reg.organisation.name, align="C")
+    pdf.multi_cell(w, 7, names.get(reg.organisation_id, ""), align="C")
     pdf.ln(4)
     when = rules.local(event.starts_at, rules.MOSCOW).strftime("%d.%m.%Y")
     pdf.multi_cell(w, 8, _("принял(а) участие в %(kind)s «%(title)s»",
                            kind=KIND_NAMES.get(event.kind, ""), title=event.title), align="C")
     pdf.multi_cell(w, 8, _("%(date)s, объём %(hours)s ч. Организатор: %(org)s.",
-                           date=when, hours=event.hours, org=event.organiser_org.name),
+                           date=when, hours=event.hours, org=names.get(event.organiser_org_id, "")),
                    align="C")
     pdf.multi_cell(w, 8, _("Сеть: %(name)s", name=network_name), align="C")
     pdf.ln(10)

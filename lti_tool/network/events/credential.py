@@ -26,20 +26,21 @@ MEDIA_TYPE = "application/vc+jwt"
 
 
 def token(secret: str, base_url: str, network: Network, event: NetworkEvent,
-          reg: EventRegistration, person_public_id: str) -> str:
-    key = school_key(secret, event.organiser_org.slug)
+          reg: EventRegistration, person_public_id: str, organiser_name: str,
+          organiser_slug: str) -> str:
+    key = school_key(secret, organiser_slug)
     when = rules.local(event.starts_at, rules.MOSCOW).strftime("%d.%m.%Y")
     achievement = Achievement(
         id=f"{base_url.rstrip('/')}/network/{network.slug}/events/{event.public_id}",
         name=f"{KIND_NAMES.get(event.kind, '')} «{event.title}»",
         description=f"{when}, {event.hours} ч. Сеть «{network.name}», организатор: "
-                    f"{event.organiser_org.name}.",
+                    f"{organiser_name}.",
         criteria_narrative="Участие в мероприятии, отмеченное организатором.",
         achievement_type="Achievement", tags=[f"marshrut:hours={event.hours}"])
     subject = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL,
                                            f"marshrut:person:{person_public_id}"))
     credential = OpenBadgeCredential(
-        issuer=Issuer(id=key.did, name=event.organiser_org.name), recipient_id=subject,
+        issuer=Issuer(id=key.did, name=organiser_name), recipient_id=subject,
         achievement=achievement,
         id="urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL,
                                         f"marshrut:certificate:{reg.certificate_no}")),

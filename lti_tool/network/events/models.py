@@ -8,7 +8,6 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import Base, UTCDateTime, public_id, utcnow
-from lti_tool.people.models import Organisation
 
 
 class NetworkEvent(Base):
@@ -35,7 +34,6 @@ class NetworkEvent(Base):
     materials: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    organiser_org: Mapped[Organisation] = relationship()
     registrations: Mapped[list[EventRegistration]] = relationship(
         cascade="all, delete-orphan", order_by="EventRegistration.display_name")
 
@@ -58,4 +56,3 @@ class EventRegistration(Base):
     certificate_no: Mapped[str] = mapped_column(String(40), default="")
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    organisation: Mapped[Organisation] = relationship()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from lti_tool.network.events import certificate, rules
+from lti_tool.network.events import certificate, rules, services
 from lti_tool.network.events.models import EventRegistration, NetworkEvent
 from lti_tool.people import services as people
 
@@ -29,13 +29,15 @@ def record(session: Session, instance_path: Path, event: NetworkEvent,
     if owner is None:
         return False
     when = rules.local(event.starts_at, rules.MOSCOW).date()
+    names = services.org_names(session, event)
+    organiser = names.get(event.organiser_org_id, "")
     data = {"section": "development", "title": f"{KIND_TITLES.get(event.kind, '')} "
             f"«{event.title}»", "level": "municipal", "result": "participant",
             "achieved_on": when, "hours": rules.portfolio_hours(event.hours),
-            "description": f"Сеть «{network_name}», организатор: {event.organiser_org.name}. "
+            "description": f"Сеть «{network_name}», организатор: {organiser}. "
                            f"Сертификат № {reg.certificate_no}."}
     pdf = portfolio.NewFile(f"certificate-{reg.certificate_no}.pdf",
-                            certificate.render(event, reg, network_name))
+                            certificate.render(event, reg, network_name, names))
     try:
         portfolio.add_achievement(
             session, store_for(instance_path, os.environ.get("MARSHRUT_EVIDENCE_DIR")),

@@ -15,6 +15,7 @@ from lti_tool.core.audit import audit
 from lti_tool.network.events import rules
 from lti_tool.network.events.models import EventRegistration, NetworkEvent
 from lti_tool.network.models import Network
+from lti_tool.people import services as people
 
 
 class EventRefusal(Exception):
@@ -101,11 +102,19 @@ class Participation:
     certificate_no: str
 
 
+def org_names(session: Session, event: NetworkEvent) -> dict[int, str]:
+    """The organiser's and the participants' school names (through people's services)."""
+    return people.organisation_names(
+        session, {event.organiser_org_id, *(r.organisation_id for r in event.registrations)})
+
+
 def participations_of(session: Session, person_id: int) -> list[Participation]:
-    rows = session.execute(select(EventRegistration, NetworkEvent).join(
+    rows = list(session.execute(select(EventRegistration, NetworkEvent).join(
         NetworkEvent, NetworkEvent.id == EventRegistration.event_id).where(
         EventRegistration.person_id == person_id, EventRegistration.attended.is_(True),
-        NetworkEvent.status == "held").order_by(NetworkEvent.starts_at.desc()))
+        NetworkEvent.status == "held").order_by(NetworkEvent.starts_at.desc())).all())
+    names = people.organisation_names(session, {e.organiser_org_id for _r, e in rows})
     return [Participation(e.public_id, e.title, e.kind, e.starts_at,
-                          rules.portfolio_hours(e.hours), e.organiser_org.name, r.certificate_no)
+                          rules.portfolio_hours(e.hours), names.get(e.organiser_org_id, ""),
+                          r.certificate_no)
             for r, e in rows]

@@ -112,6 +112,7 @@ def _list(viewer: Viewer, network: Network, *, errors: dict[str, Any] | None = N
     key = calendar_feed.feed_key(current_app.config["SECRET_KEY"], network.public_id)
     return render_template(
         "events/events.html", network=network, now=now, kinds=KIND_LABELS, labels=LABELS,
+        org_names=people.organisation_names(dbs, {e.organiser_org_id for e in events}),
         upcoming=[e for e in reversed(events) if e.starts_at >= now],
         past=[e for e in events if e.starts_at < now],
         mine=services.participations_of(dbs, viewer.person_id), msk=rules.local,
@@ -154,6 +155,7 @@ def _page(viewer: Viewer, network: Network, event: NetworkEvent, *, notice: str 
     zone = request.args.get("tz") or (mine.timezone if mine else rules.MOSCOW)
     return render_template(
         "events/event.html", network=network, event=event, kinds=KIND_LABELS, labels=LABELS,
+        org_names=services.org_names(dbs, event),
         zones=rules.ZONES, zone=zone if zone in rules.ZONES else rules.MOSCOW,
         local=rules.local, mine=mine, organise=may_organise(dbs, viewer, network, event),
         register=may_register(dbs, viewer, network) and mine is None,
@@ -222,7 +224,8 @@ def certificate_pdf(network_id: str, event_id: str) -> Any:
         reg = services.registration_of(event, viewer.person_id)
     if reg is None or not rules.certificate_due(event.status, reg.attended):
         abort(404)
-    return Response(certificate.render(event, reg, network.name), mimetype="application/pdf",
+    body = certificate.render(event, reg, network.name, services.org_names(dbs, event))
+    return Response(body, mimetype="application/pdf",
                     headers={"Content-Disposition":
                              f'attachment; filename="certificate-{reg.certificate_no}.pdf"'})
 
@@ -242,7 +245,10 @@ def badge(network_id: str, event_id: str) -> Any:
     settings = current_app.config["MARSHRUT"]
     body = credential.token(current_app.config["SECRET_KEY"],
                             settings.base_url or request.host_url, network, event, reg,
-                            public_id)
+                            public_id,
+                            services.org_names(dbs, event).get(event.organiser_org_id, ""),
+                            people.organisation_slugs(dbs, [event.organiser_org_id]).get(
+                                event.organiser_org_id, ""))
     return Response(body, mimetype=credential.MEDIA_TYPE, headers={
         "Content-Disposition": f'attachment; filename="badge-{reg.certificate_no}.jwt"'})
 
