@@ -2,6 +2,7 @@
 """English for the sign-in (accounts) and notifications strings; merged into en_messages.EN."""
 
 EN_ACCOUNTS: dict[str, str] = {
+    "Нет связи: это сохранённая копия страницы, она могла устареть.": "No connection: this is a saved copy of the page, it may be out of date.",
     "Выберите школу.": "Choose a school.",
     "Логин: от 1 до 100 символов.": "Login: 1 to 100 characters.",
     "Введите логин.": "Enter the login.",

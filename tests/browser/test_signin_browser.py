@@ -113,13 +113,28 @@ def test_each_roles_main_pages_fit_a_phone(browser, platform, signin: SignIn):  
     assert not wide, wide
 
 
+OFFLINE = {"ru": "Нет связи: это сохранённая копия", "en": "No connection: this is a saved copy"}
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_installable_and_the_last_seen_page_opens_offline(browser, signin: SignIn):  # noqa: F811
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_installable_and_the_last_seen_page_opens_offline(browser, signin: SignIn,  # noqa: F811
+                                                         lang: str):
+    import io
+
     import requests
+    from PIL import Image
 
     manifest = requests.get(signin.tool.base + "/manifest.webmanifest", timeout=30)
     assert manifest.headers["Content-Type"] == "application/manifest+json"
-    assert manifest.json()["display"] == "standalone" and manifest.json()["icons"]
+    assert manifest.json()["display"] == "standalone"
+    pngs = {i["sizes"]: i["src"] for i in manifest.json()["icons"] if i["type"] == "image/png"}
+    assert set(pngs) == {"192x192", "512x512"}  # phones that take no SVG icon
+    for sizes, src in pngs.items():
+        icon = requests.get(signin.tool.base + src, timeout=30)
+        assert icon.status_code == 200 and icon.headers["Content-Type"] == "image/png"
+        width, height = Image.open(io.BytesIO(icon.content)).size
+        assert f"{width}x{height}" == sizes
     context = browser.new_context(viewport=PHONE, locale="ru-RU")
     context.set_default_timeout(20_000)
     try:
@@ -132,12 +147,14 @@ def test_installable_and_the_last_seen_page_opens_offline(browser, signin: SignI
         form.locator("button[type=submit]").click()
         page.wait_for_url(signin.tool.base + "/app/")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-        page.reload()  # now controlled by the worker: this copy is kept
+        page.goto(signin.tool.base + f"/app/?lang={lang}")  # controlled now: this copy is kept
         child = signin.children_of(signin.parent())[0]
         page.get_by_text(child).first.wait_for()
         context.set_offline(True)
         page.reload()
-        page.locator('[data-testid="offline"]').wait_for()
+        note = page.locator('[data-testid="offline"]')
+        note.wait_for()
+        assert OFFLINE[lang] in note.inner_text()  # in the kept page's language
         assert child in page.content()
         context.set_offline(False)
         page.goto(signin.tool.base + "/app/")

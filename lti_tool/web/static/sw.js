@@ -4,8 +4,13 @@
 // Sign-out answers with Clear-Site-Data, which empties these caches.
 const SHELL = "marshrut-shell-v1";
 const PAGES = "marshrut-pages-v1";
-const OFFLINE_NOTE = '<div class="flash error" role="status" data-testid="offline">' +
-  "Нет связи: это сохранённая копия страницы, она могла устареть.</div>";
+// The note's text comes from the kept page itself (its language), Russian when missing.
+const NOTE_TEXT = "Нет связи: это сохранённая копия страницы, она могла устареть.";
+const offlineNote = (html) => {
+  const found = html.match(/<meta name="marshrut-offline" content="([^"]*)">/);
+  return '<div class="flash error" role="status" data-testid="offline">' +
+    (found ? found[1] : NOTE_TEXT) + "</div>";
+};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL).then((c) => c.addAll(["/static/marshrut.css"])));
@@ -34,7 +39,8 @@ self.addEventListener("fetch", (event) => {
     }).catch(async () => {
       const hit = await caches.match(url.pathname, { cacheName: PAGES });
       if (!hit) throw new Error("offline and not saved");
-      const html = (await hit.text()).replace("<main>", "<main>" + OFFLINE_NOTE);
+      const text = await hit.text();
+      const html = text.replace("<main>", "<main>" + offlineNote(text));
       return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
     })
   );
