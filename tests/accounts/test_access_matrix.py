@@ -20,7 +20,7 @@ from lti_tool.core.audit import AuditEntry
 from lti_tool.pathways.models import Route
 from lti_tool.people.models import ClassEnrolment, ClassGroup, Person
 from lti_tool.portfolio.models import Achievement, Consent, Evidence, ModerationEvent
-from tests.accounts.access_catalogue import ELSEWHERE, LIVE, PUBLIC
+from tests.accounts.access_catalogue import ELSEWHERE, LIVE, OPEN_PAGES, PAGES, PUBLIC, REFUSED
 from tests.accounts.conftest import SignIn, csrf_for
 from tests.accounts.test_signin_family_pages import _family, _signed
 from tests.conftest import make_settings
@@ -181,3 +181,24 @@ def test_signed_in_access_matrix(platform, signin: SignIn):
                 assert status in (403, 404), (endpoint, name, status)
     assert _snapshot(tool) == before
 
+
+
+def test_pages_without_an_object_by_role(signin: SignIn):
+    """Every GET page/API call with no object in the URL: staff pages refuse a pupil and a
+    parent; their own pages open. A new page must be listed in access_catalogue.PAGES."""
+    parent, child, _, _ = _family(signin)
+    actors = (_signed(signin, child), _signed(signin, parent))
+    rules = [r for r in signin.tool.app.url_map.iter_rules()
+             if not r.arguments and "GET" in (r.methods or ())]
+    unknown = sorted({r.endpoint for r in rules} - set(PAGES) - OPEN_PAGES)
+    assert not unknown, f"pages with no access expectation: {unknown} — add to PAGES"
+    for rule in rules:
+        if rule.endpoint in OPEN_PAGES:
+            continue
+        for client, expected in zip(actors, PAGES[rule.endpoint], strict=True):
+            got = client.get(signin.tool.base + rule.rule, allow_redirects=False,
+                             timeout=30).status_code
+            if expected == REFUSED:
+                assert got in (403, 404), (rule.endpoint, got)
+            else:
+                assert got == expected, (rule.endpoint, expected, got)
