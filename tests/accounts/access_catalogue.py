@@ -22,15 +22,19 @@ LIVE = frozenset({
     "people.retry_scores", "api_v1.roster", "portfolio.class_page",
 })
 
+# Checked live by test_access_matrix_staff.py: a partner's course in a network, signed-in
+# coordinator / teacher / admin outside the network.
+LIVE_STAFF = frozenset({
+    "exchange.course", "exchange.cartridge", "exchange.journal", "exchange.edit_course",
+    "exchange.update_course", "exchange.request_course"})
+
 # Staff features whose objects (networks, courses, connections, meetings…) need the
 # feature's own fixtures: their cross-school refusals are asserted in these files.
 ELSEWHERE: dict[str, str] = {
     **{e: "tests/accounts/test_signin_staff_pages.py" for e in (
-        "exchange.course", "exchange.edit_course", "exchange.update_course",
         "network.detail", "network.edit_entry")},
     **{e: "tests/exchange/test_requests_http.py" for e in (
-        "exchange.request_course", "exchange.decide", "exchange.withdraw",
-        "exchange.journal", "exchange.cartridge")},
+        "exchange.decide", "exchange.withdraw")},
     **{e: "tests/exchange/test_transfer.py" for e in (
         "exchange_transfer.package", "exchange_transfer.download",
         "exchange_transfer.confirm", "exchange_transfer.send")},

@@ -20,7 +20,7 @@ from lti_tool.core.audit import AuditEntry
 from lti_tool.pathways.models import Route
 from lti_tool.people.models import ClassEnrolment, ClassGroup, Person
 from lti_tool.portfolio.models import Achievement, Consent, Evidence, ModerationEvent
-from tests.accounts.access_catalogue import ELSEWHERE, LIVE, OPEN_PAGES, PAGES, PUBLIC, REFUSED
+from tests.accounts import access_catalogue as cat
 from tests.accounts.conftest import SignIn, csrf_for
 from tests.accounts.test_signin_family_pages import _family, _signed
 from tests.conftest import make_settings
@@ -43,7 +43,7 @@ def _object_rules(app: Any) -> dict[str, set[str]]:
 
 def test_every_route_is_known(tmp_path):
     app = create_app(make_settings(tmp_path, f"sqlite:///{tmp_path}/a.db", "http://t"))
-    known = LIVE | set(ELSEWHERE) | set(PUBLIC)
+    known = cat.LIVE | cat.LIVE_STAFF | set(cat.ELSEWHERE) | set(cat.PUBLIC)
     rules = _object_rules(app)
     unknown = sorted(set(rules) - known)
     assert not unknown, (
@@ -51,8 +51,9 @@ def test_every_route_is_known(tmp_path):
         "access_catalogue.py (LIVE with a case in test_access_matrix.py, ELSEWHERE with the "
         "test file that refuses other schools/relations, or PUBLIC with the reason)")
     assert not sorted(known - set(rules)), "the catalogue names routes that no longer exist"
-    assert not LIVE & set(ELSEWHERE) and not LIVE & set(PUBLIC)
-    for endpoint, path in ELSEWHERE.items():
+    live = cat.LIVE | cat.LIVE_STAFF
+    assert not live & (set(cat.ELSEWHERE) | set(cat.PUBLIC)) and not cat.LIVE & cat.LIVE_STAFF
+    for endpoint, path in cat.ELSEWHERE.items():
         assert (ROOT / path).exists(), (endpoint, path)
 
 
@@ -97,11 +98,11 @@ def _urls(app: Any, ids: dict[str, str]) -> dict[tuple[str, str], str]:
     urls = {}
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
-            if rule.endpoint in LIVE:
+            if rule.endpoint in cat.LIVE:
                 args = {a: ids[a] for a in rule.arguments}
                 for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
                     urls[(rule.endpoint, method)] = url_for(rule.endpoint, **args)
-    assert {e for e, _ in urls} == LIVE
+    assert {e for e, _ in urls} == cat.LIVE
     return urls
 
 
@@ -142,7 +143,7 @@ def test_signed_in_access_matrix(platform, signin: SignIn):
     actors = {"kid": kid, "mum": _signed(signin, parent), "stranger": _signed(signin, stranger),
               "elsewhere": _signed(signin, elsewhere, "other")}
     urls = _urls(tool.app, ids)
-    assert set(ALLOWED) | {e for e, m in urls if m == "POST"} >= LIVE
+    assert set(ALLOWED) | {e for e, m in urls if m == "POST"} >= cat.LIVE
     for (endpoint, method), url in sorted(urls.items()):
         if method != "GET":
             continue
@@ -190,15 +191,15 @@ def test_pages_without_an_object_by_role(signin: SignIn):
     actors = (_signed(signin, child), _signed(signin, parent))
     rules = [r for r in signin.tool.app.url_map.iter_rules()
              if not r.arguments and "GET" in (r.methods or ())]
-    unknown = sorted({r.endpoint for r in rules} - set(PAGES) - OPEN_PAGES)
+    unknown = sorted({r.endpoint for r in rules} - set(cat.PAGES) - cat.OPEN_PAGES)
     assert not unknown, f"pages with no access expectation: {unknown} — add to PAGES"
     for rule in rules:
-        if rule.endpoint in OPEN_PAGES:
+        if rule.endpoint in cat.OPEN_PAGES:
             continue
-        for client, expected in zip(actors, PAGES[rule.endpoint], strict=True):
+        for client, expected in zip(actors, cat.PAGES[rule.endpoint], strict=True):
             got = client.get(signin.tool.base + rule.rule, allow_redirects=False,
                              timeout=30).status_code
-            if expected == REFUSED:
+            if expected == cat.REFUSED:
                 assert got in (403, 404), (rule.endpoint, got)
             else:
                 assert got == expected, (rule.endpoint, expected, got)
