@@ -290,6 +290,10 @@ def demo(host: str, port: int) -> None:
 
     with Database(settings.database_url).session() as session:
         seed_demo_network(session, demo_issuer(settings), settings.instance_path)
+    from lti_tool.sandbox.demo_pathways import seed_regional_edition
+
+    with Database(settings.database_url).session() as session:
+        seed_regional_edition(session)
     from lti_tool.sandbox.demo_exchange import seed_demo_exchange
 
     with Database(settings.database_url).session() as session:

@@ -597,3 +597,20 @@ EN.update(EN_ACCOUNTS)
 from en_messages_portfolio import EN_PORTFOLIO  # noqa: E402  (the portfolio's own table)
 
 EN.update({k: v for k, v in EN_PORTFOLIO.items() if k not in EN})
+
+EN.update({  # regional rule editions (pathways)
+    "Новая редакция правил региона": "New regional edition of the rules",
+    "На основе": "Based on",
+    "Измените значения, которые меняет документ региона; прежние редакции остаются как есть.":
+        "Change the figures the region's document changes; earlier editions stay as they are.",
+    "Добавить редакцию": "Add the edition",
+    "Планы вашей школы с началом сегодня проверяются по редакции":
+        "Your school's plans starting today are checked against the edition",
+    "редакция региона": "regional edition",
+    "Вы добавляете редакции правил региона": "You add rule editions for the region",
+    "новая редакция — копия существующей с изменёнными значениями; она не меняет прежнюю, а "
+    "заменяет её со своей даты.": "a new edition is a copy of an existing one with changed "
+    "figures; it does not change the earlier one but supersedes it from its own date.",
+    "Новая редакция на основе этой": "New edition based on this one",
+    "Индивидуальный проект, лет": "Individual project, years",
+})

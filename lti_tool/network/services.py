@@ -385,3 +385,26 @@ def agreements_between(session: Session, a: int, b: int, *, on: date | None = No
         Agreement.starts_on <= day,
         or_(Agreement.ends_on.is_(None), Agreement.ends_on >= day)))
     return list(rows)
+
+
+def regional_of(session: Session, organisation_id: int, *, on: date | None = None
+                ) -> list[Network]:
+    """The regional networks an organisation sits in today, directly or through a network
+    inside one (the cascade of seed 002): the region whose authority sets its rules."""
+    out: dict[int, Network] = {}
+    for net in networks_of(session, organisation_id, on=on):
+        seen: set[int] = set()
+        node: Network | None = net
+        while node is not None and node.id not in seen:
+            seen.add(node.id)
+            if node.level == "regional":
+                out[node.id] = node
+            node = session.get(Network, node.parent_id) if node.parent_id else None
+    return sorted(out.values(), key=lambda n: n.id)
+
+
+def coordinated_regional(session: Session, organisation_id: int) -> list[Network]:
+    """The regional networks an organisation coordinates (a regional authority)."""
+    return list(session.scalars(select(Network).where(
+        Network.coordinator_id == organisation_id, Network.level == "regional")
+        .order_by(Network.id)))

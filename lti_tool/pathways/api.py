@@ -64,7 +64,7 @@ def _viewer() -> Any:
 
 
 def _out(route: Route, relation: str) -> dict[str, Any]:
-    verdict = services.verdict(route)
+    verdict = services.verdict(db_session(), route)
     return {"public_id": route.public_id, "state": route.state, "start": route.start,
             "version": route.version, "profile": route.data.get("profile", ""),
             "items": route.data.get("items", []), "recommendation": route.recommendation,

@@ -82,7 +82,7 @@ def class_rows(session: Session, org_id: int, student_ids: list[int], settings: 
             names.get(sid, "—"), route.public_id if route else None,
             route.state if route else "", PROFILES.get(
                 (route.data or {}).get("profile", ""), "") if route else "",
-            len(services.verdict(route).violations) if route else 0,
+            len(services.verdict(session, route).violations) if route else 0,
             list(p.get("alerts") or []), p.get("average")))
     rows.sort(key=lambda r: (-len(r.alerts), r.student))
     return rows

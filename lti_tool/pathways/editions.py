@@ -99,6 +99,8 @@ class Edition:
     project_years: tuple[int, int] = (1, 2)  # the individual project: one or two years
     project_source: Source = Source("")
     weeks_per_year: int = 34
+    region: str = ""  # a regional edition: the region it applies to ("" = national)
+    based_on: str = ""  # a regional edition: the key of the edition it was copied from
 
     def subject_name(self, key: str) -> str:
         return self.names.get(key, SUBJECTS.get(key, (key, key))[0])

@@ -133,3 +133,28 @@ class ProgressRow(Base):
     average: Mapped[float | None] = mapped_column(Float, nullable=True)
     alerts: Mapped[list[str]] = mapped_column(JSON, default=list)
     lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class RegionalEdition(Base):
+    """A rule edition a regional authority added: a copy of another edition with changed
+    figures (``params``), its source act and when it takes effect. Never edited: a newer row
+    supersedes it from its own ``effective`` date, so a checked plan keeps its reading."""
+
+    __tablename__ = "pathway_edition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=public_id)
+    authority_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    region: Mapped[str] = mapped_column(String(120), default="")
+    title: Mapped[str] = mapped_column(String(300))
+    based_on: Mapped[str] = mapped_column(String(40))  # a national edition's key
+    effective: Mapped[date] = mapped_column(Date)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    source_name: Mapped[str] = mapped_column(String(300))
+    source_date: Mapped[date] = mapped_column(Date)
+    source_url: Mapped[str] = mapped_column(String(500), default="")
+    certainty: Mapped[str] = mapped_column(String(20), default="act")
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -9,7 +9,7 @@ each with a code, the figures and a Russian message that names the rule and a fi
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from typing import Any
@@ -20,6 +20,9 @@ from lti_tool.pathways.editions import (
     PROFILES,
     SUBJECTS,
     Edition,
+    Figure,
+    ProfileRule,
+    Source,
     in_force,
 )
 from lti_tool.pathways.messages import N_, Capital, Joined, Text
@@ -137,9 +140,17 @@ def _fold(plan: Plan) -> _Folded:
     return _Folded(levels, week10, week11, int(project10) + int(project11))
 
 
-def check(plan: Plan, editions: tuple[Edition, ...] = BUILT_IN) -> Verdict:
+def choose(on: date, national: tuple[Edition, ...] = BUILT_IN,
+           regional: tuple[Edition, ...] = ()) -> Edition | None:
+    """The edition a school's plan is checked against on a date: its region's edition in force
+    then (the latest to take effect), else the national one in force."""
+    return in_force(on, regional) or in_force(on, national)
+
+
+def check(plan: Plan, editions: tuple[Edition, ...] = BUILT_IN,
+          regional: tuple[Edition, ...] = ()) -> Verdict:
     """Every violation of the edition in force on ``plan.start``, and how the others judge."""
-    edition = in_force(plan.start, editions)
+    edition = choose(plan.start, editions, regional)
     if edition is None:
         return Verdict(None, (Violation(
             "no_edition", Text(N_("На дату %(date)s нет действующей редакции правил; укажите "
@@ -147,7 +158,8 @@ def check(plan: Plan, editions: tuple[Edition, ...] = BUILT_IN) -> Verdict:
             {"start": plan.start.isoformat()}),))
     folded = _fold(plan)
     violations = tuple(check_against(plan, edition, folded))
-    elsewhere = {e.key: not check_against(plan, e, folded) for e in editions if e is not edition}
+    elsewhere = {e.key: not check_against(plan, e, folded)
+                 for e in (*editions, *regional) if e is not edition}
     return Verdict(edition, violations, elsewhere)
 
 
@@ -226,3 +238,58 @@ def _advanced_message(profile: str, area: tuple[str, ...], chosen: list[str], ne
     return Text(N_("Профиль %(profile)s: нужно не менее %(need)s предметов на углублённом "
                    "уровне, выбран %(count)s (%(chosen)s). Добавьте %(options)s."),
                 chosen=Joined([Text(name(s)) for s in chosen], ""), **figures)
+
+
+#: The figures a regional edition may change, with the bounds a sane figure stays within.
+PARAM_BOUNDS: dict[str, tuple[int, int]] = {
+    "min_hours": (1000, 3000), "max_hours": (1000, 3000), "max_week5": (20, 40),
+    "max_week6": (20, 40), "min_subjects": (1, len(SUBJECTS)), "min_advanced": (0, 4),
+    "project_first": (0, 2), "project_last": (1, 2)}
+
+
+def params_of(edition: Edition) -> dict[str, Any]:
+    """An edition's changeable figures: the starting values of a copy."""
+    advanced = max((p.min_advanced.value for p in edition.profiles.values()), default=0)
+    return {"min_hours": edition.min_hours.value, "max_hours": edition.max_hours.value,
+            "max_week5": edition.max_week[5].value, "max_week6": edition.max_week[6].value,
+            "min_subjects": edition.min_subjects.value, "min_advanced": advanced,
+            "project_first": edition.project_years[0], "project_last": edition.project_years[1],
+            "mandatory": list(edition.mandatory)}
+
+
+def param_errors(params: dict[str, Any]) -> dict[str, list[str]]:
+    """What makes a set of figures impossible together: field → Russian messages."""
+    out: dict[str, list[str]] = {}
+    if params["min_hours"] > params["max_hours"]:
+        out["min_hours"] = [f"Минимум часов больше максимума ({params['min_hours']} > "
+                            f"{params['max_hours']})."]
+    if params["project_first"] > params["project_last"]:
+        out["project_first"] = ["Проект: от больше, чем до."]
+    if params["max_week5"] > params["max_week6"]:
+        out["max_week5"] = ["При 5-дневной неделе не может быть больше часов, чем при 6-дневной."]
+    most = params["max_week6"] * 34 * 2
+    if params["min_hours"] > most:
+        out.setdefault("min_hours", []).append(
+            f"Минимум часов недостижим: при {params['max_week6']} ч в неделю за два года "
+            f"не более {most} ч.")
+    unknown = [s for s in params["mandatory"] if s not in SUBJECTS]
+    if unknown:
+        out["mandatory"] = [f"Неизвестные предметы: {', '.join(unknown)}."]
+    return out
+
+
+def derive(base: Edition, params: dict[str, Any], *, key: str, title: str, effective: date,
+           source: Source, region: str) -> Edition:
+    """A regional edition: ``base`` with the changed figures, each citing the region's act."""
+    def fig(value: int) -> Figure:
+        return Figure(int(value), source)
+    profiles = {k: ProfileRule(fig(0 if k == "universal" else params["min_advanced"]), p.area)
+                for k, p in base.profiles.items()}
+    return replace(
+        base, key=key, title=title, effective=effective, status="in_force",
+        min_hours=fig(params["min_hours"]), max_hours=fig(params["max_hours"]),
+        max_week={5: fig(params["max_week5"]), 6: fig(params["max_week6"])},
+        min_subjects=fig(params["min_subjects"]),
+        mandatory=tuple(params["mandatory"]), mandatory_source=source, profiles=profiles,
+        project_years=(int(params["project_first"]), int(params["project_last"])),
+        project_source=source, region=region, based_on=base.based_on or base.key)

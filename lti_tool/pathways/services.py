@@ -52,8 +52,13 @@ def plan_of(data: dict[str, Any], start: date) -> Plan:
     return Plan(str(data.get("profile", "")), start, items, int(data.get("week_days") or 6))
 
 
-def verdict(route: Route, data: dict[str, Any] | None = None) -> Verdict:
-    return check(plan_of(route.data if data is None else data, route.start))
+def verdict(session: Session, route: Route, data: dict[str, Any] | None = None) -> Verdict:
+    """The one check of a school's plan (pages, API, jobs, bench): the national editions and
+    those of the school's region (``regional.editions_for``), the region's in force first."""
+    from lti_tool.pathways import regional
+
+    return check(plan_of(route.data if data is None else data, route.start),
+                 regional=regional.editions_for(session, route.organisation_id))
 
 
 def offer_settings(session: Session, org_id: int) -> SchoolOffer:
@@ -122,7 +127,7 @@ def act(session: Session, viewer: Viewer, route: Route, action: str, expected: i
         raise Refused(Text(N_("Укажите дату бумажного согласия родителя.")))
     target = lifecycle.target_of(
         action, route.state, who, agreed=route.agreed_at is not None,
-        plan_ok=verdict(route).ok, was_active=route.in_force is not None)
+        plan_ok=verdict(session, route).ok, was_active=route.in_force is not None)
     if action == "event" and not 0 <= (event if event is not None else -1) < len(
             route.data.get("events", [])):
         raise Refused(Text(N_("Нет такого мероприятия в маршруте.")))

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
-from lti_tool.db import db_session, utcnow
+from lti_tool.db import db_session
 from lti_tool.lti import targets
 from lti_tool.pathways import access, charts, forms, lifecycle, messages, progress, services
-from lti_tool.pathways.editions import BUILT_IN, PROFILES, SUBJECTS
+from lti_tool.pathways.editions import PROFILES, SUBJECTS
 from lti_tool.pathways.lifecycle import STATE_NAMES, Refused
 from lti_tool.pathways.models import Route, SchoolOffer
 from lti_tool.people import access as people_access
@@ -133,7 +133,7 @@ def show(rid: str) -> Any:
     who = access.actor(dbs, viewer, route)
     return render_template(
         "pathways/route.html", route=route, rel=rel, student=student,
-        verdict=services.verdict(route), profiles=PROFILES, subjects=SUBJECTS,
+        verdict=services.verdict(db_session(), route), profiles=PROFILES, subjects=SUBJECTS,
         progress=prog, chart=charts.chart(prog), by_term=charts.term_chart(prog),
         history=services.versions(dbs, route),
         moves=[] if who is None else [m for m in lifecycle.allowed(route.state, who)
@@ -163,7 +163,7 @@ def _builder(route: Route, data: dict[str, Any], errors: dict[str, str], status:
         chosen=forms.chosen(data), project=forms.project_years(data), profiles=PROFILES,
         questions=forms.questions(dbs, route.organisation_id), targets=forms.TARGET_SUBJECTS,
         subjects=SUBJECTS,
-        verdict=services.verdict(route, data)), status
+        verdict=services.verdict(db_session(), route, data)), status
 
 
 @bp.post("/<rid>/edit")
@@ -237,15 +237,6 @@ def versions(rid: str) -> Any:
                            changes=services.compare(a.data, b.data))
 
 
-@bp.get("/editions")
-@login_required
-def editions() -> Any:
-    """The rule sets with every figure's source: for admins, tutors and teachers."""
-    if not _viewer().has("admin", "teacher"):
-        abort(403)
-    return render_template("pathways/editions.html", editions=BUILT_IN, profiles=PROFILES,
-                           subjects=SUBJECTS, now=utcnow().date())
-
-
 from lti_tool.pathways import dashboard as _dashboard  # noqa: E402,F401  (its routes on bp)
+from lti_tool.pathways import edition_views as _editions  # noqa: E402,F401  (routes on bp)
 from lti_tool.pathways import tutors as _tutors  # noqa: E402,F401  (its routes on bp)

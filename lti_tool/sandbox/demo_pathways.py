@@ -150,3 +150,26 @@ def _individual_tutor(session: Session, admin: int, org: int, pupils: list[int])
                                                      "student": pupil.public_id})
     except tutoring.Invalid:  # a pupil not enrolled as a student: the class tutor is enough
         return
+
+
+def seed_regional_edition(session: Session) -> bool:
+    """One edition of the demo region (after the regional network exists): the national ФОП
+    with a regional cap of 36 h a week at a six-day week. Demo data, said so in its source;
+    every demo plan (34 h a week) still passes. Idempotent."""
+    from lti_tool.pathways import regional
+    from lti_tool.pathways.editions import FOP_2024
+    from lti_tool.pathways.rules import params_of
+
+    kiro = people.organisation_by_slug(session, "kiro-kostroma")
+    authority = regional.authority_by_id(session, kiro.id) if kiro else None
+    if authority is None or regional.of_authority(session, authority.organisation_id):
+        return False
+    params = {**params_of(FOP_2024), "max_week6": 36, "max_hours": 36 * 34 * 2}
+    regional.add(session, authority, FOP_2024.key, {
+        **{k: v if isinstance(v, list) else str(v) for k, v in params.items()},
+        "title": "Костромская область: региональный учебный план СОО (демо)",
+        "effective": "2025-09-01",
+        "source_name": "Демонстрационные данные: распоряжение регионального органа "
+                       "образования (пример, не настоящий документ)",
+        "source_date": "2025-06-16", "source_url": "", "certainty": "assumed"}, None)
+    return True
