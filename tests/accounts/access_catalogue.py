@@ -91,7 +91,7 @@ STAFF_PAGES = (  # admins, teachers, tutors, coordinators only
     "exchange.new_course", "exchange.placed_course", "exchange.requests_page",
     "exchange_transfer.dashboard_page", "portfolio.lesson_map", "portfolio.queue",
     "portfolio.uud_asks", "portfolio.uud_school", "pathways.dashboard", "pathways.export",
-    "pathways.editions", "pathways.offer_page", "pathways.offer_template",
+    "pathways.editions", "pathways.new_edition", "pathways.offer_page", "pathways.offer_template",
     "pathways.tutors_page", "deep_linking.pick",
     "accounts.local.security",  # local accounts only: a Сетевой город sign-in has none
 )
