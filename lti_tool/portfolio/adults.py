@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.core.audit import audit
-from lti_tool.people.models import Person
+from lti_tool.people.services import Person  # the type only: rows are read by people
 from lti_tool.portfolio import rules
 from lti_tool.portfolio.models import AdultPupil
 

@@ -18,7 +18,7 @@ from marshmallow import ValidationError
 from lti_tool.core.audit import audit
 from lti_tool.core.viewer import Viewer, login_required
 from lti_tool.db import db_session
-from lti_tool.people.models import Organisation
+from lti_tool.people import services as people
 from lti_tool.portfolio import access, region, rules
 from lti_tool.portfolio.admin_views import _admin, bp
 from lti_tool.portfolio.schemas import MentorQuery, query_messages
@@ -61,7 +61,8 @@ def _region_ids() -> set[int]:
 
 def _page(scope: str, ids: set[int]) -> Any:
     rows, found, topic, errors = _data(ids)
-    name = db_session().get_one(Organisation, _admin().organisation_id).name
+    org_id = _admin().organisation_id
+    name = people.organisation_names(db_session(), {org_id})[org_id]
     return render_template("portfolio/region.html", scope=scope, org_name=name, rows=rows,
                            mentors=found, topic=topic, errors=errors,
                            topics=region.TOPIC_TITLES, min_pupils=region.MIN_PUPILS,
@@ -74,7 +75,7 @@ def _xlsx(scope: str, ids: set[int], filename: str) -> Any:
     if errors:
         abort(422)
     viewer, dbs = _admin(), db_session()
-    name = dbs.get_one(Organisation, viewer.organisation_id).name
+    name = people.organisation_names(dbs, {viewer.organisation_id})[viewer.organisation_id]
     body = region.to_xlsx(f"Портфолио: {name}", rows, found)
     # The file names teachers: who took it, and when, is on record.
     audit(dbs, viewer.person_id, viewer.organisation_id, f"portfolio.{scope}.xlsx",
