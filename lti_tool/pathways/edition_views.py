@@ -57,8 +57,8 @@ def new_edition() -> Any:
             abort(403)
         except regional.Invalid as exc:
             dbs.rollback()
-            for field, messages in exc.errors.items():
-                flash(f"{regional.LABELS.get(field, field)}: {' '.join(messages)}", "error")
+            for line in exc.lines():
+                flash(line, "error")
             values = {**values, **form}
             return render_template("pathways/edition_form.html", base=base, values=values,
                                    subjects=SUBJECTS, labels=regional.LABELS,

@@ -13,6 +13,21 @@ from sqlalchemy.orm import Session
 from lti_tool.pathways import offer as offers
 from lti_tool.pathways.editions import PROFILES
 
+
+class FormRefused(Exception):
+    """A pathways form refused: field → messages, shown as «Label: messages» (the subclass
+    names its fields in ``labels``). Nothing was written."""
+
+    labels: dict[str, str] = {}
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        return [f"{self.labels.get(k, k)}: {' '.join(v)}" for k, v in self.errors.items()]
+
+
 #: Default questionnaire (seed 000/002: goals, intended profession, interests, help needed).
 QUESTIONS = [
     {"key": "goals", "label": "Цели на два года обучения"},

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from lti_tool.core.audit import audit
 from lti_tool.core.viewer import Viewer
 from lti_tool.pathways.editions import BUILT_IN, SUBJECTS, Edition, Source
+from lti_tool.pathways.forms import FormRefused
 from lti_tool.pathways.models import RegionalEdition
 from lti_tool.pathways.rules import PARAM_BOUNDS, choose, derive, param_errors, params_of
 
@@ -38,11 +39,8 @@ class Forbidden(Exception):
     """Not the admin of this region's authority: nothing is told and nothing changes."""
 
 
-class Invalid(Exception):
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{LABELS.get(k, k)}: {' '.join(v)}"
-                                   for k, v in errors.items()))
-        self.errors = errors
+class Invalid(FormRefused):
+    labels = LABELS
 
 
 def _int(name: str) -> fields.Integer:

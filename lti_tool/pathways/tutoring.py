@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from lti_tool.core.audit import AuditEntry, audit
 from lti_tool.core.viewer import Viewer
 from lti_tool.pathways import access
+from lti_tool.pathways.forms import FormRefused
 from lti_tool.pathways.models import TutorAssignment
 from lti_tool.people import services as people
 
@@ -27,13 +28,10 @@ class Forbidden(Exception):
     """Not the school admin of this school: nothing is told and nothing changes."""
 
 
-class Invalid(Exception):
-    """The form names someone or something that is not of this school; field → messages."""
+class Invalid(FormRefused):
+    """The form names someone or something that is not of this school."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{LABELS.get(k, k)}: {' '.join(v)}"
-                                   for k, v in errors.items()))
-        self.errors = errors
+    labels = LABELS
 
 
 class _ToStudent(Schema):

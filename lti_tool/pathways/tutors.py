@@ -42,8 +42,8 @@ def _assign(use_case: Any, done: str, again: str) -> Any:
         abort(403)
     except tutoring.Invalid as exc:
         dbs.rollback()
-        for key, messages in exc.errors.items():
-            flash(f"{tutoring.LABELS.get(key, key)}: {' '.join(messages)}", "error")
+        for line in exc.lines():
+            flash(line, "error")
         return redirect(app_url("pathways.tutors_page"), code=303)
     dbs.commit()
     flash(done if made else again)
