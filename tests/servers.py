@@ -1,13 +1,52 @@
-"""Real HTTP servers for tests: a WSGI app on 127.0.0.1 in a thread (werkzeug)."""
+"""Real HTTP servers for tests: a WSGI app on 127.0.0.1 in a thread (werkzeug).
+
+Each server keeps the requests in flight and the last ones answered, with their durations:
+when a browser test waits in vain, ``report()`` says whether the server still works on a
+request or answered long ago (the launch that never lands in the frame, stops 14–16)."""
 
 from __future__ import annotations
 
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from werkzeug.serving import make_server
+
+_lock = threading.Lock()
+_in_flight: dict[int, tuple[float, str]] = {}
+_answered: deque[str] = deque(maxlen=40)
+
+
+def report() -> str:
+    """Requests still being worked on and the last answered, oldest first."""
+    now = time.monotonic()
+    with _lock:
+        busy = [f"{what} for {now - start:.1f} s" for start, what in _in_flight.values()]
+        done = list(_answered)
+    return f"in flight: {busy or 'none'}; answered: {done}"
+
+
+class _Tracked:
+    """The response iterable, closed by the server when the last byte is written."""
+
+    def __init__(self, body: Any, key: int, start: float, what: str, status: list[str]) -> None:
+        self.body, self.key, self.start, self.what, self.status = body, key, start, what, status
+
+    def __iter__(self) -> Any:
+        return iter(self.body)
+
+    def close(self) -> None:
+        try:
+            if hasattr(self.body, "close"):
+                self.body.close()
+        finally:
+            with _lock:
+                _in_flight.pop(self.key, None)
+                took = time.monotonic() - self.start
+                _answered.append(f"{self.what} {(self.status or ['?'])[0][:3]} {took:.2f} s")
 
 
 class _Late:
@@ -17,7 +56,23 @@ class _Late:
 
     def __call__(self, environ: Any, start_response: Any) -> Any:
         assert self.app is not None
-        return self.app(environ, start_response)
+        what = f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
+        start, status = time.monotonic(), []
+
+        def starting(code: str, headers: Any, exc_info: Any = None) -> Any:
+            status[:] = [code]
+            return start_response(code, headers, exc_info)
+
+        with _lock:
+            key = id(status)
+            _in_flight[key] = (start, what)
+        try:
+            body = self.app(environ, starting)
+        except BaseException:
+            with _lock:
+                _in_flight.pop(key, None)
+            raise
+        return _Tracked(body, key, start, what, status)
 
 
 @contextmanager

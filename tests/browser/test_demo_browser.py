@@ -21,6 +21,7 @@ import pytest
 from lti_tool.app import create_app
 from lti_tool.lms_scores.services import deliver_due
 from lti_tool.sandbox.demo import seed_registry
+from tests import servers
 from tests.conftest import make_settings
 from tests.servers import serve
 
@@ -191,5 +192,5 @@ def frame_report(page: Any) -> str:
         except Exception as exc:  # playwright's TimeoutError or a detached frame
             text = f"<no answer: {type(exc).__name__}>"
         found.append(f"{frame.name or '-'} {frame.url}: {text!r}")
-    return "; ".join(found)
+    return "; ".join(found) + "\nserver " + servers.report()
 
