@@ -6,8 +6,10 @@ request or answered long ago (the launch that never lands in the frame, stops 14
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,17 +18,23 @@ from typing import Any
 from werkzeug.serving import make_server
 
 _lock = threading.Lock()
-_in_flight: dict[int, tuple[float, str]] = {}
+_in_flight: dict[int, tuple[float, str, int]] = {}
 _answered: deque[str] = deque(maxlen=40)
 
 
 def report() -> str:
-    """Requests still being worked on and the last answered, oldest first."""
+    """Requests still being worked on (with where their thread stands) and the last answered,
+    oldest first."""
     now = time.monotonic()
+    frames = sys._current_frames()
     with _lock:
-        busy = [f"{what} for {now - start:.1f} s" for start, what in _in_flight.values()]
+        busy = [(f"{what} for {now - start:.1f} s", frames.get(thread))
+                for start, what, thread in _in_flight.values()]
         done = list(_answered)
-    return f"in flight: {busy or 'none'}; answered: {done}"
+    stacks = "".join(
+        f"\n--- {what}:\n" + "".join(traceback.format_stack(frame)[-8:]) if frame is not None
+        else f"\n--- {what}: (answered, not yet closed)" for what, frame in busy)
+    return f"in flight: {[what for what, _ in busy] or 'none'}; answered: {done}{stacks}"
 
 
 class _Tracked:
@@ -57,7 +65,7 @@ class _Late:
     def __call__(self, environ: Any, start_response: Any) -> Any:
         assert self.app is not None
         what = f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
-        start, status = time.monotonic(), []
+        start, status = time.monotonic(), list[str]()
 
         def starting(code: str, headers: Any, exc_info: Any = None) -> Any:
             status[:] = [code]
@@ -65,7 +73,7 @@ class _Late:
 
         with _lock:
             key = id(status)
-            _in_flight[key] = (start, what)
+            _in_flight[key] = (start, what, threading.get_ident())
         try:
             body = self.app(environ, starting)
         except BaseException:
