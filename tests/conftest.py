@@ -21,6 +21,7 @@ from lti_tool.migrate import upgrade
 from lti_tool.people.models import Organisation
 from lti_tool.sandbox.platform import PlatformState, seed_demo
 from lti_tool.sandbox.views import create_platform_app
+from tests import servers
 from tests.servers import serve
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -159,3 +160,11 @@ def tool(tmp_path: Path, database_url: str, platform: PlatformState,
             ids = (school.id, other.id, client.id)
         yield Tool(base, app, db, *ids)
         db.engine.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """A request a test server never finished is a hang in the making even when its test
+    passed (seen in the browser runs of stop 16): say so with where its thread stands."""
+    if servers.stuck():
+        terminalreporter.section("requests still in flight on test servers")
+        terminalreporter.write_line(servers.report())

@@ -22,6 +22,13 @@ _in_flight: dict[int, tuple[float, str, int]] = {}
 _answered: deque[str] = deque(maxlen=40)
 
 
+def stuck(longer_than: float = 30.0) -> list[str]:
+    """Requests a test server has worked on for more than ``longer_than`` seconds."""
+    now = time.monotonic()
+    with _lock:
+        return [what for start, what, _ in _in_flight.values() if now - start > longer_than]
+
+
 def report() -> str:
     """Requests still being worked on (with where their thread stands) and the last answered,
     oldest first."""
