@@ -298,6 +298,10 @@ def demo(host: str, port: int) -> None:
 
     with Database(settings.database_url).session() as session:
         seed_demo_exchange(session, demo_issuer(settings))
+    from lti_tool.sandbox.demo_pathways import seed_network_route
+
+    with Database(settings.database_url).session() as session:  # a route with the course
+        seed_network_route(session, demo_issuer(settings))
     from lti_tool.server import run
 
     # One worker process: the demo LMS keeps its state in memory.

@@ -614,3 +614,19 @@ EN.update({  # regional rule editions (pathways)
     "Новая редакция на основе этой": "New edition based on this one",
     "Индивидуальный проект, лет": "Individual project, years",
 })
+
+# Network courses in a route (issue 12 in the builder, route page and review)
+EN.update({
+    "Этот курс не предлагается вашей школе: выберите курс школ вашей сети.": "This course is not offered to your school: choose a course of your network's schools.",
+    "Курс в плане, заявка отправлена: её рассмотрят твоя школа и школа-партнёр.": "The course is in the plan and the request is sent: your school and the partner school will consider it.",
+    "Часы курса входят в план, предмет и уровень — в проверку. Место в группе даёт заявка: её одобряют твоя школа и школа-партнёр.": "The course's hours count in the plan, its subject and level in the check. A place in the group comes with a request, approved by your school and the partner school.",
+    "Заявка": "Request",
+    "заявка": "request",
+    "о курсе": "about the course",
+    "не подана": "not made",
+    "Выбрать и подать заявку": "Choose and request a place",
+    "мест нет": "no places left",
+    "курс больше не предлагается; уберите его из плана": "the course is no longer offered; remove it from the plan",
+    "Весь каталог сетевых курсов": "The whole network course catalog",
+    "сетевой курс": "network course",
+})

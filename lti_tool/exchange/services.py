@@ -317,3 +317,69 @@ def student_schedule(session: Session, student_id: int, home_org_id: int,
             lessons.append(Lesson(int(s["weekday"]), s["start"], s["end"], row.course,
                                   row.host_name))
     return sorted(lessons, key=lambda x: (x.weekday, x.start))
+
+
+# --- for the student's route (lti_tool/pathways asks these, never the tables) --------------
+
+
+@dataclass(frozen=True)
+class RouteCourse:
+    """A network course a student may put in their route, with their latest request."""
+
+    public_id: str
+    title: str
+    subject: str
+    level: str
+    hours: int
+    starts_on: date
+    ends_on: date
+    host_name: str
+    places_left: int
+    state: str = ""  # the student's latest request's state; "" = not asked for
+    reason: str = ""  # a refusal's reason, shown to the student and the tutor
+
+
+def route_courses(session: Session, student_id: int, home_org_id: int) -> list[RouteCourse]:
+    """Courses of the student's networks: the partners' published catalog, and those the
+    student has asked for while the host is still a partner (an unpublished course they are
+    enrolled in stays). The home school's own courses are its regular classes, not these."""
+    partners = partner_ids(session, home_org_id)
+    entries = {e.course.id: e for e in catalog(session, home_org_id)
+               if e.course.host_org_id in partners}
+    latest: dict[int, RequestRow] = {}
+    for held in student_requests(session, student_id, home_org_id):  # newest first
+        if held.course.host_org_id in partners:
+            latest.setdefault(held.course.id, held)
+    counts = enrolled_counts(session, [i for i in latest if i not in entries])
+    out = []
+    for course_id in entries.keys() | latest.keys():
+        entry, row = entries.get(course_id), latest.get(course_id)
+        if entry is not None:
+            course, host, left = entry.course, entry.host_name, entry.places_left
+        else:
+            assert row is not None
+            course, host = row.course, row.host_name
+            left = max(0, course.capacity - counts.get(course_id, 0))
+        out.append(RouteCourse(
+            course.public_id, course.title, course.subject, course.level, course.hours,
+            course.starts_on, course.ends_on, host, left,
+            row.request.state if row else "", row.request.reason if row else ""))
+    return sorted(out, key=lambda c: (c.subject, c.title, c.public_id))
+
+
+def request_for_route(session: Session, public_id: str, student_id: int,
+                      home_org_id: int) -> CourseRequest:
+    """A request made from the route builder: only for a published course of the student's
+    networks (RuleError «not_offered» otherwise, nothing written), then as on the course page."""
+    course = course_by_public_id(session, public_id)
+    offered = {c.public_id for c in route_courses(session, student_id, home_org_id)}
+    if course is None or not course.published or public_id not in offered:
+        raise RuleError("not_offered")
+    return request_course(session, course, student_id, home_org_id)
+
+
+def refusal(exc: RuleError) -> str:
+    """A refused step in the reader's words (for pages outside the exchange)."""
+    from lti_tool.exchange.messages import rule_message
+
+    return rule_message(exc)

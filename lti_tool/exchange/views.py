@@ -62,22 +62,8 @@ targets.register(targets.Target(
     endpoint="exchange.placed_course", choices=_placeable))
 
 
-def route_panel() -> dict[str, Any] | None:
-    """Network courses for the student's route builder (issue 9's page includes
-    ``exchange/_route_panel.html``): the catalog they may request from and their requests."""
-    viewer = current_viewer()
-    if viewer is None or not viewer.has("student"):
-        return None
-    dbs = db_session()
-    entries = [e for e in services.catalog(dbs, viewer.organisation_id)
-               if e.course.host_org_id != viewer.organisation_id]
-    mine = services.student_requests(dbs, viewer.person_id, viewer.organisation_id)
-    return {"entries": entries[:12], "more": len(entries) > 12, "mine": mine}
-
-
 @bp.record_once
 def _globals(state: Any) -> None:
-    state.app.jinja_env.globals["exchange_route_panel"] = route_panel
     state.app.jinja_env.filters["exchange_state"] = state_label
 
 

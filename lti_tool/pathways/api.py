@@ -28,6 +28,10 @@ class ItemSchema(Schema):
     hours10 = fields.Float()
     hours11 = fields.Float()
     kind = fields.String()
+    #: a network course (kind «network»): its public id, subject and host school
+    network = fields.String()
+    subject = fields.String()
+    host = fields.String()
 
 
 class ViolationSchema(Schema):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from lti_tool.core.audit import audit
 from lti_tool.core.viewer import Viewer, app_url, login_required
 from lti_tool.db import db_session
-from lti_tool.pathways import access, offer, progress, services, terms
+from lti_tool.pathways import access, network, offer, progress, services, terms
 from lti_tool.pathways.editions import PROFILES
 from lti_tool.pathways.lifecycle import STATES
 from lti_tool.pathways.models import Route, SchoolOffer
@@ -143,7 +143,7 @@ def export() -> Any:
     assert sheet is not None
     sheet.title = "ИУП"
     sheet.append(("Ученик", "Состояние", "Профиль", "Курс", "Уровень", "10 кл., ч/нед",
-                  "11 кл., ч/нед", "Вид"))
+                  "11 кл., ч/нед", "Вид", "Сетевой курс: школа", "Сетевой курс: заявка"))
     names = dict(dbs.execute(select(Person.id, Person.display_name).where(
         Person.id.in_(ids))).tuples().all()) if ids else {}
     routes = list(dbs.scalars(select(Route).where(
@@ -151,11 +151,15 @@ def export() -> Any:
         ).order_by(Route.id)))
     for route in routes:
         plan = route.in_force or route.data
+        held = network.states(dbs, route)  # the schools' decisions now, not stored
         for item in plan.get("items", []):
+            state = held.get(str(item.get("network")), ("", ""))[0]
             sheet.append((names.get(route.student_id, ""), route.state,
                           PROFILES.get(plan.get("profile", ""), ""), item["course"],
                           "углублённый" if item["level"] == "advanced" else "базовый",
-                          item["hours10"], item["hours11"], item["kind"]))
+                          item["hours10"], item["hours11"], item["kind"],
+                          item.get("host", ""), "" if item.get("kind") != "network" else
+                          network.STATE_NAMES.get(state, state)))
     _progress_sheet(book, dbs, viewer.organisation_id, routes, names)
     buf = io.BytesIO()
     book.save(buf)

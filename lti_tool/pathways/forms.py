@@ -151,7 +151,8 @@ def read(form: dict[str, str], options: list[Choice], week_days: int,
 
 def chosen(data: dict[str, Any]) -> dict[str, str]:
     """Course name → chosen level (for filling the form back)."""
-    return {i["course"]: i["level"] for i in data.get("items", []) if i.get("kind") != "project"}
+    return {i["course"]: i["level"] for i in data.get("items", [])
+            if i.get("kind") not in ("project", "network")}
 
 
 def project_years(data: dict[str, Any]) -> str:

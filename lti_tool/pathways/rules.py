@@ -29,6 +29,8 @@ from lti_tool.pathways.messages import N_, Capital, Joined, Text
 
 BASIC, ADVANCED = "basic", "advanced"
 SUBJECT, ELECTIVE, PROJECT = "subject", "elective", "project"
+#: a course of a partner school (lti_tool/exchange): counts like a course of its subject
+NETWORK = "network"
 LEVELS = {BASIC: "базовый", ADVANCED: "углублённый"}
 
 
@@ -40,7 +42,10 @@ class Item:
     level: str = BASIC
     hours10: float = 0
     hours11: float = 0
-    kind: str = SUBJECT  # subject | elective (курс по выбору) | project (индивидуальный проект)
+    kind: str = SUBJECT  # subject | elective (курс по выбору) | project | network
+    #: a network course's subject as its host names it («Физика»): the ФГОС subject it
+    #: counts for; None = the course's own name says it (a school's own course)
+    subject: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,10 +139,34 @@ def _fold(plan: Plan) -> _Folded:
             project10 |= item.hours10 > 0
             project11 |= item.hours11 > 0
             continue
-        subject = subject_of(item.course) if item.kind == SUBJECT else None
+        subject = (subject_of(item.subject or item.course) if item.kind in (SUBJECT, NETWORK)
+                   else None)
         if subject is not None and (item.hours10 > 0 or item.hours11 > 0):
             levels.setdefault(subject, set()).add(item.level)
     return _Folded(levels, week10, week11, int(project10) + int(project11))
+
+
+def network_hours(total: float, starts_on: date, ends_on: date, route_start: date,
+                  weeks_per_year: int = 34) -> tuple[float, float] | None:
+    """A network course's hours as the plan counts them: weekly hours in grade 10 and 11.
+
+    The course's total hours are shared out evenly over the route's school years (the first
+    from ``route_start``, the second a year later) that the course's dates fall in; None when
+    the course runs in neither (it cannot be part of this route)."""
+    first_end, second_end = _years_on(route_start, 1), _years_on(route_start, 2)
+    years = [starts_on < first_end and ends_on >= route_start,
+             starts_on < second_end and ends_on >= first_end]
+    if not any(years) or total <= 0:
+        return None
+    weekly = round(total / sum(years) / weeks_per_year, 2)
+    return (weekly if years[0] else 0.0, weekly if years[1] else 0.0)
+
+
+def _years_on(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def choose(on: date, national: tuple[Edition, ...] = BUILT_IN,

@@ -48,7 +48,8 @@ def empty_data(profile: str = "universal", week_days: int = 6) -> dict[str, Any]
 def plan_of(data: dict[str, Any], start: date) -> Plan:
     items = tuple(Item(str(i.get("course", "")), str(i.get("level", "basic")),
                        float(i.get("hours10") or 0), float(i.get("hours11") or 0),
-                       str(i.get("kind", "subject"))) for i in data.get("items", []))
+                       str(i.get("kind", "subject")), str(i.get("subject") or "") or None)
+                  for i in data.get("items", []))
     return Plan(str(data.get("profile", "")), start, items, int(data.get("week_days") or 6))
 
 
@@ -197,10 +198,17 @@ def _line(item: dict[str, Any]) -> str:
     return f"{level} {item.get('hours10', 0):g}/{item.get('hours11', 0):g} ч"
 
 
+def _name(item: dict[str, Any]) -> str:
+    """A network course is named with its host school (a course title is not unique)."""
+    if item.get("kind") == "network":
+        return f"{item.get('course', '')} (сетевой курс, {item.get('host', '')})"
+    return str(item.get("course", ""))
+
+
 def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """Two versions side by side: each course whose level or hours differ, added or removed."""
-    a = {i["course"]: _line(i) for i in old.get("items", [])}
-    b = {i["course"]: _line(i) for i in new.get("items", [])}
+    a = {_name(i): _line(i) for i in old.get("items", [])}
+    b = {_name(i): _line(i) for i in new.get("items", [])}
     out = [Change(c, a.get(c, "—"), b.get(c, "—")) for c in sorted(a.keys() | b.keys())
            if a.get(c) != b.get(c)]
     if old.get("profile") != new.get("profile"):

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,7 +18,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.lti import targets
-from lti_tool.pathways import access, charts, forms, lifecycle, messages, progress, services
+from lti_tool.pathways import (
+    access,
+    charts,
+    forms,
+    lifecycle,
+    messages,
+    network,
+    progress,
+    services,
+)
 from lti_tool.pathways.editions import PROFILES, SUBJECTS
 from lti_tool.pathways.lifecycle import STATE_NAMES, Refused
 from lti_tool.pathways.models import Route, SchoolOffer
@@ -135,7 +145,7 @@ def show(rid: str) -> Any:
         "pathways/route.html", route=route, rel=rel, student=student,
         verdict=services.verdict(db_session(), route), profiles=PROFILES, subjects=SUBJECTS,
         progress=prog, chart=charts.chart(prog), by_term=charts.term_chart(prog),
-        history=services.versions(dbs, route),
+        history=services.versions(dbs, route), network=network.states(dbs, route),
         moves=[] if who is None else [m for m in lifecycle.allowed(route.state, who)
                                       if m.action not in ("edit", "event")],
         can_tick=who is not None and any(
@@ -158,8 +168,13 @@ def _builder(route: Route, data: dict[str, Any], errors: dict[str, str], status:
              ) -> Any:
     dbs = db_session()
     options = forms.choices(dbs, route.organisation_id)
+    offered = network.choices(dbs, route)
+    ids = {c.public_id for c in offered}
     return render_template(
         "pathways/builder.html", route=route, data=data, errors=errors, options=options,
+        network=offered, network_chosen=network.in_plan(data),
+        network_kept=[ln for ln in network.lines(dbs, route, data)
+                      if ln.item.get("network") not in ids],
         chosen=forms.chosen(data), project=forms.project_years(data), profiles=PROFILES,
         questions=forms.questions(dbs, route.organisation_id), targets=forms.TARGET_SUBJECTS,
         subjects=SUBJECTS,
@@ -177,10 +192,16 @@ def save(rid: str) -> Any:
     data, version, errors = forms.read(request.form.to_dict(), options,
                                        services.week_days(dbs, route.organisation_id),
                                        forms.questions(dbs, route.organisation_id))
+    then = request.form.get("then", "")
+    wanted = then.partition(":")[2].strip() if then.startswith("request:") else ""
+    items, refused = network.read(request.form.getlist("network") + [wanted],
+                                  network.choices(dbs, route), route)
+    data["items"] += items
+    errors.update(refused)
     if errors:
         return _builder(route, data, errors, 422)
-    return _move(route, "edit", version, data=data,
-                 then="check" if request.form.get("then") == "check" else "show")
+    return _move(route, "edit", version, data=data, ask=wanted,
+                 then="check" if then == "check" or wanted else "show")
 
 
 @bp.post("/<rid>/act")
@@ -200,10 +221,14 @@ def act(rid: str) -> Any:
                  paper_date=paper_date, event=event)
 
 
-def _move(route: Route, action: str, version: int, then: str = "show", **kw: Any) -> Any:
+def _move(route: Route, action: str, version: int, then: str = "show", ask: str = "",
+          **kw: Any) -> Any:
+    """One move; ``ask``: a network course the student asks a place in, once the plan with it
+    is saved (a refused request leaves the saved plan as it is and says why)."""
     dbs = db_session()
     try:
         services.act(dbs, _viewer(), route, action, version, **kw)
+        refused = network.ask(dbs, route, ask) if ask else ""
         dbs.commit()
     except services.Forbidden:
         dbs.rollback()
@@ -216,6 +241,10 @@ def _move(route: Route, action: str, version: int, then: str = "show", **kw: Any
         dbs.rollback()
         flash(messages.shown(services.Conflict(version + 1).args[0]), "error")
         return redirect(app_url("pathways.show", rid=route.public_id), code=303)
+    if ask:
+        flash(refused or _("Курс в плане, заявка отправлена: её рассмотрят твоя школа и "
+                           "школа-партнёр."), "error" if refused else "message")
+        return redirect(app_url("pathways.edit", rid=route.public_id) + "#network", code=303)
     if then == "check":
         return redirect(app_url("pathways.edit", rid=route.public_id), code=303)
     flash({"edit": "Маршрут сохранён.", "submit": "Маршрут отправлен тьютору.",

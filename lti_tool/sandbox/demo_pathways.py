@@ -173,3 +173,39 @@ def seed_regional_edition(session: Session) -> bool:
                        "образования (пример, не настоящий документ)",
         "source_date": "2025-06-16", "source_url": "", "certainty": "assumed"}, None)
     return True
+
+
+def seed_network_route(session: Session, issuer: str, today: date | None = None) -> bool:
+    """After the exchange demo: s-petrov, enrolled in the gymnasium's physics course, changes
+    his active route to include it (on top of physics at home: olympiad problems), and the
+    change goes through review as any change of an active route — saved, submitted, agreed
+    (on paper), taken and approved by the class tutor. Idempotent; False when not done."""
+    from lti_tool.pathways import network
+
+    school = people.organisation_by_slug(session, "school-37-kostroma")
+    pupil = people.person_by_identity(session, "lti", issuer, "s-petrov")
+    tutor = people.person_by_identity(session, "lti", issuer, TUTOR)
+    if school is None or pupil is None or tutor is None:
+        return False
+    route = session.scalars(select(Route).where(
+        Route.organisation_id == school.id, Route.student_id == pupil.id).order_by(
+        Route.id.desc())).first()
+    if route is None or route.state != "active" or network.in_plan(route.data):
+        return False
+    physics = next((c for c in network.choices(session, route)
+                    if c.course.subject == "Физика" and c.course.state == "enrolled"), None)
+    group = session.scalars(select(ClassGroup).where(ClassGroup.external_id == COURSE,
+                                                     ClassGroup.source == "lti")).first()
+    if physics is None or group is None:
+        return False
+    data = {**route.data, "items": [*route.data["items"], network.item(physics)]}
+    student = Viewer(pupil.id, school.id, frozenset({"student"}), group.id, 0)
+    tutor_v = Viewer(tutor.id, school.id, frozenset({"teacher"}), group.id, 0)
+    day = today or date.today()
+    for who, action, extra in (
+            (student, "edit", {"data": data}), (student, "submit", {}),
+            (tutor_v, "agree", {"paper_date": day}), (tutor_v, "take", {}),
+            (tutor_v, "approve", {"comment": "Сетевой курс гимназии по физике согласован."})):
+        services.act(session, who, route, action, route.version, **extra)
+    session.commit()
+    return True

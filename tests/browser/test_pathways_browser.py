@@ -5,19 +5,26 @@ the test's temporary folder (``--basetemp``) as artifacts, one at 360 px."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from lti_tool.exchange import services as exchange
+from lti_tool.exchange.models import CourseRequest
 from lti_tool.pathways.examples import worked_plan
 from lti_tool.pathways.models import Route, TutorAssignment
 from lti_tool.people.models import ClassGroup, Guardianship, IdentityLink, Person
+from lti_tool.people.services import organisation_by_slug
+from lti_tool.sandbox.demo import demo_issuer
+from lti_tool.sandbox.demo_network import seed_demo_network
 from tests.browser.test_demo_browser import Demo
 
 pytestmark = pytest.mark.browser
 STUDENT, PARENT, TUTOR = "s-kuznetsova", "p-petrova", "t-ivanova"
+NETWORK_STUDENT, NETWORK_COURSE = "s-petrov", "Физика: олимпиадные задачи (сеть)"
 
 
 def open_link(page: Any, demo: Demo, user: str, link: str, heading: str) -> Any:
@@ -146,3 +153,60 @@ def test_admin_assigns_a_tutor_to_one_student(page: Any, demo: Demo, tmp_path: P
         assert s.scalars(select(TutorAssignment).where(
             TutorAssignment.tutor_id == person(demo, TUTOR),
             TutorAssignment.student_id == person(demo, STUDENT))).one()
+
+
+def test_student_adds_a_network_course_in_the_builder(page: Any, demo: Demo,
+                                                     tmp_path: Path) -> None:
+    """Issue 12 in the route: the gymnasium (a partner of school № 37 in the demo network)
+    teaches physics; the student builds the technological plan with physics taken there,
+    the check passes on it, «Выбрать и подать заявку» saves the plan and sends the request,
+    and the route page shows the course with the host school and the request's state."""
+    with demo.app.extensions["marshrut.db"].session() as s:
+        seed_demo_network(s, demo_issuer(demo.app.config["MARSHRUT"]), tmp_path)
+        gymnasium = organisation_by_slug(s, "gymnasium-1")
+        assert gymnasium is not None
+        year = date.today().year if date.today().month >= 8 else date.today().year - 1
+        exchange.create_course(s, gymnasium.id, dict(
+            title=NETWORK_COURSE, subject="Физика", level="advanced", hours=340,
+            format="on_site", place="Гимназия № 1, каб. 305", capacity=12, published=True,
+            schedule=[{"weekday": 3, "start": "15:00", "end": "16:30"}],
+            starts_on=date(year, 9, 1), ends_on=date(year + 2, 5, 25),
+            teacher_name="Орлов Сергей Андреевич"), None)
+        s.commit()
+    page.set_viewport_size({"width": 360, "height": 800})
+    tool = open_link(page, demo, NETWORK_STUDENT, "Маршрут: мой маршрут", "аршрут")
+    start = tool.locator('[data-testid="start-route"]')
+    if start.count():
+        start.click()
+    else:  # a route already there (a rerun of the module): open its builder
+        tool.locator('[data-testid="edit-route"]').click()
+    tool.locator("h1", has_text="Конструктор маршрута").wait_for()
+    choose_plan(tool)
+    tool.locator('[data-course="Физика"]').select_option("")  # not at home …
+    tool.locator('[data-testid="save-check"]').click()
+    # the page is replaced by the saved one: wait for its verdict, not the old page's
+    tool.locator('[data-testid="violations"]', has_text="Добавьте физику").wait_for()
+    section = tool.locator('[data-testid="route-network-courses"]')
+    row = section.locator("tr", has_text=NETWORK_COURSE)
+    assert "Гимназия № 1" in row.inner_text() and "не подана" in row.inner_text()
+    row.locator('input[name="network"]').check()  # … but at the partner school
+    row.locator('[data-testid="network-request"]').click()
+    tool.locator("text=заявка отправлена").wait_for()
+    tool.locator('[data-testid="verdict-ok"]').wait_for()
+    row = tool.locator('[data-testid="route-network-courses"] tr', has_text=NETWORK_COURSE)
+    assert "ждёт решения школ" in row.inner_text()
+    assert row.locator('input[name="network"]').is_checked()
+    page.screenshot(path=str(tmp_path / "builder-network-360.png"), full_page=True)
+    tool.locator("a", has_text="К маршруту").click()
+    plan = tool.locator('[data-testid="plan"]')
+    plan.wait_for()
+    line = plan.locator("tr", has_text=NETWORK_COURSE).inner_text()
+    assert "Гимназия № 1" in line and "ждёт решения школ" in line
+    page.screenshot(path=str(tmp_path / "route-network-360.png"), full_page=True)
+    with demo.app.extensions["marshrut.db"].session() as s:
+        pupil = person(demo, NETWORK_STUDENT)
+        (req,) = s.scalars(select(CourseRequest).where(CourseRequest.student_id == pupil))
+        assert req.state == "requested"
+        route = s.scalars(select(Route).where(Route.student_id == pupil)).one()
+        assert [i["host"] for i in route.data["items"] if i["kind"] == "network"] == [
+            "Гимназия № 1"]

@@ -1,0 +1,131 @@
+"""Network courses in a student's route (issue 12): the courses of partner schools
+(``lti_tool/exchange``) offered in the builder, read back from the posted form, and shown
+with the host school and the student's request on the route page, in the tutor's review and
+in the class XLSX.
+
+Pathways asks ``exchange.services`` only, never its tables. A route item of kind «network»
+carries the course's public id and, as a snapshot, its title, subject and host school (the
+plan keeps its reading if the host renames the course); its hours are the course's total
+shared over the route's school years (``rules.network_hours``). The request's state is
+never stored in the plan: it is read live, so a page shows the schools' latest decision.
+
+Choosing a course puts it in the plan only. Asking the two schools for a place is the
+student's explicit click («Выбрать и подать заявку»): a draft is saved many times before
+the parent agrees, and a request on every save would reach two coordinators for courses the
+student is only trying out; a course left in the plan without a request says so in the
+builder, on the route page and to the tutor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from lti_tool.exchange import services as exchange
+from lti_tool.pathways.models import Route
+from lti_tool.pathways.rules import NETWORK, network_hours
+
+#: request states in which the student holds or is waiting for a place
+HELD = ("requested", "home_approved", "host_approved", "enrolled")
+#: the request's state in the class XLSX (a Russian document, as the rest of the sheet)
+STATE_NAMES = {"": "не подана", "requested": "ждёт решения школ",
+               "home_approved": "одобрена своей школой",
+               "host_approved": "одобрена школой-партнёром", "enrolled": "зачислен",
+               "refused": "отказ", "withdrawn": "отозвана"}
+REFUSED_FORM = "Сетевые курсы: такой курс не предлагается вашей школе; выберите курс из списка."
+
+
+@dataclass(frozen=True)
+class Choice:
+    course: exchange.RouteCourse
+    hours10: float
+    hours11: float
+
+    @property
+    def public_id(self) -> str:
+        return self.course.public_id
+
+    @property
+    def can_request(self) -> bool:
+        return self.course.state not in HELD and self.course.places_left > 0
+
+
+def choices(session: Session, route: Route) -> list[Choice]:
+    """Courses of the student's networks that run within the route's two school years."""
+    out = []
+    for course in exchange.route_courses(session, route.student_id, route.organisation_id):
+        hours = network_hours(course.hours, course.starts_on, course.ends_on, route.start)
+        if hours is not None:
+            out.append(Choice(course, *hours))
+    return out
+
+
+def item(choice: Choice) -> dict[str, Any]:
+    c = choice.course
+    return {"course": c.title, "level": c.level, "hours10": choice.hours10,
+            "hours11": choice.hours11, "kind": NETWORK, "network": c.public_id,
+            "subject": c.subject, "host": c.host_name}
+
+
+def in_plan(data: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """Public id → the plan's network item."""
+    return {str(i.get("network")): i for i in (data or {}).get("items", [])
+            if i.get("kind") == NETWORK}
+
+
+def read(posted: list[str], options: list[Choice], route: Route
+         ) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The network items of a posted builder form, and errors by field. A course no longer
+    offered (the host unpublished it, the dates moved) stays when the saved plan has it;
+    any other id — another network's course, the school's own, a made-up one — refuses the
+    whole form, so nothing is saved."""
+    offered = {o.public_id: o for o in options}
+    saved = {**in_plan(route.in_force), **in_plan(route.data)}
+    items, unknown = [], []
+    for public_id in dict.fromkeys(p.strip() for p in posted if p.strip()):
+        if public_id in offered:
+            items.append(item(offered[public_id]))
+        elif public_id in saved:
+            items.append(dict(saved[public_id]))
+        else:
+            unknown.append(public_id)
+    return items, ({"network": REFUSED_FORM} if unknown else {})
+
+
+@dataclass(frozen=True)
+class Line:
+    """A network item of a plan as a page shows it: the item and the request's state now."""
+
+    item: dict[str, Any]
+    state: str  # "" = not requested
+    reason: str
+
+
+def lines(session: Session, route: Route, data: dict[str, Any] | None = None) -> list[Line]:
+    """The plan's network courses with the student's request for each, read now."""
+    items = in_plan(route.data if data is None else data)
+    if not items:
+        return []
+    known = {c.public_id: c for c in exchange.route_courses(
+        session, route.student_id, route.organisation_id)}
+    return [Line(i, known[p].state if p in known else "", known[p].reason if p in known else "")
+            for p, i in items.items()]
+
+
+def states(session: Session, route: Route) -> dict[str, tuple[str, str]]:
+    """Public id → (request state, refusal reason) for the plan's network courses."""
+    return {str(ln.item.get("network")): (ln.state, ln.reason) for ln in lines(
+        session, route, {"items": [*in_plan(route.in_force).values(),
+                                   *in_plan(route.data).values()]})}
+
+
+def ask(session: Session, route: Route, public_id: str) -> str:
+    """The student asks for a place from the builder; '' when sent, else the reason (the
+    exchange decides: a course of their networks, no clash, room, not asked already)."""
+    try:
+        exchange.request_for_route(session, public_id, route.student_id, route.organisation_id)
+    except exchange.RuleError as exc:
+        return exchange.refusal(exc)
+    return ""
