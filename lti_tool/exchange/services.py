@@ -331,6 +331,7 @@ class RouteCourse:
     subject: str
     level: str
     hours: int
+    grades: str
     starts_on: date
     ends_on: date
     host_name: str
@@ -362,7 +363,7 @@ def route_courses(session: Session, student_id: int, home_org_id: int) -> list[R
             left = max(0, course.capacity - counts.get(course_id, 0))
         out.append(RouteCourse(
             course.public_id, course.title, course.subject, course.level, course.hours,
-            course.starts_on, course.ends_on, host, left,
+            course.grades, course.starts_on, course.ends_on, host, left,
             row.request.state if row else "", row.request.reason if row else ""))
     return sorted(out, key=lambda c: (c.subject, c.title, c.public_id))
 

@@ -48,15 +48,22 @@ class Choice:
         return self.course.public_id
 
     @property
+    def held(self) -> bool:
+        """The student holds or awaits a place (a request both schools see)."""
+        return self.course.state in HELD
+
+    @property
     def can_request(self) -> bool:
         return self.course.state not in HELD and self.course.places_left > 0
 
 
 def choices(session: Session, route: Route) -> list[Choice]:
-    """Courses of the student's networks that run within the route's two school years."""
+    """Courses of the student's networks that run within the route's two school years, in
+    a grade the course admits."""
     out = []
     for course in exchange.route_courses(session, route.student_id, route.organisation_id):
-        hours = network_hours(course.hours, course.starts_on, course.ends_on, route.start)
+        hours = network_hours(course.hours, course.starts_on, course.ends_on, route.start,
+                              course.grades)
         if hours is not None:
             out.append(Choice(course, *hours))
     return out

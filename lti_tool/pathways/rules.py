@@ -8,6 +8,7 @@ each with a code, the figures and a Russian message that names the rule and a fi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -146,17 +147,28 @@ def _fold(plan: Plan) -> _Folded:
     return _Folded(levels, week10, week11, int(project10) + int(project11))
 
 
+def grades_of(text: str) -> set[int] | None:
+    """The grades a host writes for its course («10-11», «11», «10, 11», «9–11»); None when
+    it names no grade (then any)."""
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    if len(numbers) == 2 and re.search(r"\d\s*[-–—]\s*\d", text):
+        return set(range(min(numbers), max(numbers) + 1))
+    return set(numbers) or None
+
+
 def network_hours(total: float, starts_on: date, ends_on: date, route_start: date,
-                  weeks_per_year: int = 34) -> tuple[float, float] | None:
+                  grades: str = "", weeks_per_year: int = 34) -> tuple[float, float] | None:
     """A network course's hours as the plan counts them: weekly hours in grade 10 and 11.
 
     The course's total hours are shared out evenly over the route's school years (the first
-    from ``route_start``, the second a year later) that the course's dates fall in; None when
-    the course runs in neither (it cannot be part of this route)."""
+    from ``route_start`` is grade 10, the second grade 11) that the course's dates fall in.
+    ``grades`` are who may enrol: the grade the student is in when the course begins must be
+    one. None when the course cannot be part of this route."""
     first_end, second_end = _years_on(route_start, 1), _years_on(route_start, 2)
     years = [starts_on < first_end and ends_on >= route_start,
              starts_on < second_end and ends_on >= first_end]
-    if not any(years) or total <= 0:
+    grade_at_start = 10 if starts_on < first_end else 11
+    if not any(years) or total <= 0 or grade_at_start not in (grades_of(grades) or {10, 11}):
         return None
     weekly = round(total / sum(years) / weeks_per_year, 2)
     return (weekly if years[0] else 0.0, weekly if years[1] else 0.0)

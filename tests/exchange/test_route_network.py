@@ -101,6 +101,9 @@ def test_network_course_in_the_route_from_builder_to_xlsx(net: Any) -> None:
     (line,) = [r for r in rows if r[7] == "network"]
     assert line[3:] == ("Механика и олимпиадные задачи", "углублённый", 5, 5, "network",
                         "Гимназия № 1", "зачислен")
+    versions = requests.get(net.tool.base + f"/app/routes/{rid}/versions",
+                            params={"lt": admin}, timeout=30)
+    assert "Механика и олимпиадные задачи (сетевой курс, Гимназия № 1)" in versions.text
     api = requests.get(net.tool.base + f"/api/v1/routes/{rid}", params={"lt": admin},
                        timeout=30).json()
     assert {"network": physics, "host": "Гимназия № 1", "kind": "network"}.items() <= [
@@ -137,3 +140,30 @@ def test_courses_outside_the_student_s_networks_are_refused_with_nothing_stored(
     assert _stored(net, rid) == before and net.snapshot() == exchange
     with net.tool.db.session() as s:
         assert s.scalars(select(CourseRequest)).first() is None
+
+
+def test_a_full_course_and_a_request_left_outside_the_plan(net: Any) -> None:
+    """No button for a full group, and a forced ask says why with no request made; a course
+    taken out of the plan keeps its request (both schools see it) and the builder says so."""
+    full = net.add_course(**{**PHYSICS, "capacity": "1"})
+    physics = net.add_course(**{**PHYSICS, "title": "Астрофизика", "schedule": "Пт 15:00-16:00"})
+    first = net.token("student", n=2)
+    net.post(f"/app/exchange/courses/{full}/request", first)
+    (taken,) = net.requests()
+    _decide(net, taken.public_id, net.token("admin", "school"))
+    _decide(net, taken.public_id, net.token("admin", "other"))
+    student = net.token("student")
+    rid, built = _route(net, student)
+    row = built.text.split(f'data-network="{full}"')[1].split("</tr>")[0]
+    assert "мест нет" in row and "network-request" not in row
+    forced = _save(net, student, rid, built, [], then=f"request:{full}")
+    assert "В группе нет свободных мест." in forced.text
+    assert len(net.requests()) == 1
+
+    asked = _save(net, student, rid, forced, [], then=f"request:{physics}")
+    assert "заявка отправлена" in asked.text and len(net.requests()) == 2
+    dropped = _save(net, student, rid, asked, [])
+    assert physics not in {i.get("network") for i in _stored(net, rid)[1]["items"]}
+    row = dropped.text.split(f'data-network="{physics}"')[1].split("</tr>")[0]
+    assert 'data-testid="held-not-in-plan"' in row and "ждёт решения школ" in row
+    assert [r.state for r in net.requests()] == ["enrolled", "requested"]

@@ -19,6 +19,7 @@ from lti_tool.pathways.rules import (
     Item,
     Plan,
     check,
+    grades_of,
     network_hours,
 )
 
@@ -106,6 +107,28 @@ def test_without_the_hosts_subject_the_title_decides() -> None:
 def test_network_hours_by_the_courses_dates(starts: date, ends: date,
                                             expected: tuple[float, float] | None) -> None:
     assert network_hours(68, starts, ends, START) == expected
+
+
+@pytest.mark.parametrize(("grades", "starts", "ends", "expected"), [
+    ("10-11", date(2025, 9, 1), date(2027, 5, 25), (1.0, 1.0)),
+    ("10", date(2025, 9, 1), date(2027, 5, 25), (1.0, 1.0)),   # enrols in 10, goes on in 11
+    ("11", date(2025, 9, 1), date(2027, 5, 25), None),         # in grade 10 when it begins
+    ("11", date(2026, 9, 1), date(2027, 5, 25), (0.0, 2.0)),
+    ("10", date(2026, 9, 1), date(2027, 5, 25), None),         # in grade 11 by then
+    ("9 - 11", date(2025, 9, 1), date(2026, 5, 25), (2.0, 0.0)),
+    ("", date(2026, 9, 1), date(2027, 5, 25), (0.0, 2.0)),
+    ("старшие", date(2025, 9, 1), date(2026, 5, 25), (2.0, 0.0)),
+    ("8-9", date(2025, 9, 1), date(2026, 5, 25), None),
+])
+def test_a_course_takes_the_grades_it_admits(grades: str, starts: date, ends: date,
+                                             expected: tuple[float, float] | None) -> None:
+    assert network_hours(68, starts, ends, START, grades) == expected
+
+
+def test_grades_as_hosts_write_them() -> None:
+    assert grades_of("10-11") == {10, 11} and grades_of("9–11") == {9, 10, 11}
+    assert grades_of("10, 11") == {10, 11} and grades_of("11") == {11}
+    assert grades_of("") is None and grades_of("для всех") is None
 
 
 def test_network_hours_of_nothing_is_nothing() -> None:
