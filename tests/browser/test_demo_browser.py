@@ -156,8 +156,10 @@ def test_student_launch_shows_the_student_page(page, demo):
     assert tool.locator("text=Обзор класса").count() == 0
     # The page came in the launch's own response and gave itself its address: a reload of
     # the frame asks for it by GET and never re-posts the single-use id_token.
-    with page.expect_request(lambda r: r.url.startswith(demo.tool + "/app/")) as reload:
-        _tool_frame(page).evaluate("() => location.reload()")
+    frame = _tool_frame(page)
+    with page.expect_request(lambda r: r.url.startswith(demo.tool + "/app/")) as reload, \
+            frame.expect_navigation():
+        frame.evaluate("() => location.reload()")
     assert reload.value.method == "GET"
     tool.locator("text=Здравствуйте, Алексей Петров").wait_for()
     assert tool.locator("text=Запуск отклонён").count() == 0

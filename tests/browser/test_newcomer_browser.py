@@ -51,8 +51,11 @@ def test_messages_after_a_form_survive_blocked_cookies(page, demo):
     row.locator("button", has_text="Отправить").click()
     tool.locator(".flash", has_text="Балл поставлен в очередь").wait_for()
     assert tool.locator(".flash.error").count() == 0
-    # A reload shows the page, not the message again.
-    _tool_frame(page).evaluate("() => location.reload()")
+    # A reload shows the page, not the message again. (Wait for the reloaded page: the old
+    # one has the same heading, and its message, until the new one replaces it.)
+    frame = _tool_frame(page)
+    with frame.expect_navigation():
+        frame.evaluate("() => location.reload()")
     tool.locator("h1", has_text="Обзор класса").wait_for()
     assert tool.locator(".flash").count() == 0
 
@@ -121,6 +124,8 @@ def _frame_url(browser: Any, demo: Any, user: str) -> str:
         page = desk.new_page()
         tool = _open_course(page, demo, user)
         tool.locator("button", has_text="Обновить список из LMS").click()  # the class's pupils
+        # the answer to this pull, not a roster an earlier test left on the page
+        tool.locator(".flash", has_text="Список обновлён").wait_for()
         tool.locator('[data-testid="roster"]').wait_for()
         return str(_tool_frame(page).url).split("&fl=")[0]
     finally:
