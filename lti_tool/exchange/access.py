@@ -105,3 +105,14 @@ def can_sign_card(viewer: Viewer, course: NetworkCourse) -> bool:
 
 def can_record_card(viewer: Viewer, card: ReportCard) -> bool:
     return viewer.has("admin") and viewer.organisation_id == card.home_org_id
+
+
+def can_correct_card(viewer: Viewer, course: NetworkCourse) -> bool:
+    """Only the host records final marks: the course's network teacher or coordinator."""
+    return can_teach(viewer, course)
+
+
+def can_link_gradebook(session: Session, viewer: Viewer, course: NetworkCourse) -> bool:
+    """A partner (home) school's coordinator names where its LMS keeps the course's marks."""
+    return (viewer.has("admin") and not is_host(viewer, course)
+            and can_view_course(session, viewer, course))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from adapters.base import Chunk, JournalBatch
 from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
-from lti_tool.exchange import notices, rules
+from lti_tool.exchange import gradebook, notices, rules
 from lti_tool.exchange.collecting import course_marks, network_students
 from lti_tool.exchange.models import NetworkCourse, ReportCard
 from lti_tool.journal import queries as journal
@@ -68,6 +68,10 @@ def generate(session: Session, course: NetworkCourse, term_id: str, start: date,
     return made
 
 
+def card_by_public_id(session: Session, public_id: str) -> ReportCard | None:
+    return session.scalars(select(ReportCard).where(ReportCard.public_id == public_id)).first()
+
+
 def set_mark(card: ReportCard, mark: int | None) -> None:
     """The host may correct a draft's proposed mark before signing."""
     if card.state != rules.CARD_DRAFT:
@@ -106,6 +110,20 @@ def record(session: Session, home_org_id: int, card_ids: list[int], actor_id: in
         course = session.get(NetworkCourse, card.course_id)
         assert course is not None
         by_host.setdefault(course.host_org_id, []).append((card, course))
+    counts = _write_journal(session, home_org_id, by_host)
+    now = utcnow()
+    for card in cards:
+        card.state = rules.card_step(card.state, rules.CARD_RECORDED)
+        card.recorded_at = now
+    audit(session, actor_id, home_org_id, "exchange.cards.record", "exchange_report_card",
+          ",".join(c.public_id for c in cards)[:80], cards=len(cards), **dict(counts))
+    gradebook.queue(session, cards, actor_id)
+    return len(cards)
+
+
+def _write_journal(session: Session, home_org_id: int,
+                   by_host: dict[int, list[tuple[ReportCard, NetworkCourse]]]) -> Counter[str]:
+    """The final marks into the home school's journal, per host's name space."""
     counts: Counter[str] = Counter()
     for host_id, items in by_host.items():
         host = session.get(Organisation, host_id)
@@ -119,13 +137,24 @@ def record(session: Session, home_org_id: int, card_ids: list[int], actor_id: in
         people = {str(card.student_id): card.student_id for card, _ in items}
         apply_batches(session, Origin(home_org_id, "exchange", f"exchange:{host.slug}"),
                       [batch], people, {}, counts, _reject)
-    now = utcnow()
-    for card in cards:
-        card.state = rules.card_step(card.state, rules.CARD_RECORDED)
-        card.recorded_at = now
-    audit(session, actor_id, home_org_id, "exchange.cards.record", "exchange_report_card",
-          ",".join(c.public_id for c in cards)[:80], cards=len(cards), **dict(counts))
-    return len(cards)
+    return counts
+
+
+def correct(session: Session, card: ReportCard, course: NetworkCourse, mark: int,
+            actor_id: int) -> bool:
+    """The host corrects a card's final mark. A draft just changes; a signed-off card keeps
+    its state with the new mark; a card the home school has recorded gets the new mark in
+    its journal and in its LMS gradebook (the next version). False when nothing changed."""
+    if card.mark == mark:
+        return False
+    old, card.mark = card.mark, mark
+    audit(session, actor_id, course.host_org_id, "exchange.cards.correct",
+          "exchange_report_card", card.public_id, old=old, new=mark)
+    if card.state == rules.CARD_RECORDED:
+        _write_journal(session, card.home_org_id, {course.host_org_id: [(card, course)]})
+        gradebook.queue(session, [card], actor_id)
+    session.flush()
+    return True
 
 
 def _reject(kind: str, source: str, reason: str, params: dict[str, Any]) -> None:

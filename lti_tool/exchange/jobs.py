@@ -64,5 +64,27 @@ def _tasks(jobs: queue.Jobs) -> dict[str, Any]:
         with app.app_context():
             return prepare_month(get_db(), rules.period_of(last))
 
+    def _push_marks() -> dict[str, int]:
+        from lti_tool.db import get_db
+        from lti_tool.exchange.gradebook import deliver_moodle_due
+
+        with app.app_context():
+            counts = deliver_moodle_due(get_db(), app.config["SECRET_KEY"], allow_private=(
+                app.config["MARSHRUT"].allow_private_urls))
+        if any(counts.values()):
+            log.info("final marks to Moodle", extra=counts)
+        return counts
+
+    @jobs.huey.task(retries=0)
+    def deliver_mark_pushes() -> dict[str, int]:
+        """Final marks into home schools' Moodle gradebooks (AGS ones go by the outbox)."""
+        return _push_marks()
+
+    @jobs.huey.periodic_task(crontab(minute="*"))
+    def deliver_mark_pushes_periodic() -> dict[str, int]:
+        return _push_marks()
+
     return {"deliver_package": deliver_package, "prepare_last_month": prepare_last_month,
-            "deliver_waiting_packages": deliver_waiting_packages}
+            "deliver_waiting_packages": deliver_waiting_packages,
+            "deliver_mark_pushes": deliver_mark_pushes,
+            "deliver_mark_pushes_periodic": deliver_mark_pushes_periodic}

@@ -187,3 +187,59 @@ class ReportCard(Base):
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class GradebookLink(Base):
+    """Where the home school's LMS keeps a network course's marks (one per course and home
+    school). AGS: learnt from a launch of the placed course at the home school's own
+    deployment (the LMS's claim names the course's line items). Moodle: the home
+    coordinator names the activity (course module id) of the school's Moodle connection."""
+
+    __tablename__ = "exchange_gradebook_link"
+    __table_args__ = (UniqueConstraint("course_id", "home_org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("exchange_course.id", ondelete="CASCADE"), index=True)
+    home_org_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    deployment_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("lti_deployment.id", ondelete="SET NULL"), nullable=True)
+    issuer: Mapped[str] = mapped_column(String(1000), default="")
+    lineitems_url: Mapped[str] = mapped_column(String(1000), default="")
+    scope: Mapped[list[str]] = mapped_column(JSON, default=list)
+    connection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sync_connection.id", ondelete="SET NULL"), nullable=True)
+    activity_id: Mapped[str] = mapped_column(String(40), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MarkPush(Base):
+    """A report card's final mark on its way into the home school's LMS gradebook.
+
+    One row per card and version: a correction is the next version (the unique key stops a
+    second queueing of the same one). AGS goes through the score outbox (``outbox_id``: its
+    row's state is the truth); Moodle is delivered here by a job with the same claim.
+    """
+
+    __tablename__ = "exchange_mark_push"
+    __table_args__ = (UniqueConstraint("card_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("exchange_report_card.id", ondelete="CASCADE"), index=True)
+    home_org_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    mark: Mapped[int] = mapped_column()
+    channel: Mapped[str] = mapped_column(String(10))  # ags | moodle
+    #: pending → sending → sent; failed after the last try; superseded by a correction
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    outbox_id: Mapped[int | None] = mapped_column(nullable=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str] = mapped_column(String(2000), default="")
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

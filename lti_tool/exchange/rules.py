@@ -224,3 +224,34 @@ def final_mark(values: Sequence[float], weights: Sequence[float] | None = None) 
         return None
     avg = sum(v * w for v, w in zip(values, weights, strict=True)) / total
     return max(1, min(5, int(avg + 0.5)))
+
+
+# --- final marks into the home school's LMS gradebook -------------------------------------
+
+CHANNEL_AGS, CHANNEL_MOODLE = "ags", "moodle"
+PUSH_PENDING, PUSH_SENDING, PUSH_SENT = "pending", "sending", "sent"
+PUSH_FAILED, PUSH_SUPERSEDED = "failed", "superseded"
+#: Moodle pushes stop retrying after this many tries (as the score outbox: about 3 days)
+PUSH_MAX_ATTEMPTS = 80
+
+
+def lms_channel(has_ags: bool, has_moodle: bool) -> str | None:
+    """Which way a final mark goes to the home school's LMS, None when it has none.
+
+    AGS first: the home school's own LMS named the course's line items in a launch of the
+    placed course, and the tool writes with its registered key; a Moodle Web Services token
+    is the sync's (given to read) and a Moodle that launches Marshrut by LTI 1.3 takes AGS
+    too, so one gradebook never gets the mark both ways."""
+    if has_ags:
+        return CHANNEL_AGS
+    return CHANNEL_MOODLE if has_moodle else None
+
+
+def next_version(last: tuple[int, int] | None, mark: int | None) -> int | None:
+    """The push version to queue for ``mark`` after ``last`` (version, mark) — None when
+    there is nothing to send: no mark, or the last queued version carries this one."""
+    if mark is None:
+        return None
+    if last is None:
+        return 1
+    return None if last[1] == mark else last[0] + 1

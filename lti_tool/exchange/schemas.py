@@ -31,6 +31,7 @@ LABELS = {
     "reason": _l("Причина"), "note": _l("Комментарий"), "period": _l("Месяц"),
     "term_id": _l("Период"), "start": _l("С"), "end": _l("По"),
     "host_class": _l("Класс в журнале школы"),
+    "mark": _l("Итоговая отметка"), "activity": _l("Элемент курса в Moodle (id)"),
 }
 LEVEL_LABELS = {"basic": _l("базовый"), "advanced": _l("углублённый")}
 FORMAT_LABELS = {"on_site": _l("очно у партнёра"),
@@ -151,3 +152,15 @@ class TermSchema(Schema):
     def _dates(self, data: dict[str, Any], **_kw: Any) -> None:
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise ValidationError(_l("Конец периода раньше начала."), "end")
+
+
+class CorrectionSchema(Schema):
+    """The host's correction of a report card's final mark (1–5)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    card = fields.String(required=True, validate=validate.Length(min=1, max=24))
+    mark = fields.Integer(required=True, strict=False, validate=validate.Range(
+        min=1, max=5, error=_l("Отметка от 1 до 5.")), error_messages={
+        "required": _l("Укажите отметку."), "invalid": _l("Отметка от 1 до 5.")})

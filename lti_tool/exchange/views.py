@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 
 from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
-from lti_tool.exchange import access, course_form, rules, services
+from lti_tool.exchange import access, course_form, gradebook, rules, services
 from lti_tool.exchange.messages import rule_message
 from lti_tool.exchange.models import NetworkCourse
 from lti_tool.exchange.partners import partner_ids
@@ -48,12 +48,15 @@ targets.register(targets.Target(
 
 
 def _placeable() -> list[tuple[str, str]]:
-    """Courses the picking teacher's school hosts: what it may place in its LMS."""
+    """Courses the picking teacher's school hosts, and partners' courses its students attend
+    (placed at home, the course's final marks reach that LMS's gradebook)."""
     viewer = current_viewer()
     if viewer is None or not viewer.has("teacher", "admin"):
         return []
-    return [(c.public_id, c.title) for c in services.hosted_courses(
-        db_session(), viewer.organisation_id)]
+    dbs = db_session()
+    return [(c.public_id, c.title) for c in (
+        *services.hosted_courses(dbs, viewer.organisation_id),
+        *services.attended_courses(dbs, viewer.organisation_id))]
 
 
 targets.register(targets.Target(
@@ -125,6 +128,9 @@ def placed_course() -> Any:
     if launch is None:  # placed in a course: reached only through its LTI launch
         abort(404)
     course = _course_or_404(targets.argument(launch.target), viewer)
+    if gradebook.link_from_launch(dbs, course, launch.organisation_id, launch.deployment_pk,
+                                  launch.services or {}):
+        dbs.commit()  # the home school's LMS keeps this course's marks: final marks go there
     home = services.home_school_of(dbs, viewer.person_id, course) \
         if viewer.has("student") else None
     if viewer.has("student") and home is None and not access.is_host(viewer, course):

@@ -13,15 +13,24 @@ from sqlalchemy import select
 
 from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
-from lti_tool.exchange import access, cards, rules, services
+from lti_tool.exchange import access, cards, gradebook, rules, services
 from lti_tool.exchange.messages import rule_message
 from lti_tool.exchange.models import NetworkCourse
-from lti_tool.exchange.schemas import LABELS, TermSchema
+from lti_tool.exchange.schemas import LABELS, CorrectionSchema, TermSchema
+from lti_tool.jobs import jobs
 
 bp = Blueprint("exchange_cards", __name__, url_prefix="/app/exchange/cards",
                template_folder="templates")
 CARD_STATES = {"draft": _l("черновик"), "signed": _l("подписан"),
                "delivered": _l("передан в школу ученика"), "recorded": _l("внесён в журнал")}
+PUSH_STATES = {"pending": _l("в очереди"), "sending": _l("отправляется"),
+               "sent": _l("в журнале LMS"), "failed": _l("не доставлена"),
+               "superseded": _l("заменена исправлением")}
+CHANNELS = {"ags": _l("LMS (LTI AGS)"), "moodle": _l("Moodle")}
+PUSH_ERRORS = {"no_lms_account": _l("ученик ни разу не входил из LMS школы: нет его id в LMS"),
+               "no_moodle_account": _l("ученик не найден в Moodle школы (синхронизация не "
+                                       "связала его)"),
+               "moodle_gone": _l("подключение к Moodle удалено или выключено")}
 
 
 def _viewer() -> Viewer:
@@ -47,8 +56,23 @@ def index() -> Any:
     courses = list(dbs.scalars(select(NetworkCourse).where(
         NetworkCourse.host_org_id == viewer.organisation_id).order_by(NetworkCourse.title))) \
         if viewer.has("admin") else []
-    return render_template("exchange/cards.html", rows=rows, courses=courses, viewer=viewer,
-                           states=CARD_STATES, labels=LABELS)
+    home = [r for r in rows if r.card.home_org_id == viewer.organisation_id] \
+        if viewer.has("admin") else []
+    attended = {r.course.id: r.course for r in home}
+    links = {cid: gradebook.link_of(dbs, cid, viewer.organisation_id) for cid in attended}
+    return render_template(
+        "exchange/cards.html", rows=rows, courses=courses, viewer=viewer, states=CARD_STATES,
+        labels=LABELS, push_states=PUSH_STATES, channels=CHANNELS, push_errors=PUSH_ERRORS,
+        pushes=gradebook.views_for(dbs, viewer.organisation_id, [r.card.id for r in home]),
+        routes=gradebook.channels_for(dbs, viewer.organisation_id, list(attended)),
+        attended=list(attended.values()), links=links,
+        moodles=gradebook.moodle_connections(dbs, viewer.organisation_id) if home else [])
+
+
+def _deliver() -> None:
+    """Send now what was queued (the periodic jobs pick up anything this misses)."""
+    jobs().deliver_outbox()
+    jobs().deliver_mark_pushes()
 
 
 @bp.post("/generate")
@@ -108,7 +132,58 @@ def record() -> Any:
         flash(rule_message(exc), "error")
         return _back()
     dbs.commit()
+    _deliver()
     flash(_("Итоговые отметки внесены в журнал: %(n)s.", n=done))
+    return _back()
+
+
+@bp.post("/correct")
+@login_required
+def correct() -> Any:
+    """The host's network teacher or coordinator corrects a final mark; a recorded one goes
+    to the home school's journal and LMS gradebook as the next version."""
+    viewer, dbs = _viewer(), db_session()
+    card = cards.card_by_public_id(dbs, request.form.get("card", "")[:24])
+    course = dbs.get(NetworkCourse, card.course_id) if card is not None else None
+    if card is None or course is None or not access.can_view_card(viewer, card, course):
+        abort(404)
+    if not access.can_correct_card(viewer, course):
+        abort(403)
+    try:
+        form = CorrectionSchema().load(request.form.to_dict())
+    except ValidationError as exc:
+        flash(" ".join(f"{LABELS.get(k, k)}: {' '.join(map(str, v))}"
+                       for k, v in exc.normalized_messages().items()), "error")
+        return _back()
+    changed = cards.correct(dbs, card, course, form["mark"], viewer.person_id)
+    dbs.commit()
+    if changed:
+        _deliver()
+    flash(_("Отметка исправлена.") if changed else _("Отметка та же: ничего не изменилось."))
+    return _back()
+
+
+@bp.post("/gradebook")
+@login_required
+def link_gradebook() -> Any:
+    """The home coordinator names the Moodle activity that takes the course's final marks."""
+    viewer, dbs = _viewer(), db_session()
+    course = services.course_by_public_id(dbs, request.form.get("course", ""))
+    if course is None or not access.can_view_course(dbs, viewer, course):
+        abort(404)
+    if not access.can_link_gradebook(dbs, viewer, course):
+        abort(403)
+    try:
+        gradebook.set_moodle(dbs, course, viewer.organisation_id,
+                             request.form.get("connection", "")[:24],
+                             request.form.get("activity", "")[:40], viewer.person_id)
+    except rules.RuleError as exc:
+        dbs.rollback()
+        flash(rule_message(exc), "error")
+        return _back()
+    dbs.commit()
+    _deliver()
+    flash(_("Журнал Moodle для курса сохранён."))
     return _back()
 
 

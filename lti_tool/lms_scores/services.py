@@ -178,3 +178,13 @@ def retry_failed(session: Session, organisation_id: int, *, user_subs: list[str]
     if count:
         audit(session, actor_id, organisation_id, "scores.retry", "ags_outbox", "*", count=count)
     return count
+
+
+def states_of(session: Session, ids: list[int]) -> dict[int, tuple[str, str, int]]:
+    """Outbox rows by id: (status, last error, attempts), for features that queued a score
+    and show its way to the LMS (the exchange's final marks)."""
+    if not ids:
+        return {}
+    return {row.id: (row.status, row.last_error, row.attempts) for row in session.execute(
+        select(OutboxScore.id, OutboxScore.status, OutboxScore.last_error, OutboxScore.attempts)
+        .where(OutboxScore.id.in_(ids)))}

@@ -54,6 +54,14 @@ def demo_state(settings: Settings, world: World | None = None) -> PlatformState:
                                  settings.base_url + "/lti/launch", {"target": "portfolio"})
         state.links[portfolio.id] = portfolio
     add_to_platform(state, settings.base_url)
+    from lti_tool.sandbox.demo_exchange import HOME_COURSE, PHYSICS_ID
+
+    # school № 37 placed the gymnasium's network course in its own course: final marks
+    # come back into this gradebook (AGS)
+    network = ResourceLink("network-physics", HOME_COURSE, "Сетевой курс: физика (Гимназия № 1)",
+                           settings.base_url + "/lti/launch",
+                           {"target": f"network_course:{PHYSICS_ID}"})
+    state.links[network.id] = network
     return state
 
 

@@ -7,6 +7,10 @@ month's sent and waiting for school № 37 to confirm; school № 37 hosts a mat
 with a gymnasium pupil enrolled (last month's package prepared, not sent yet) and another
 pupil's request waiting for school № 37's approval; a chemistry course at the lyceum has a
 fresh request. Built through the exchange's own services, as coordinators would. Idempotent.
+
+School № 37 placed the physics course in its own demo LMS course (algebra-10a): the
+gymnasium's first-quarter report cards, recorded at school № 37, are queued for that
+gradebook by AGS; the demo's job worker delivers them within a minute of the start.
 """
 
 from __future__ import annotations
@@ -19,8 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from adapters.base import Chunk, JournalBatch
-from lti_tool.exchange import rules, services, transfer
-from lti_tool.exchange.models import NetworkCourse, TimetableSlot, TransferPackage
+from lti_tool.exchange import cards, gradebook, rules, services, transfer
+from lti_tool.exchange.models import NetworkCourse, ReportCard, TimetableSlot, TransferPackage
 from lti_tool.journal.services import Origin, apply_batches
 from lti_tool.people import services as people
 from lti_tool.people.models import Organisation, Person
@@ -28,6 +32,10 @@ from schemas.marks import ParsedMark
 from schemas.records import AssignmentRecord, AttendanceRecord, MarkRecord
 
 MARKS = (5, 4, 5, 3, 4, 5, 4, 4)
+#: the physics course's public id: the demo LMS places it in school № 37's algebra-10a
+PHYSICS_ID = "demo-physics-gym1"
+HOME_COURSE, HOME_DEPLOYMENT = "algebra-10a", "demo-school-37"
+QUARTER = "1-я четверть"
 
 
 def _org(session: Session, slug: str) -> Organisation | None:
@@ -140,6 +148,7 @@ def seed_demo_exchange(session: Session, issuer: str, today: date | None = None)
         prerequisites="Физика 9 класса на «4» и «5».",
         description="Углублённый курс для профильных групп школ сети: решение задач, "
         "лабораторные работы в лаборатории гимназии, подготовка к олимпиадам."), orlov.id)
+    physics.public_id = PHYSICS_ID
     chemistry = services.create_course(session, lyceum.id, dict(
         common, title="Химия в медицине", subject="Химия", level="advanced", hours=34,
         format="distance", capacity=15,
@@ -164,6 +173,7 @@ def seed_demo_exchange(session: Session, issuer: str, today: date | None = None)
     _journal(session, maths, [pupils["s-lebedev"]], day)
     session.commit()
     _packages(session, gym.id, school.id, day, orlov.id, smirnova.id)
+    _final_marks(session, physics, school.id, issuer, day, orlov.id, smirnova.id)
 
 
 def _packages(session: Session, gym_id: int, school_id: int, day: date, orlov_id: int,
@@ -191,4 +201,28 @@ def _packages(session: Session, gym_id: int, school_id: int, day: date, orlov_id
         pkg.attempts, pkg.sent_at = 1, transfer.utcnow()
         if then:
             transfer.confirm(session, pkg, smirnova_id)
+    session.commit()
+
+
+def _final_marks(session: Session, physics: NetworkCourse, school_id: int, issuer: str,
+                 day: date, orlov_id: int, smirnova_id: int) -> None:
+    """The first quarter's cards, signed by the gymnasium and recorded at school № 37, whose
+    LMS course holds the physics course (as a launch from there would have told us)."""
+    from lti_tool.lti.registry import find_platform
+    from lti_tool.sandbox.views import AGS_SCOPES
+
+    year = day.year if day.month >= 8 else day.year - 1
+    start, end = date(year, 9, 1), date(year, 10, 31)
+    if day <= end:
+        return  # the quarter is not over yet (an autumn demo)
+    platform = find_platform(session, issuer)
+    deployments = [d for c in platform.clients for d in c.deployments
+                   if d.deployment_id == HOME_DEPLOYMENT] if platform is not None else []
+    if deployments:
+        gradebook.link_from_launch(session, physics, school_id, deployments[0].id, {"ags": {
+            "scope": list(AGS_SCOPES), "lineitems": f"{issuer}/courses/{HOME_COURSE}/lineitems"}})
+    cards.generate(session, physics, QUARTER, start, end, orlov_id)
+    cards.sign_and_deliver(session, physics, QUARTER, orlov_id)
+    ids = list(session.scalars(select(ReportCard.id).where(ReportCard.course_id == physics.id)))
+    cards.record(session, school_id, ids, smirnova_id)
     session.commit()

@@ -335,3 +335,21 @@ def sign_in_schools(session: Session) -> list[SignInSchool]:
 
 def sign_in_school(session: Session, public_id: str) -> SignInSchool | None:
     return next((s for s in sign_in_schools(session) if s.public_id == public_id), None)
+
+
+def remote_ids(session: Session, conn: SourceConnection, source: Any,
+               person_ids: Sequence[int]) -> dict[int, str]:
+    """Each person's id in the connected system (a Moodle user id), as the sync linked
+    them: what another feature writing back to that system needs (the exchange's marks)."""
+    from lti_tool.sync.identity import linked_people
+
+    wanted = set(person_ids)
+    return {person: external for external, person in linked_people(
+        session, conn, scoped_namespace(conn, source)).items() if person in wanted}
+
+
+def connection_by_id(session: Session, org_id: int, connection_id: int
+                     ) -> SourceConnection | None:
+    """A connection of this organisation only (another school's id is not found)."""
+    conn = session.get(SourceConnection, connection_id)
+    return conn if conn is not None and conn.organisation_id == org_id else None

@@ -142,3 +142,31 @@ def test_final_mark_rounds_half_up():
     assert rules.final_mark([]) is None
     with pytest.raises(RuleError):
         rules.card_step(rules.CARD_DRAFT, rules.CARD_RECORDED)
+
+
+# --- final marks into the home school's LMS gradebook -------------------------------------
+
+
+def test_ags_wins_over_moodle_and_no_lms_means_no_push() -> None:
+    assert rules.lms_channel(True, True) == rules.CHANNEL_AGS
+    assert rules.lms_channel(True, False) == rules.CHANNEL_AGS
+    assert rules.lms_channel(False, True) == rules.CHANNEL_MOODLE
+    assert rules.lms_channel(False, False) is None
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(1, 5)), max_size=12))
+def test_each_new_mark_is_the_next_version_and_a_repeat_is_none(marks: list[int | None]) -> None:
+    """Queued versions count 1, 2, 3 … and carry each change of the mark exactly once."""
+    last: tuple[int, int] | None = None
+    sent: list[int] = []
+    for mark in marks:
+        version = rules.next_version(last, mark)
+        if mark is None or (last is not None and last[1] == mark):
+            assert version is None
+            continue
+        assert version == (last[0] + 1 if last else 1)
+        last = (version, mark)
+        sent.append(mark)
+    changes = [m for i, m in enumerate(x for x in marks if x is not None)
+               if i == 0 or m != [x for x in marks if x is not None][i - 1]]
+    assert sent == changes
