@@ -161,4 +161,5 @@ EN_ACCOUNTS: dict[str, str] = {
     'Пространство имён связи': 'Link namespace',
     'Пусто — издатель: для связей oidc это обычно верно. Для связей другой системы — её пространство имён (например, адрес сервера школы).': "Empty means the issuer: usually right for oidc links. For another system's links, its namespace (e.g. the school server's address).",
     'Мои классы': 'My classes',
+    'Двухфакторная проверка — только для учётных записей Маршрута по приглашению: при входе через «Сетевой город» или региональный вход (SSO) личность подтверждает та система.': "Two-factor sign-in is for Marshrut's own invited accounts only: when you sign in through «Сетевой город» or a regional SSO, that system confirms who you are.",
 }

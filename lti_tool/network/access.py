@@ -3,9 +3,11 @@
 A launch is one organisation. Its admin is the network's *coordinator* when that
 organisation coordinates the network; an admin of another member is a *member admin*
 (their own registry entry, the agreements they are party to); a teacher launching from a
-member organisation is *member staff* (the internal pages); pupils and parents see none of
-it. The coordinator of a regional network reads the networks inside it. Nobody else sees
-internal pages; the public registry needs no launch at all.
+member organisation is *member staff* (the internal pages), and so is the organisation's
+partner coordinator (a local account invited with the role ``partner``: the person who
+coordinates the school's part in the network but is no teacher there); pupils and parents
+see none of it. The coordinator of a regional network reads the networks inside it. Nobody
+else sees internal pages; the public registry needs no launch at all.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from sqlalchemy.orm import Session
 from lti_tool.core.viewer import Viewer
 from lti_tool.network import services
 from lti_tool.network.models import Agreement, Network, NetworkMember
+
+#: A member organisation's people who see its networks' internal pages (besides its admins).
+STAFF_ROLES = ("teacher", "tutor", "partner")
 
 
 class Standing(IntEnum):
@@ -38,7 +43,7 @@ def standing(session: Session, viewer: Viewer | None, network: Network) -> Stand
             return Standing.MEMBER_ADMIN
         # Staff only: pupils and parents have no part in the network's governance, and its
         # pages name council members and contacts.
-        return Standing.STAFF if viewer.has("teacher", "tutor") else Standing.NONE
+        return Standing.STAFF if viewer.has(*STAFF_ROLES) else Standing.NONE
     parent_id = network.parent_id
     while parent_id is not None:
         parent = session.get(Network, parent_id)
@@ -90,7 +95,7 @@ def can_read_agreement(session: Session, viewer: Viewer | None, network: Network
 def viewer_networks(session: Session, viewer: Viewer) -> list[Network]:
     """The networks this viewer may open: their organisation's, and those below a network
     their organisation coordinates (regional coordinators)."""
-    if not viewer.has("admin", "teacher", "tutor"):
+    if not viewer.has("admin", *STAFF_ROLES):
         return []
     own = services.networks_of(session, viewer.organisation_id)
     if viewer.has("admin"):

@@ -17,7 +17,8 @@ import requests
 from sqlalchemy import select
 
 from adapters.netschool.sandbox import DEMO_PASSWORD, SandboxApp, State, World, create_app
-from lti_tool.people.models import IdentityLink, Person
+from lti_tool.people import services as people
+from lti_tool.people.models import IdentityLink, Membership, Person
 from lti_tool.sync import services as sync
 from lti_tool.sync.engine import SyncOptions
 from tests.servers import serve
@@ -85,6 +86,26 @@ def signin(tool: Any) -> Iterator[SignIn]:
                      {a["schoolId"]: a for a in accounts["schools"]})
 
 
+def netschool_admin(signin: SignIn) -> str:
+    """The school's завуч in Marshrut as its admin, linked to their Сетевой город user (as
+    the school's sync of staff would): returns the sandbox login."""
+    world = signin.state.world
+    zavuch = next(p for p in world.people.values() if p.login == "zavuch1001")
+    tool = signin.tool
+    with tool.db.session() as s:
+        namespace = s.scalars(select(IdentityLink.namespace).join(
+            Membership, Membership.person_id == IdentityLink.person_id).where(
+            IdentityLink.source == "netschool",
+            Membership.organisation_id == tool.org_id)).first()
+        assert namespace
+        person = people.upsert_person(s, source="netschool", namespace=namespace,
+                                      external_id=str(zavuch.id),
+                                      display_name="Завучева Ольга Петровна")
+        people.ensure_roles(s, person, tool.org_id, ("admin",))
+        s.commit()
+    return zavuch.login
+
+
 def person_named(tool: Any, external_id: str) -> Person:
     with tool.db.session() as s:
         return s.scalars(select(Person).join(IdentityLink).where(
@@ -125,6 +146,7 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
 
 
 LOCAL_PASSWORD = "липа цветёт в июле"
+TOTP_SECRETS: dict[str, str] = {}  # e-mail → the TOTP key local_session turned on
 
 
 def local_session(tool: Any, lt: str, email: str, role: str = "admin") -> requests.Session:
@@ -147,6 +169,7 @@ def local_session(tool: Any, lt: str, email: str, role: str = "admin") -> reques
             "step": "start", "csrf_token": csrf_of(security)}, timeout=30)
         secret = re.search(r"secret=([A-Z2-7]+)", started.text)
         assert secret, started.text[:1000]
+        TOTP_SECRETS[email] = secret.group(1)
         on = client.post(tool.base + "/account/security/totp", data={
             "step": "confirm", "code": pyotp.TOTP(secret.group(1)).now(),
             "csrf_token": csrf_of(security)}, timeout=30)
