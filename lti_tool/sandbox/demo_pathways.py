@@ -179,7 +179,8 @@ def seed_network_route(session: Session, issuer: str, today: date | None = None)
     """After the exchange demo: s-petrov, enrolled in the gymnasium's physics course, changes
     his active route to include it (on top of physics at home: olympiad problems), and the
     change goes through review as any change of an active route — saved, submitted, agreed
-    (on paper), taken and approved by the class tutor. Idempotent; False when not done."""
+    (by his mother in the tool), taken and approved by the class tutor. Idempotent; False
+    when not done."""
     from lti_tool.pathways import network
 
     school = people.organisation_by_slug(session, "school-37-kostroma")
@@ -201,10 +202,15 @@ def seed_network_route(session: Session, issuer: str, today: date | None = None)
     data = {**route.data, "items": [*route.data["items"], network.item(physics)]}
     student = Viewer(pupil.id, school.id, frozenset({"student"}), group.id, 0)
     tutor_v = Viewer(tutor.id, school.id, frozenset({"teacher"}), group.id, 0)
-    day = today or date.today()
+    # his mother agrees in the tool (the demo parent is his); else the tutor enters paper
+    agrees: tuple[Viewer, dict[str, Any]] = (tutor_v, {"paper_date": today or date.today()})
+    mother = people.person_by_identity(session, "lti", issuer, PARENT.id)
+    if mother is not None and session.scalars(select(Guardianship.id).where(
+            Guardianship.parent_id == mother.id, Guardianship.child_id == pupil.id)).first():
+        agrees = (Viewer(mother.id, school.id, frozenset({"parent"}), None, 0), {})
     for who, action, extra in (
             (student, "edit", {"data": data}), (student, "submit", {}),
-            (tutor_v, "agree", {"paper_date": day}), (tutor_v, "take", {}),
+            (agrees[0], "agree", agrees[1]), (tutor_v, "take", {}),
             (tutor_v, "approve", {"comment": "Сетевой курс гимназии по физике согласован."})):
         services.act(session, who, route, action, route.version, **extra)
     session.commit()

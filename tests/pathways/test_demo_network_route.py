@@ -27,6 +27,7 @@ def test_demo_route_with_a_network_course(platform: Any, tool: Any, tmp_path: Pa
     petrov = launch(platform, tool, "student", "s-petrov")
     for sub in ("s-kuznetsova", "s-sokolov"):
         launch(platform, tool, "student", sub)
+    launch(platform, tool, "parent", "p-petrova")  # his mother, the demo LMS's Mentor
     with tool.db.session() as s:  # the tool's two schools are the demo's school and gymnasium
         s.get(Organisation, tool.org_id).slug = "school-37-kostroma"
         s.get(Organisation, tool.other_org_id).slug = "gymnasium-1"
@@ -41,6 +42,7 @@ def test_demo_route_with_a_network_course(platform: Any, tool: Any, tmp_path: Pa
         route = s.scalars(select(Route).where(
             Route.student_id == person_id(tool, "s-petrov")[0])).one()
         assert route.state == "active" and route.in_force == route.data
+        assert route.agreement == "tool"  # his mother agreed to the change in Marshrut
         (item,) = [i for i in route.in_force["items"] if i["kind"] == "network"]
         assert item["host"] == "Гимназия № 1" and item["subject"] == "Физика"
         assert (item["hours10"], item["hours11"]) == (2.0, 0.0)  # 68 h in the first year
