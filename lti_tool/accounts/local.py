@@ -26,8 +26,8 @@ from lti_tool.accounts.services import Refused, SignedIn, reserve_attempt
 from lti_tool.core.audit import audit
 from lti_tool.crypto import decrypt, encrypt
 from lti_tool.db import utcnow
+from lti_tool.people import queries as people_q
 from lti_tool.people import services as people
-from lti_tool.people.models import Person
 
 HASHER = PasswordHasher()  # argon2id, the library's RFC 9106 low-memory profile
 INVITE_TTL, RESET_TTL = timedelta(days=7), timedelta(hours=1)
@@ -59,9 +59,7 @@ def invite(dbs: Session, org_id: int, actor_id: int, email: str, name: str, role
     email = email.strip().lower()
     if dbs.scalars(select(LocalAccount.id).where(LocalAccount.email == email)).first():
         raise Refused("exists", _("Учётная запись с этим адресом уже есть."), 409)
-    person = Person(display_name=name.strip(), email=email)
-    dbs.add(person)
-    dbs.flush()
+    person = people_q.add_person(dbs, name.strip(), email)
     people.ensure_roles(dbs, person, org_id, [role])
     account = LocalAccount(person_id=person.id, organisation_id=org_id, email=email)
     dbs.add(account)

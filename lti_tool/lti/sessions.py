@@ -6,6 +6,9 @@ imports this feature (other ways in register their own loaders).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from flask import g
 from sqlalchemy import Table, bindparam, select
 
@@ -50,3 +53,22 @@ def current_launch() -> Launch | None:
     """The launch behind the current viewer (None for a viewer who came in another way)."""
     viewers.current_viewer()
     return g.get("launch")  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class LmsContext:
+    """What another feature needs of the launch behind a request, so it never reads
+    ``lti.models``: the deployment (its key reaches the LMS's services), the class the launch
+    named, and the LMS services it offered, by name (``ags``, ``nrps``: the claims' data)."""
+
+    deployment_pk: int
+    class_id: int | None
+    services: dict[str, Any]
+
+
+def current_lms_context() -> LmsContext | None:
+    """The LMS side of the current launch; None for a viewer who came in another way."""
+    launch = current_launch()
+    if launch is None:
+        return None
+    return LmsContext(launch.deployment_pk, launch.class_id, dict(launch.services or {}))

@@ -5,6 +5,10 @@ is never deleted, only closed (``left_on``), so «who was a partner on 1 March»
 answerable for report cards and minutes. A network may sit inside a regional network
 (``parent_id``: the cascade model of seed 002); the coordinator is an organisation
 («ресурсно-методический центр»), itself always a member.
+
+Organisations and people are referred to by foreign key to their *table* (``"organisation.id"``),
+with no ORM relationship to people's classes: the database keeps the references whole (and
+the cascades), while names are read through ``people.services`` like any other feature's.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import Base, UTCDateTime, public_id, utcnow
-from lti_tool.people.models import Organisation
 
 
 class Network(Base):
@@ -34,8 +37,6 @@ class Network(Base):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("network.id", ondelete="SET NULL"), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    coordinator: Mapped[Organisation] = relationship()
 
 
 class NetworkMember(Base):
@@ -61,8 +62,6 @@ class NetworkMember(Base):
     in_public_registry: Mapped[bool] = mapped_column(default=True)
     admitted_by: Mapped[str] = mapped_column(String(24), default="")
     left_by: Mapped[str] = mapped_column(String(24), default="")
-
-    organisation: Mapped[Organisation] = relationship()
 
 
 class Agreement(Base):
@@ -104,5 +103,3 @@ class AgreementParty(Base):
         ForeignKey("network_agreement.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
-
-    organisation: Mapped[Organisation] = relationship()

@@ -361,9 +361,12 @@ def agreements_of(session: Session, network_id: int, *, on: date | None = None
                   ) -> list[AgreementView]:
     day = _today(on)
     out = []
-    for a in session.scalars(select(Agreement).where(Agreement.network_id == network_id)
-                             .order_by(Agreement.starts_on.desc(), Agreement.id)):
-        names = [p.organisation.name for p in a.parties]
+    rows = list(session.scalars(select(Agreement).where(Agreement.network_id == network_id)
+                                .order_by(Agreement.starts_on.desc(), Agreement.id)))
+    known = people.organisation_names(
+        session, {p.organisation_id for a in rows for p in a.parties})
+    for a in rows:
+        names = [known.get(p.organisation_id, "") for p in a.parties]
         out.append(AgreementView(a, names, rules.agreement_status(a.starts_on, a.ends_on, day),
                                  rules.days_left(a.ends_on, day)))
     return out

@@ -123,6 +123,8 @@ def _page(viewer: Viewer, network: Network, *, errors: dict[str, Any] | None = N
 
     return render_template(
         "network/network.html", network=network, members=members, mine=mine,
+        coordinator_name=people.organisation_names(dbs, {network.coordinator_id}).get(
+            network.coordinator_id, ""),
         agreements=agreements, status_labels=STATUS_LABELS, labels=LABELS,
         coordinator=access.can_coordinate(dbs, viewer, network),
         may_read=lambda a: access.can_read_agreement(dbs, viewer, network, a),

@@ -22,8 +22,7 @@ from lti_tool.lms_scores import services as lms_scores
 from lti_tool.lms_scores.schemas import SCORE_MAXIMUM, ScoreForm
 from lti_tool.lti import targets
 from lti_tool.lti.connector import issuer_of
-from lti_tool.lti.models import Launch
-from lti_tool.lti.sessions import current_launch
+from lti_tool.lti.sessions import LmsContext, current_lms_context
 from lti_tool.people import access
 from lti_tool.people import services as people
 from lti_tool.people.models import ClassEnrolment, ClassGroup, IdentityLink, Person
@@ -61,16 +60,16 @@ def _viewer() -> Viewer:
     return viewer
 
 
-def _launch() -> Launch | None:
+def _launch() -> LmsContext | None:
     """The LTI launch behind this request; None for a sign-in session (no LMS services)."""
-    return current_launch()
+    return current_lms_context()
 
 
-def _services(launch: Launch | None) -> dict[str, Any]:
+def _services(launch: LmsContext | None) -> dict[str, Any]:
     return launch.services if launch is not None else {}
 
 
-def _lms_launch() -> Launch:
+def _lms_launch() -> LmsContext:
     """Sending to the LMS (roster, scores) needs the launch that carries its services."""
     launch = _launch()
     if launch is None:
@@ -120,7 +119,7 @@ def class_overview(class_id: str) -> Any:
     students = people.class_roster(dbs, group.id)
     subs = people.lms_subs(dbs, [s.id for s in students])
     scores = lms_scores.latest_scores(dbs, group.organisation_id, list(subs.values()))
-    launch = current_launch()
+    launch = _launch()
     ids = [s.id for s in students]
     # Averages of every subject, but the marks of the one subject shown: a class's year of
     # marks in 15 subjects is not read on each launch to show one column (issue 8's bench).

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from lti_tool.core.viewer import Viewer
 from lti_tool.people import access as people_access
-from lti_tool.people.models import ClassEnrolment, Guardianship, Membership, Person
+from lti_tool.people import queries as people_q
+from lti_tool.people.services import Person, roles_in
 from lti_tool.portfolio.models import Achievement, Curator
 
 
 def member_roles(session: Session, person_id: int, org_id: int) -> set[str]:
-    return set(session.scalars(select(Membership.role).where(
-        Membership.person_id == person_id, Membership.organisation_id == org_id)))
+    return roles_in(session, person_id, org_id)
 
 
 def in_school(session: Session, viewer: Viewer, person: Person) -> bool:
@@ -27,16 +27,12 @@ def in_school(session: Session, viewer: Viewer, person: Person) -> bool:
 
 
 def is_parent_of(session: Session, viewer: Viewer, person: Person) -> bool:
-    return viewer.has("parent") and session.scalars(select(Guardianship.id).where(
-        Guardianship.parent_id == viewer.person_id,
-        Guardianship.child_id == person.id)).first() is not None
+    return viewer.has("parent") and people_q.guards(session, viewer.person_id, person.id)
 
 
 def curates(session: Session, viewer: Viewer, person: Person) -> bool:
     """The viewer is the curator of an (active) class the person is a pupil of."""
-    classes = select(ClassEnrolment.class_id).where(
-        ClassEnrolment.person_id == person.id, ClassEnrolment.role == "student",
-        ClassEnrolment.active.is_(True))
+    classes = people_q.class_ids_of(person.id, "student")
     return session.scalars(select(Curator.id).where(
         Curator.tutor_id == viewer.person_id, Curator.organisation_id == viewer.organisation_id,
         Curator.class_id.in_(classes))).first() is not None
@@ -81,9 +77,7 @@ def can_consent(session: Session, viewer: Viewer, owner: Person) -> bool:
 def can_view_class(session: Session, viewer: Viewer, class_id: int) -> bool:
     """The class page: its curator, its teachers and the admin, and its pupils and their
     parents (it shows published items only)."""
-    from lti_tool.people.models import ClassGroup
-
-    group = session.get(ClassGroup, class_id)
+    group = people_q.class_group(session, class_id)
     if group is None or group.organisation_id != viewer.organisation_id:
         return False
     if people_access.can_view_class(session, viewer, group):
@@ -91,16 +85,10 @@ def can_view_class(session: Session, viewer: Viewer, class_id: int) -> bool:
     if session.scalars(select(Curator.id).where(Curator.tutor_id == viewer.person_id,
                                                 Curator.class_id == class_id)).first():
         return True
-    pupils = select(ClassEnrolment.person_id).where(
-        ClassEnrolment.class_id == class_id, ClassEnrolment.role == "student",
-        ClassEnrolment.active.is_(True))
-    if session.scalars(select(ClassEnrolment.id).where(
-            ClassEnrolment.class_id == class_id, ClassEnrolment.person_id == viewer.person_id,
-            ClassEnrolment.active.is_(True))).first():
+    if people_q.is_enrolled(session, class_id, viewer.person_id):
         return True
-    return viewer.has("parent") and session.scalars(select(Guardianship.id).where(
-        Guardianship.parent_id == viewer.person_id,
-        Guardianship.child_id.in_(pupils))).first() is not None
+    return viewer.has("parent") and people_q.guards(
+        session, viewer.person_id, people_q.enrolled_ids(class_id, "student"))
 
 
 def region_schools(session: Session, viewer: Viewer) -> set[int]:

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from lti_tool.core.viewer import Viewer, app_url, can_administer, current_viewer, login_required
 from lti_tool.db import db_session
-from lti_tool.people.models import ClassGroup, Membership, Person
+from lti_tool.people import queries as people_q
+from lti_tool.people import services as people
 from lti_tool.portfolio import i18n, rules, services
 from lti_tool.portfolio.models import Curator, PortfolioSection
 
@@ -34,14 +35,14 @@ def _admin() -> Viewer:
 def settings() -> Any:
     viewer, dbs = _admin(), db_session()
     org = viewer.organisation_id
-    classes = list(dbs.scalars(select(ClassGroup).where(ClassGroup.organisation_id == org)
-                               .order_by(ClassGroup.title)))
-    teachers = list(dbs.scalars(select(Person).join(Membership).where(
-        Membership.organisation_id == org, Membership.role.in_(("teacher", "admin")))
-        .distinct().order_by(Person.display_name)))
-    curators = dbs.execute(select(Curator, Person.display_name, ClassGroup.title).join(
-        Person, Person.id == Curator.tutor_id).join(
-        ClassGroup, ClassGroup.id == Curator.class_id).where(Curator.organisation_id == org))
+    classes = people.classes_of(dbs, org)
+    teachers = [p for p, _org in people.staff_of(dbs, [org], ("teacher", "admin"))]
+    rows = list(dbs.scalars(select(Curator).where(Curator.organisation_id == org)
+                            .order_by(Curator.id)))
+    names = people_q.display_names(dbs, {c.tutor_id for c in rows})
+    titles = people_q.class_titles(dbs, {c.class_id for c in rows})
+    curators = [(c, names[c.tutor_id], titles[c.class_id]) for c in rows
+                if c.tutor_id in names and c.class_id in titles]
     return render_template(
         "portfolio/settings.html", classes=classes, teachers=teachers,
         curators=list(curators),
@@ -101,12 +102,9 @@ def sections() -> Any:
 def curators() -> Any:
     viewer, dbs = _admin(), db_session()
     org = viewer.organisation_id
-    tutor = dbs.scalars(select(Person).join(Membership).where(
-        Person.public_id == request.form.get("tutor", ""), Membership.organisation_id == org,
-        Membership.role.in_(("teacher", "admin")))).first()
-    group = dbs.scalars(select(ClassGroup).where(
-        ClassGroup.public_id == request.form.get("class", ""),
-        ClassGroup.organisation_id == org)).first()
+    tutor = people_q.member_by_public_id(dbs, org, request.form.get("tutor", ""),
+                                         ("teacher", "admin"))
+    group = people.class_by_public_id(dbs, org, request.form.get("class", ""))
     if tutor is None or group is None:
         flash(_("Выберите учителя и класс своей школы."), "error")
         return redirect(app_url("portfolio_admin.settings"), code=303)
@@ -197,7 +195,7 @@ def adult(person_id: str) -> Any:
     from lti_tool.portfolio.schemas import AdultForm, adult_messages
 
     viewer, dbs = _admin(), db_session()
-    pupil = dbs.scalars(select(Person).where(Person.public_id == person_id)).first()
+    pupil = people.person_by_public_id(dbs, person_id)
     if pupil is None or not access.can_mark_adult(dbs, viewer, pupil):
         abort(404)
     back = app_url("portfolio.person", person_id=pupil.public_id)

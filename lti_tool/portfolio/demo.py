@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from lti_tool.people.models import Guardianship, Membership, Person
+from lti_tool.people import queries as people_q
+from lti_tool.people.services import Person
 from lti_tool.portfolio import rules, services
 from lti_tool.portfolio.models import Achievement
 from lti_tool.portfolio.storage import EvidenceStore
@@ -175,15 +176,8 @@ def _seed_uud(session: Any, org_id: int, issuer: str, curator: Person, admin: Pe
 
 def _parent_of(session: Any, pupil: Person, org_id: int) -> Person:
     """The pupil's parent from the roster, or a demo one («законный представитель»)."""
-    found = session.scalars(select(Person).join(
-        Guardianship, Guardianship.parent_id == Person.id).where(
-        Guardianship.child_id == pupil.id)).first()
+    found = people_q.first_guardian(session, pupil.id)
     if found is not None:
-        return found  # type: ignore[no-any-return]
-    parent = Person(display_name=f"Законный представитель: {pupil.display_name}")
-    session.add(parent)
-    session.flush()
-    session.add_all([Guardianship(parent_id=parent.id, child_id=pupil.id),
-                     Membership(person_id=parent.id, organisation_id=org_id, role="parent")])
-    session.flush()
-    return parent
+        return found
+    return people_q.add_parent(session, org_id, pupil.id,
+                               f"Законный представитель: {pupil.display_name}")

@@ -28,10 +28,9 @@ class SchoolFigures:
 def school_figures(session: Session, org_id: int) -> SchoolFigures:
     """The school's portfolio at a glance: coverage (pupils with a confirmed achievement),
     moderation states, confirmed by section, level and school year. Grouped queries only."""
-    from lti_tool.people.models import Membership
+    from lti_tool.people.queries import member_ids
 
-    students = select(Membership.person_id).where(Membership.organisation_id == org_id,
-                                                  Membership.role == "student")
+    students = member_ids(org_id, ["student"])
     n_students = int(session.scalar(select(func.count()).select_from(students.subquery())) or 0)
     in_school = Achievement.owner_id.in_(students)
     states = dict(session.execute(select(Achievement.status, func.count()).where(

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from lti_tool.core.viewer import app_url, login_required
 from lti_tool.db import db_session
-from lti_tool.people.models import Person
+from lti_tool.people import queries as people_q
 from lti_tool.portfolio import rules, services, uud
 from lti_tool.portfolio.models import LessonMap
 from lti_tool.portfolio.views import _viewer, bp, store
@@ -55,7 +55,7 @@ def lesson_map() -> Any:
     if errors:
         return render_template("portfolio/lesson_map.html", framework=framework, form=form,
                                errors=errors), 422
-    me = dbs.get_one(Person, viewer.person_id)
+    me = people_q.the_person(dbs, viewer.person_id)
     item = services.add_achievement(dbs, store(), actor_id=me.id, org_id=viewer.organisation_id,
                                     owner=me, kind=rules.TEACHER, data={
                                         "section": "methods",

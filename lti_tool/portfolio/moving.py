@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
-from lti_tool.people.models import Organisation, Person
+from lti_tool.people import queries as people_q
+from lti_tool.people.services import Person
 from lti_tool.portfolio import adults, bundle, export, rules, services
 from lti_tool.portfolio.models import Achievement, Evidence, ModerationEvent
 from lti_tool.portfolio.storage import EvidenceStore
@@ -59,7 +60,7 @@ def export_file(session: Session, store: EvidenceStore, secret: str, org_id: int
     (a pupil's: a parent's consent in force; a teacher's: published by them) — the same rule
     as the public page, since the file leaves the school. Raises ``ValueError`` when nothing
     is confirmed."""
-    org = session.get_one(Organisation, org_id)
+    org = people_q.the_organisation(session, org_id)
     confirmed = [i for i in services.items_of(session, org_id, owner.id)
                  if i.status == rules.CONFIRMED]
     consented = services.consented_ids(session, [i.id for i in confirmed])
@@ -72,7 +73,7 @@ def export_file(session: Session, store: EvidenceStore, secret: str, org_id: int
         if services.is_public(item, consented, minor):
             refs, left = _files_for(store, item, budget, files)
             omitted += left
-        moderator = session.get(Person, item.moderated_by) if item.moderated_by else None
+        moderator = people_q.the_person(session, item.moderated_by) if item.moderated_by else None
         items.append(export.Item(
             public_id=item.public_id, section_key=item.section.key,
             section_title=item.section.title, title=item.title, level=item.level,

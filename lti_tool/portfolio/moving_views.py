@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from lti_tool.core.viewer import app_url, login_required
 from lti_tool.db import db_session
+from lti_tool.people import queries as people_q
 from lti_tool.portfolio import access, i18n, moving
 from lti_tool.portfolio.bundle import MAX_BUNDLE_BYTES
 from lti_tool.portfolio.export import ImportRefused
@@ -50,9 +51,7 @@ def export(person_id: str) -> Any:
 def import_portfolio() -> Any:
     """The owner brings a portfolio file from their former school into this one."""
     viewer, dbs = _viewer(), db_session()
-    from lti_tool.people.models import Person
-
-    me = dbs.get_one(Person, viewer.person_id)
+    me = people_q.the_person(dbs, viewer.person_id)
     if not access.can_add(viewer, me):
         abort(403)
     upload = request.files.get("file")
@@ -79,7 +78,6 @@ def import_portfolio() -> Any:
 @login_required
 def pdf(person_id: str) -> Any:
     """The portfolio as the viewer may see it, as a PDF for printing or sending."""
-    from lti_tool.people.models import Organisation
     from lti_tool.portfolio import pdf as pdf_render
     from lti_tool.portfolio import services
 
@@ -91,7 +89,7 @@ def pdf(person_id: str) -> Any:
     items = [i for i in services.items_of(dbs, viewer.organisation_id, owner.id)
              if i.status != "rejected"]
     body = pdf_render.render(
-        school=dbs.get_one(Organisation, viewer.organisation_id).name,
+        school=people_q.the_organisation(dbs, viewer.organisation_id).name,
         owner=owner.display_name, kind=kind, items=items,
         sections=services.sections(dbs, viewer.organisation_id, kind, include_inactive=True),
         counts=services.counts_by_year(items))

@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from lti_tool.people.models import Membership, Organisation, Person
+from lti_tool.people import queries as people_q
+from lti_tool.people import services as people
 from lti_tool.portfolio import rules
 from lti_tool.portfolio.models import Achievement, PortfolioSection
 
@@ -67,16 +68,14 @@ class Mentor:
 
 
 def _by_role(role: str, org_ids: set[int]) -> Any:
-    return and_(Membership.person_id == Achievement.owner_id,
-                Membership.organisation_id == Achievement.organisation_id,
-                Membership.role == role, Achievement.organisation_id.in_(org_ids))
+    """The achievement's owner holds ``role`` in the school it belongs to (people's own
+    predicate, embedded so each aggregate stays one statement)."""
+    return and_(people_q.holds_role(Achievement.owner_id, Achievement.organisation_id, role),
+                Achievement.organisation_id.in_(org_ids))
 
 
 def _count_people(session: Session, role: str, org_ids: set[int]) -> dict[int, int]:
-    return {int(o): int(n) for o, n in session.execute(
-        select(Membership.organisation_id, func.count(func.distinct(Membership.person_id)))
-        .where(Membership.organisation_id.in_(org_ids), Membership.role == role)
-        .group_by(Membership.organisation_id))}
+    return people_q.member_counts(session, org_ids, role)
 
 
 def school_rows(session: Session, org_ids: set[int], today: date | None = None
@@ -94,17 +93,16 @@ def school_rows(session: Session, org_ids: set[int], today: date | None = None
         select(Achievement.organisation_id, func.count(func.distinct(Achievement.owner_id)),
                func.count(), func.sum(case((high, 1), else_=0)),
                func.sum(case((high & Achievement.result.in_(PLACED), 1), else_=0)))
-        .join(Membership, _by_role("student", org_ids)).where(confirmed)
+        .where(_by_role("student", org_ids), confirmed)
         .group_by(Achievement.organisation_id))}
     teacher_rows = {int(o): int(n) for o, n in session.execute(
         select(Achievement.organisation_id, func.count(func.distinct(Achievement.owner_id)))
-        .join(Membership, _by_role("teacher", org_ids)).where(confirmed)
+        .where(_by_role("teacher", org_ids), confirmed)
         .group_by(Achievement.organisation_id))}
     per_school: dict[int, set[str]] = defaultdict(set)
     for m in mentors(session, org_ids, today=today):
         per_school[m.school_id].add(m.person_key)
-    names = dict(session.execute(select(Organisation.id, Organisation.name).where(
-        Organisation.id.in_(org_ids))).all())
+    names = people.organisation_names(session, org_ids)
     out = []
     for org in org_ids:
         n = pupils.get(org, 0)
@@ -128,19 +126,18 @@ def mentors(session: Session, org_ids: set[int], *, topic: str | None = None,
     since = date(day.year - rules.MENTOR_YEARS, 1, 1)
     topics = (topic,) if topic else rules.MENTOR_TOPICS
     rows = session.execute(
-        select(Person.public_id, Person.display_name, Achievement.organisation_id,
-               Organisation.name, PortfolioSection.key, Achievement.level,
-               Achievement.result, Achievement.achieved_on)
-        .join(Membership, _by_role("teacher", org_ids))
-        .join(Person, Person.id == Achievement.owner_id)
-        .join(Organisation, Organisation.id == Achievement.organisation_id)
+        select(Achievement.owner_id, Achievement.organisation_id, PortfolioSection.key,
+               Achievement.level, Achievement.result, Achievement.achieved_on)
         .join(PortfolioSection, PortfolioSection.id == Achievement.section_id)
-        .where(Achievement.status == rules.CONFIRMED, PortfolioSection.key.in_(topics),
-               Achievement.achieved_on >= since))
+        .where(_by_role("teacher", org_ids), Achievement.status == rules.CONFIRMED,
+               PortfolioSection.key.in_(topics), Achievement.achieved_on >= since)).all()
+    who = people.public_names(session, {r[0] for r in rows})
+    schools = people.organisation_names(session, {int(r[1]) for r in rows})
     grouped: dict[tuple[str, str, int, str, str], list[tuple[str, str, date]]] = \
         defaultdict(list)
-    for pid, name, org, school, key, level, result, on in rows:
-        grouped[(pid, name, int(org), str(school), key)].append((level, result, on))
+    for owner, org, key, level, result, on in rows:
+        pid, name = who[owner]
+        grouped[(pid, name, int(org), str(schools[int(org)]), key)].append((level, result, on))
     rank = {lv: n for n, lv in enumerate(rules.LEVELS)}
     out = []
     for (pid, name, org, school, key), items in grouped.items():

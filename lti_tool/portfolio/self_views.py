@@ -14,7 +14,7 @@ from sqlalchemy import select
 from lti_tool.core.audit import audit
 from lti_tool.core.viewer import app_url, login_required
 from lti_tool.db import db_session, utcnow
-from lti_tool.people.models import Person
+from lti_tool.people import queries as people_q
 from lti_tool.portfolio import access, rules, services
 from lti_tool.portfolio.models import SelfAssessment
 from lti_tool.portfolio.views import _person, _viewer, bp
@@ -51,7 +51,7 @@ def self_save() -> Any:
     viewer, dbs = _viewer(), db_session()
     if not viewer.has("teacher", "admin"):
         abort(403)
-    me = dbs.get_one(Person, viewer.person_id)
+    me = people_q.the_person(dbs, viewer.person_id)
     answers: dict[str, int] = {}
     for key, *_rest in rules.SELF_ITEMS:
         value = request.form.get(key, "")

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
-from lti_tool.people.models import ClassEnrolment, Person
+from lti_tool.people import queries as people_q
+from lti_tool.people import services as people
+from lti_tool.people.services import Person
 from lti_tool.portfolio import rules
 from lti_tool.portfolio.models import (
     Achievement,
@@ -262,10 +264,10 @@ def items_of(session: Session, org_id: int, owner_id: int) -> list[Achievement]:
 
 
 def history(session: Session, item: Achievement) -> list[tuple[ModerationEvent, str]]:
-    rows = session.execute(select(ModerationEvent, Person.display_name).outerjoin(
-        Person, Person.id == ModerationEvent.actor_id).where(
-        ModerationEvent.achievement_id == item.id).order_by(ModerationEvent.id))
-    return [(event, name or "") for event, name in rows]
+    events = list(session.scalars(select(ModerationEvent).where(
+        ModerationEvent.achievement_id == item.id).order_by(ModerationEvent.id)))
+    names = people_q.display_names(session, {e.actor_id for e in events if e.actor_id})
+    return [(event, names.get(event.actor_id or 0) or "") for event in events]
 
 
 def consented_ids(session: Session, item_ids: Sequence[int]) -> set[int]:
@@ -291,24 +293,23 @@ def public_items(session: Session, org_id: int, owner: Person, *,
 def curated_pupils(session: Session, org_id: int, tutor_id: int) -> list[int]:
     classes = select(Curator.class_id).where(Curator.tutor_id == tutor_id,
                                              Curator.organisation_id == org_id)
-    return list(session.scalars(select(ClassEnrolment.person_id).where(
-        ClassEnrolment.class_id.in_(classes), ClassEnrolment.role == "student",
-        ClassEnrolment.active.is_(True)).distinct()))
+    return list(session.scalars(people_q.enrolled_ids(classes, "student").distinct()))
 
 
 def queue(session: Session, org_id: int, *, tutor_id: int, admin: bool) -> list[
         tuple[Achievement, Person]]:
     """Unconfirmed items the viewer moderates, oldest first: a curator their classes'
     pupils, an admin everyone in the school (teachers' items included)."""
-    query = select(Achievement, Person).join(Person, Person.id == Achievement.owner_id).where(
+    query = select(Achievement).where(
         Achievement.organisation_id == org_id, Achievement.status == rules.UNCONFIRMED,
         Achievement.owner_id != tutor_id).options(selectinload(Achievement.evidence),
                                                   selectinload(Achievement.section))
     if not admin:
         query = query.where(Achievement.owner_id.in_(curated_pupils(session, org_id,
                                                                     tutor_id)))
-    return [(a, p) for a, p in session.execute(query.order_by(Achievement.created_at,
-                                                              Achievement.id))]
+    items = list(session.scalars(query.order_by(Achievement.created_at, Achievement.id)))
+    owners = people_q.people_by_ids(session, {a.owner_id for a in items})
+    return [(a, owners[a.owner_id]) for a in items if a.owner_id in owners]
 
 
 def class_page(session: Session, org_id: int, class_id: int) -> list[
@@ -317,10 +318,7 @@ def class_page(session: Session, org_id: int, class_id: int) -> list[
     a pupil of age: published by themself)."""
     from lti_tool.portfolio.adults import adult_ids
 
-    pupils = list(session.scalars(select(Person).join(
-        ClassEnrolment, ClassEnrolment.person_id == Person.id).where(
-        ClassEnrolment.class_id == class_id, ClassEnrolment.role == "student",
-        ClassEnrolment.active.is_(True)).order_by(Person.display_name)))
+    pupils = people.class_roster(session, class_id, "student")
     ids = [p.id for p in pupils]
     grown = adult_ids(session, org_id, ids)
     consented = Achievement.id.in_(select(Consent.achievement_id).where(

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
-from lti_tool.people.models import ClassEnrolment, Person
+from lti_tool.people import queries as people_q
+from lti_tool.people.services import Person
 from lti_tool.portfolio import rules
 from lti_tool.portfolio.models import UudAsk, UudConfig, UudExternal, UudItem, UudRating
 
@@ -44,16 +45,7 @@ def items(session: Session, org_id: int) -> list[UudItem]:
 
 def teachers_of(session: Session, org_id: int, student_id: int) -> list[int]:
     """Everyone who teaches the student: teachers of the (active) classes they are in."""
-    classes = select(ClassEnrolment.class_id).where(
-        ClassEnrolment.person_id == student_id, ClassEnrolment.role == "student",
-        ClassEnrolment.active.is_(True))
-    from lti_tool.people.models import ClassGroup
-
-    return list(session.scalars(select(ClassEnrolment.person_id).join(
-        ClassGroup, ClassGroup.id == ClassEnrolment.class_id).where(
-        ClassEnrolment.class_id.in_(classes), ClassEnrolment.role == "teacher",
-        ClassEnrolment.active.is_(True), ClassGroup.organisation_id == org_id,
-        ClassEnrolment.person_id != student_id).distinct()))
+    return people_q.teachers_of_pupil(session, org_id, student_id)
 
 
 def request_expert(session: Session, *, org_id: int, student: Person, actor_id: int) -> int:
@@ -74,10 +66,12 @@ def request_expert(session: Session, *, org_id: int, student: Person, actor_id: 
 
 
 def open_asks(session: Session, org_id: int, teacher_id: int) -> list[tuple[UudAsk, Person]]:
-    return [(a, p) for a, p in session.execute(select(UudAsk, Person).join(
-        Person, Person.id == UudAsk.student_id).where(
+    asks = list(session.scalars(select(UudAsk).where(
         UudAsk.organisation_id == org_id, UudAsk.teacher_id == teacher_id,
-        UudAsk.answered_at.is_(None)).order_by(Person.display_name))]
+        UudAsk.answered_at.is_(None)).order_by(UudAsk.id)))
+    pupils = people_q.people_by_ids(session, {a.student_id for a in asks})
+    return sorted(((a, pupils[a.student_id]) for a in asks),
+                  key=lambda pair: pair[1].display_name)
 
 
 def answer(session: Session, ask: UudAsk, scores: dict[int, float]) -> None:
@@ -181,32 +175,27 @@ def _summarise(ext: dict[tuple[int, int], float], exp: dict[tuple[int, int], flo
 def bench_setup(db: Any, pupils: int) -> dict[str, Any]:
     """A school of ``pupils`` with external results and three teachers' ratings on every
     item, and the same figures precomputed into a flat table."""
-    from lti_tool.people.models import Organisation
-
     with db.session() as s:
-        org = Organisation(slug="bench-uud", name="Школа УУД")
-        s.add(org)
-        s.flush()
-        framework = items(s, org.id)
-        ids = [s.execute(insert(Person).values(public_id=f"u{n:05d}", display_name=f"У {n}"))
-               .inserted_primary_key[0] for n in range(pupils + 3)]
+        org_id = people_q.add_school(s, "bench-uud", "Школа УУД")
+        framework = items(s, org_id)
+        ids = people_q.add_people(s, [(f"u{n:05d}", f"У {n}") for n in range(pupils + 3)])
         students, teachers = ids[:pupils], ids[pupils:]
         s.execute(insert(UudExternal), [
-            {"organisation_id": org.id, "student_id": st, "item_id": it.id,
+            {"organisation_id": org_id, "student_id": st, "item_id": it.id,
              "source": "monitoring", "score": float((st + it.id) % 6)}
             for st in students for it in framework])
         asks = []
         for t in teachers:
-            asks += [{"organisation_id": org.id, "student_id": st, "teacher_id": t}
+            asks += [{"organisation_id": org_id, "student_id": st, "teacher_id": t}
                      for st in students]
         s.execute(insert(UudAsk), asks)
         ask_ids = s.execute(select(UudAsk.id, UudAsk.student_id, UudAsk.teacher_id).where(
-            UudAsk.organisation_id == org.id)).all()
+            UudAsk.organisation_id == org_id)).all()
         s.execute(insert(UudRating), [
-            {"organisation_id": org.id, "ask_id": a, "student_id": st, "teacher_id": t,
+            {"organisation_id": org_id, "ask_id": a, "student_id": st, "teacher_id": t,
              "item_id": it.id, "score": float((st * t + it.id) % 6)}
             for a, st, t in ask_ids for it in framework])
-        s.execute(insert(UudConfig).values(organisation_id=org.id, scale_max=5,
+        s.execute(insert(UudConfig).values(organisation_id=org_id, scale_max=5,
                                            gap_threshold=1.0))
         from sqlalchemy import text
 
@@ -215,7 +204,7 @@ def bench_setup(db: Any, pupils: int) -> dict[str, Any]:
             "FROM (SELECT student_id, item_id, avg(score) AS ext FROM portfolio_uud_external "
             "GROUP BY 1, 2) e JOIN (SELECT student_id, item_id, avg(score) AS exp FROM "
             "portfolio_uud_rating GROUP BY 1, 2) r USING (student_id, item_id)"))
-        return {"org": org.id, "rows": len(students) * len(framework)}
+        return {"org": org_id, "rows": len(students) * len(framework)}
 
 
 def bench_summary(db: Any, ids: dict[str, Any],
@@ -282,8 +271,6 @@ def import_external(session: Session, org_id: int, actor_id: int, data: bytes) -
 
     from openpyxl import load_workbook
 
-    from lti_tool.people.models import Membership
-
     try:
         sheet = load_workbook(BytesIO(data), read_only=True, data_only=True).active
     except Exception as exc:
@@ -295,9 +282,7 @@ def import_external(session: Session, org_id: int, actor_id: int, data: bytes) -
     sources = {v.lower(): k for k, v in rules.UUD_SOURCES.items()} | {
         k: k for k in rules.UUD_SOURCES}
     pupils: dict[str, list[int]] = defaultdict(list)
-    for pid, name in session.execute(select(Person.id, Person.display_name).join(
-            Membership, Membership.person_id == Person.id).where(
-            Membership.organisation_id == org_id, Membership.role == "student")):
+    for pid, name in people_q.member_names(session, org_id, "student"):
         pupils[name.strip().lower()].append(pid)
     rows: list[dict[str, Any]] = []
     errors: list[rules.Refusal] = []

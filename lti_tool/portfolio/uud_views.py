@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lti_tool.core.viewer import app_url, login_required
 from lti_tool.db import db_session
-from lti_tool.people.models import Person
+from lti_tool.people import queries as people_q
 from lti_tool.portfolio import access, i18n, rules, uud
 from lti_tool.portfolio.models import UudAsk
 from lti_tool.portfolio.views import _person, _viewer, bp
@@ -112,8 +112,7 @@ def uud_school() -> Any:
     if not viewer.has("admin"):
         abort(403)
     summary = uud.school_summary(dbs, viewer.organisation_id)
-    names = {p.id: p for p in dbs.scalars(select(Person).where(
-        Person.id.in_({s for s, *_ in summary.flagged})))}
+    names = people_q.people_by_ids(dbs, {s for s, *_ in summary.flagged})
     return render_template("portfolio/uud_school.html", summary=summary, names=names,
                            items={i.id: i for i in uud.items(dbs, viewer.organisation_id)},
                            cfg=uud.config(dbs, viewer.organisation_id), groups=rules.UUD_GROUPS)

@@ -21,7 +21,9 @@ from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.lti import targets
 from lti_tool.people import access as people_access
-from lti_tool.people.models import ClassGroup, Person
+from lti_tool.people import queries as people_q
+from lti_tool.people import services as people
+from lti_tool.people.services import Person
 from lti_tool.portfolio import access, adults, i18n, rules, services
 from lti_tool.portfolio.models import Achievement, Evidence
 from lti_tool.portfolio.schemas import load_form, messages
@@ -54,7 +56,7 @@ def _viewer() -> Viewer:
 
 def _person(public_id: str, viewer: Viewer) -> Person:
     dbs = db_session()
-    person = dbs.scalars(select(Person).where(Person.public_id == public_id)).first()
+    person = people.person_by_public_id(dbs, public_id)
     if person is None or (person.id != viewer.person_id
                           and not access.in_school(dbs, viewer, person)):
         abort(404)
@@ -66,7 +68,7 @@ def _item(public_id: str, viewer: Viewer) -> tuple[Achievement, Person]:
     item = services.achievement(dbs, viewer.organisation_id, public_id)
     if item is None:
         abort(404)
-    owner = dbs.get_one(Person, item.owner_id)
+    owner = people_q.the_person(dbs, item.owner_id)
     if not access.can_view_portfolio(dbs, viewer, owner):
         abort(403)
     return item, owner
@@ -81,7 +83,7 @@ def _kind(person: Person, viewer: Viewer) -> str:
 @login_required
 def home() -> Any:
     viewer, dbs = _viewer(), db_session()
-    me = dbs.get_one(Person, viewer.person_id)
+    me = people_q.the_person(dbs, viewer.person_id)
     children = people_access.children(dbs, me.id) if viewer.has("parent") else []
     if not viewer.has("teacher", "admin") and not children:
         return redirect(app_url("portfolio.person", person_id=me.public_id))
@@ -124,7 +126,7 @@ def person(person_id: str) -> Any:
 @login_required
 def new() -> Any:
     viewer, dbs = _viewer(), db_session()
-    me = dbs.get_one(Person, viewer.person_id)
+    me = people_q.the_person(dbs, viewer.person_id)
     if not access.can_add(viewer, me):
         abort(403)
     kind = _kind(me, viewer)
@@ -287,7 +289,7 @@ def evidence(file_id: str) -> Any:
         Achievement.organisation_id == viewer.organisation_id)).first()
     if row is None:
         abort(404)
-    owner = dbs.get_one(Person, row.achievement.owner_id)
+    owner = people_q.the_person(dbs, row.achievement.owner_id)
     if not access.can_view_portfolio(dbs, viewer, owner):
         abort(404)  # a file is not confirmed to exist to someone who may not see it
     try:
@@ -322,8 +324,8 @@ def queue() -> Any:
 @login_required
 def class_page(class_id: str) -> Any:
     viewer, dbs = _viewer(), db_session()
-    group = dbs.scalars(select(ClassGroup).where(ClassGroup.public_id == class_id)).first()
-    if group is None or group.organisation_id != viewer.organisation_id:
+    group = people.class_by_public_id(dbs, viewer.organisation_id, class_id)
+    if group is None:
         abort(404)
     if not access.can_view_class(dbs, viewer, group.id):
         abort(403)
@@ -340,7 +342,7 @@ def public_page(person_id: str) -> Any:
     """Open to anyone: confirmed items a parent consented to (a teacher's own published
     ones); nothing else, not even whether the person has other items. No evidence files."""
     dbs = db_session()
-    owner = dbs.scalars(select(Person).where(Person.public_id == person_id)).first()
+    owner = people.person_by_public_id(dbs, person_id)
     if owner is None:
         abort(404)
     items = [i for i in dbs.scalars(select(Achievement).where(

@@ -27,36 +27,18 @@ ROOT_MODULES = frozenset({"lti_tool.db.models_registry"})
 
 #: (importing module, imported module) crossings still to route through services.
 KNOWN_DEBT: frozenset[tuple[str, str]] = frozenset({
-    ("lti_tool.people.views", "lti_tool.lti.models"),  # the launch's AGS/NRPS claims
     ("lti_tool.sync.identity", "lti_tool.people.models"),
     ("lti_tool.sync.roster", "lti_tool.people.models"),
     ("lti_tool.sync.services", "lti_tool.people.models"),
-    # Landed with the feature before this rule: ask people's services/access instead.
-    ("lti_tool.accounts.local", "lti_tool.people.models"),
-    ("lti_tool.portfolio.access", "lti_tool.people.models"),
-    ("lti_tool.portfolio.admin_views", "lti_tool.people.models"),
-    ("lti_tool.portfolio.demo", "lti_tool.people.models"),
-    ("lti_tool.portfolio.services", "lti_tool.people.models"),
-    ("lti_tool.portfolio.views", "lti_tool.people.models"),
-    ("lti_tool.portfolio.moving", "lti_tool.people.models"),
-    ("lti_tool.portfolio.moving_views", "lti_tool.people.models"),
-    ("lti_tool.portfolio.uud", "lti_tool.people.models"),
-    ("lti_tool.portfolio.uud_views", "lti_tool.people.models"),
-    # issue 11, 2026-12-05 evening: figures.py is services.school_figures moved out (same
-    # debt); region.py joins membership, people and organisations for its aggregates — to
-    # route through a people service that offers those queries. (adults, region_views: fixed.)
-    ("lti_tool.portfolio.figures", "lti_tool.people.models"),
-    ("lti_tool.portfolio.region", "lti_tool.people.models"),
+    # Landed with the feature before this rule: ask people's services/queries instead.
+    # (portfolio, accounts: fixed 2026-12-06 through lti_tool/people/queries.py.)
     ("lti_tool.exchange.timetable", "lti_tool.people.models"),
-    ("lti_tool.portfolio.map_views", "lti_tool.people.models"),
-    ("lti_tool.portfolio.self_views", "lti_tool.people.models"),
     ("lti_tool.exchange.access", "lti_tool.people.models"),
     ("lti_tool.exchange.cards", "lti_tool.people.models"),
     ("lti_tool.exchange.dashboard", "lti_tool.people.models"),
     ("lti_tool.exchange.services", "lti_tool.people.models"),
     ("lti_tool.exchange.transfer", "lti_tool.people.models"),
     ("lti_tool.network.council.models", "lti_tool.people.models"),
-    ("lti_tool.network.models", "lti_tool.people.models"),
     ("lti_tool.pathways.access", "lti_tool.people.models"),
     ("lti_tool.pathways.dashboard", "lti_tool.people.models"),
 })
