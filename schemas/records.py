@@ -73,20 +73,31 @@ class ClassRecord:
 
 @dataclass(frozen=True)
 class PersonRecord:
-    """The least that works: a name and a role; a parent lists their children's source ids."""
+    """The least that works: a name and a role; a parent lists their children's source ids.
+
+    An LMS's course roster (NRPS) may withhold names and list several roles at once: then
+    ``full_name`` is the name as the LMS prints it (or empty), ``roles`` every role of ours
+    it names and ``role`` the first of them ("" when none is ours)."""
 
     source_id: str
     role: str
-    last_name: str
-    first_name: str
+    last_name: str = ""
+    first_name: str = ""
     middle_name: str = ""
     login: str = ""
     email: str = ""
     children: tuple[str, ...] = ()
+    full_name: str = ""
+    roles: tuple[str, ...] = ()
 
     @property
     def display_name(self) -> str:
-        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+        return self.full_name or " ".join(
+            p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @property
+    def all_roles(self) -> tuple[str, ...]:
+        return self.roles or ((self.role,) if self.role else ())
 
 
 @dataclass(frozen=True)

@@ -122,10 +122,13 @@ def member_by_public_id(session: Session, org_id: int, public_id: str,
         Person.public_id == public_id, Person.id.in_(member_ids(org_id, roles)))).first()
 
 
-def member_names(session: Session, org_id: int, role: str) -> list[tuple[int, str]]:
-    """(person id, display name) of everyone holding ``role`` in the organisation."""
+def member_names(session: Session, org_id: int, role: str | None
+                 ) -> list[tuple[int, str]]:
+    """(person id, display name) of everyone holding ``role`` (any role: None) in the
+    organisation."""
+    roles = None if role is None else [role]
     return [(int(pid), str(name)) for pid, name in session.execute(
-        select(Person.id, Person.display_name).where(Person.id.in_(member_ids(org_id, [role]))))]
+        select(Person.id, Person.display_name).where(Person.id.in_(member_ids(org_id, roles))))]
 
 
 def first_guardian(session: Session, child_id: int) -> Person | None:
@@ -177,4 +180,19 @@ def add_people(session: Session, named: list[tuple[str, str]]) -> list[int]:
     for public, name in named:
         result: Any = session.execute(insert(Person).values(public_id=public, display_name=name))
         out.append(int(result.inserted_primary_key[0]))
+    return out
+
+
+def class_names_of(session: Session, org_id: int, person_ids: Collection[int]
+                   ) -> list[tuple[int, str]]:
+    """(person id, class label or title) for each active enrolment in the organisation's
+    classes, read 500 people at a time."""
+    ids = sorted(person_ids)
+    out: list[tuple[int, str]] = []
+    for i in range(0, len(ids), 500):
+        out += [(pid, label or title) for pid, label, title in session.execute(
+            select(ClassEnrolment.person_id, ClassGroup.label, ClassGroup.title)
+            .join(ClassGroup, ClassGroup.id == ClassEnrolment.class_id)
+            .where(ClassEnrolment.person_id.in_(ids[i:i + 500]),
+                   ClassEnrolment.active.is_(True), ClassGroup.organisation_id == org_id))]
     return out

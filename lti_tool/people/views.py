@@ -12,6 +12,7 @@ from pylti1p3.exception import LtiServiceException
 from requests import RequestException
 from sqlalchemy import bindparam, select
 
+from adapters.base import RemoteError
 from lti_tool.core.access import load_or_404
 from lti_tool.core.audit import audit
 from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
@@ -166,7 +167,7 @@ def refresh_roster(class_id: str) -> Any:
                              issuer=issuer_of(dbs, launch.deployment_pk),
                              secret_key=current_app.config["SECRET_KEY"],
                              allow_private=current_app.config["MARSHRUT"].allow_private_urls)
-    except (LtiServiceException, RequestException, KeyError, ValueError) as exc:
+    except (RemoteError, LtiServiceException, RequestException, KeyError, ValueError) as exc:
         dbs.rollback()
         current_app.logger.warning("NRPS pull failed: %s", exc)
         abort(502, _("LMS не отдала список участников курса; попробуйте позже."))

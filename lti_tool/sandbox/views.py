@@ -192,9 +192,18 @@ def make_blueprint(state: PlatformState, name: str = "demo") -> Blueprint:  # no
         course = state.courses.get(course_id) or abort(404)
         members = [{"user_id": m, "name": state.users[m].name, "roles": state.users[m].roles,
                     "status": "Active"} for m in course.members]
-        return jsonify({"id": request.url, "context": {"id": course.id, "label": course.label,
+        # Pages as Moodle serves them (``limit``, then ``from`` in the Link rel="next").
+        limit = request.args.get("limit", type=int) or 0
+        start = request.args.get("from", type=int) or 0
+        page = members[start:start + limit] if limit > 0 else members
+        resp = jsonify({"id": request.url, "context": {"id": course.id, "label": course.label,
                                                        "title": course.title},
-                        "members": members})
+                        "members": page})
+        if limit > 0 and start + limit < len(members):
+            nxt = state.endpoint(f"/courses/{course.id}/memberships?limit={limit}"
+                                 f"&from={start + limit}")
+            resp.headers["Link"] = f'<{nxt}>; rel="next"'
+        return resp
 
     @bp.get("/.well-known/openid-configuration")
     def openid_configuration() -> Any:

@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.core.audit import AuditEntry, audit
 from lti_tool.journal import services as journal
 from lti_tool.journal.services import Origin
+from lti_tool.people import imports
 from lti_tool.people import merging as people
-from lti_tool.people.models import IdentityLink, Membership, Person
+from lti_tool.people import queries as people_q
 from lti_tool.people.sites import site
 from lti_tool.sync.models import SourceConnection, UnmatchedPerson
 from lti_tool.sync.rules import Candidate, Match, match_person
@@ -27,28 +28,13 @@ from schemas.records import PersonRecord
 
 def linked_people(session: Session, conn: SourceConnection, namespace: str) -> dict[str, int]:
     """Source id → our person id, for everyone this source already brought in."""
-    rows = session.execute(select(IdentityLink.external_id, IdentityLink.person_id).where(
-        IdentityLink.source == conn.kind, IdentityLink.namespace == namespace))
-    return {row.external_id: row.person_id for row in rows}
+    return imports.linked_people(session, conn.kind, namespace)
 
 
 def _candidates(session: Session, conn: SourceConnection, namespace: str) -> list[Candidate]:
     """People of the organisation not yet linked to this source (each may match once)."""
-    members = select(Membership.person_id).where(
-        Membership.organisation_id == conn.organisation_id)
-    taken = select(IdentityLink.person_id).where(
-        IdentityLink.source == conn.kind, IdentityLink.namespace == namespace)
-    people = session.execute(select(Person.id, Person.display_name, Person.email).where(
-        Person.id.in_(members), Person.id.not_in(taken))).all()
-    links: dict[int, set[tuple[str, str]]] = {}
-    ids = [p.id for p in people]
-    for i in range(0, len(ids), 500):
-        for link in session.execute(select(IdentityLink.person_id, IdentityLink.source,
-                                           IdentityLink.external_id)
-                                    .where(IdentityLink.person_id.in_(ids[i:i + 500]))):
-            links.setdefault(link.person_id, set()).add((link.source, link.external_id))
-    return [Candidate(p.id, p.email or "", p.display_name, frozenset(links.get(p.id, ())))
-            for p in people]
+    return [Candidate(pid, email, name, links) for pid, name, email, links in
+            imports.unlinked_members(session, conn.organisation_id, conn.kind, namespace)]
 
 
 def same_site_launches(session: Session, conn: SourceConnection, namespace: str,
@@ -64,18 +50,11 @@ def same_site_launches(session: Session, conn: SourceConnection, namespace: str,
     home = site(str((conn.settings or {}).get("base_url") or ""))
     if not home:
         return {}
-    members = select(Membership.person_id).where(
-        Membership.organisation_id == conn.organisation_id)
-    taken = select(IdentityLink.person_id).where(
-        IdentityLink.source == conn.kind, IdentityLink.namespace == namespace)
     found: dict[str, set[int]] = {}
-    for i in range(0, len(ids), 500):
-        for row in session.execute(select(
-                IdentityLink.external_id, IdentityLink.namespace, IdentityLink.person_id).where(
-                IdentityLink.source == "lti", IdentityLink.external_id.in_(ids[i:i + 500]),
-                IdentityLink.person_id.in_(members), IdentityLink.person_id.not_in(taken))):
-            if site(row.namespace) == home:
-                found.setdefault(row.external_id, set()).add(row.person_id)
+    for sub, issuer, person_id in imports.lti_links_of_unlinked(
+            session, conn.organisation_id, conn.kind, namespace, ids):
+        if site(issuer) == home:
+            found.setdefault(sub, set()).add(person_id)
     return {sub: next(iter(people)) for sub, people in found.items() if len(people) == 1}
 
 
@@ -101,17 +80,14 @@ def resolve_people(session: Session, conn: SourceConnection, namespace: str,
                   source=conn.kind, key=match.key)
             counts["people.linked"] += 1
         else:
-            person = Person(display_name=record.display_name, email=record.email or None)
-            session.add(person)
-            session.flush()
-            person_id = person.id
+            person_id = people_q.add_person(session, record.display_name,
+                                            record.email or None).id
             session.add(UnmatchedPerson(
                 connection_id=conn.id, person_id=person_id, external_id=record.source_id,
                 display_name=record.display_name, role=record.role,
                 candidates=list(match.ambiguous)))
             counts["people.created"] += 1
-        session.add(IdentityLink(person_id=person_id, source=conn.kind, namespace=namespace,
-                                 external_id=record.source_id))
+        imports.link(session, person_id, conn.kind, namespace, record.source_id)
         known[record.source_id] = person_id
     _refresh_names(session, records, known, counts, {r.source_id for r in fresh})
     return known
@@ -122,11 +98,7 @@ def _refresh_names(session: Session, records: Sequence[PersonRecord], known: dic
     """Names and emails as the source has them now. Each record is counted once: a fresh
     one as linked or created above, a known one here as updated or unchanged."""
     ids = [known[r.source_id] for r in records]
-    current: dict[int, tuple[str, str | None]] = {}
-    for i in range(0, len(ids), 500):
-        for row in session.execute(select(Person.id, Person.display_name, Person.email)
-                                   .where(Person.id.in_(ids[i:i + 500]))):
-            current[row.id] = (row.display_name, row.email)
+    current = imports.names_and_emails(session, ids)
     changes = []
     for r in records:
         pid = known[r.source_id]
@@ -136,8 +108,7 @@ def _refresh_names(session: Session, records: Sequence[PersonRecord], known: dic
             counts["people.updated"] += r.source_id not in fresh
         else:
             counts["people.unchanged"] += r.source_id not in fresh
-    if changes:
-        session.execute(update(Person), changes)
+    imports.rename(session, changes)
 
 
 def link_by_hand(session: Session, unmatched: UnmatchedPerson, target_id: int,
@@ -151,9 +122,8 @@ def link_by_hand(session: Session, unmatched: UnmatchedPerson, target_id: int,
     source_id = unmatched.person_id
     if source_id == target_id:
         raise ValueError("same person")
-    link = session.scalars(select(IdentityLink).where(
-        IdentityLink.person_id == source_id, IdentityLink.external_id == unmatched.external_id,
-        IdentityLink.source == _kind(session, unmatched))).first()
+    namespaces = imports.link_namespaces(session, source_id, _kind(session, unmatched),
+                                         unmatched.external_id)
     gained = people.roles_missing(session, target_id, source_id, org_id)
     unmatched.person_id = target_id  # first: deleting the folded person would cascade here
     unmatched.resolved = True
@@ -162,7 +132,7 @@ def link_by_hand(session: Session, unmatched: UnmatchedPerson, target_id: int,
     people.fold_into(session, source_id, target_id)
     audit(session, actor_id, org_id, "sync.link_by_hand", "person", target_id,
           merged_person=source_id, external_id=unmatched.external_id,
-          unmatched=unmatched.public_id, namespace=link.namespace if link else "",
+          unmatched=unmatched.public_id, namespace=namespaces[0] if namespaces else "",
           roles_gained=gained)
 
 
@@ -185,15 +155,11 @@ def unlink_by_hand(session: Session, unmatched: UnmatchedPerson, actor_id: int,
     kind = _kind(session, unmatched)
     namespace = str(entry.details.get("namespace", "")) if entry else ""
     if not namespace:
-        found = session.scalars(select(IdentityLink.namespace).where(
-            IdentityLink.person_id == target_id, IdentityLink.source == kind,
-            IdentityLink.external_id == unmatched.external_id)).all()
+        found = imports.link_namespaces(session, target_id, kind, unmatched.external_id)
         if len(found) != 1:
             raise LookupError("the link's source cannot be told apart")
         namespace = found[0]
-    person = Person(display_name=unmatched.display_name)
-    session.add(person)
-    session.flush()
+    person = people_q.add_person(session, unmatched.display_name)
     gained = [str(r) for r in entry.details.get("roles_gained", [])] if entry else []
     people.split_from(session, target_id, person.id, org_id, source=kind, namespace=namespace,
                       external_id=unmatched.external_id,

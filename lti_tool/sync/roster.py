@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from adapters.base import RosterBatch
+from lti_tool.people import imports
 from lti_tool.people.enrolments import reconcile_enrolments
-from lti_tool.people.models import ClassGroup, Guardianship, Membership
 from lti_tool.sync.identity import linked_people, resolve_people
 from lti_tool.sync.messages import N_
 from lti_tool.sync.models import SourceConnection
@@ -21,10 +20,7 @@ from schemas.records import RecordRejected
 
 
 def known_classes(session: Session, conn: SourceConnection, namespace: str) -> dict[str, int]:
-    rows = session.execute(select(ClassGroup.external_id, ClassGroup.id).where(
-        ClassGroup.organisation_id == conn.organisation_id, ClassGroup.source == conn.kind,
-        ClassGroup.namespace == namespace))
-    return {row.external_id: row.id for row in rows}
+    return imports.classes_by_source(session, conn.organisation_id, conn.kind, namespace)
 
 
 def known_maps(session: Session, conn: SourceConnection, namespace: str
@@ -50,54 +46,21 @@ def apply_roster(session: Session, conn: SourceConnection, namespace: str, batch
 
 def _apply_classes(session: Session, conn: SourceConnection, namespace: str,
                    batch: RosterBatch, counts: Counter[str]) -> dict[str, int]:
-    held = {g.external_id: g for g in session.scalars(select(ClassGroup).where(
-        ClassGroup.organisation_id == conn.organisation_id, ClassGroup.source == conn.kind,
-        ClassGroup.namespace == namespace))}
-    for record in batch.roster.classes:
-        label = record.subject or (f"{record.grade} класс" if record.grade else "")
-        group = held.get(record.source_id)
-        if group is None:
-            group = ClassGroup(organisation_id=conn.organisation_id, source=conn.kind,
-                               namespace=namespace, external_id=record.source_id,
-                               title=record.name, label=label)
-            session.add(group)
-            held[record.source_id] = group
-            counts["classes.created"] += 1
-        elif (group.title, group.label) != (record.name, label):
-            group.title, group.label = record.name, label
-            counts["classes.updated"] += 1
-        else:
-            counts["classes.unchanged"] += 1
-    session.flush()
-    return {key: group.id for key, group in held.items()}
+    return imports.upsert_classes(session, conn.organisation_id, conn.kind, namespace, [
+        (r.source_id, r.name, r.subject or (f"{r.grade} класс" if r.grade else ""))
+        for r in batch.roster.classes], counts)
 
 
 def _apply_roles(session: Session, conn: SourceConnection, people: dict[str, int],
                  batch: RosterBatch) -> None:
-    wanted = {(people[p.source_id], p.role) for p in batch.roster.people}
-    have = {(pid, role) for pid, role in session.execute(select(
-        Membership.person_id, Membership.role).where(
-        Membership.organisation_id == conn.organisation_id))}
-    missing = sorted(wanted - have)
-    if missing:
-        session.execute(insert(Membership), [
-            dict(person_id=pid, organisation_id=conn.organisation_id, role=role)
-            for pid, role in missing])
+    imports.add_roles(session, conn.organisation_id, {
+        (people[p.source_id], role) for p in batch.roster.people for role in p.all_roles})
 
 
 def _apply_guardians(session: Session, people: dict[str, int], batch: RosterBatch) -> None:
-    wanted = {(people[p.source_id], people[c]) for p in batch.roster.people
-              for c in p.children if c in people}
-    if not wanted:
-        return
-    parents = sorted({p for p, _ in wanted})
-    have = {(p, c) for p, c in session.execute(select(
-        Guardianship.parent_id, Guardianship.child_id).where(
-        Guardianship.parent_id.in_(parents)))}
-    missing = sorted(wanted - have)
-    if missing:
-        session.execute(insert(Guardianship), [dict(parent_id=p, child_id=c)
-                                               for p, c in missing])
+    imports.add_guardianships(session, {(people[p.source_id], people[c])
+                                        for p in batch.roster.people
+                                        for c in p.children if c in people})
 
 
 def _apply_enrolments(session: Session, people: dict[str, int], classes: dict[str, int],

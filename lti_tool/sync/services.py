@@ -18,7 +18,9 @@ from adapters.outbound import RefusedURL, check_public_host
 from lti_tool.core.audit import audit
 from lti_tool.crypto import decrypt, encrypt, reencrypt
 from lti_tool.db import Database, utcnow
-from lti_tool.people.models import ClassEnrolment, ClassGroup, Membership, Organisation, Person
+from lti_tool.people import queries as people_q
+from lti_tool.people import services as people_services
+from lti_tool.people.services import Person
 from lti_tool.sync import politeness, sources
 from lti_tool.sync.engine import Progress, RunResult, SyncOptions, run_sync
 from lti_tool.sync.identity import link_by_hand, unlink_by_hand
@@ -197,9 +199,8 @@ CANDIDATES = 30  # people offered per unmatched row: a choice, not the whole sch
 def school_names(session: Session, org_id: int) -> list[tuple[int, str]]:
     """(person id, name casefolded) of the school's members: read once per page, then
     :func:`link_candidates` picks from it for every unmatched row."""
-    members = select(Membership.person_id).where(Membership.organisation_id == org_id)
-    return [(pid, (name or "").casefold()) for pid, name in session.execute(
-        select(Person.id, Person.display_name).where(Person.id.in_(members)))]
+    return [(pid, (name or "").casefold())
+            for pid, name in people_q.member_names(session, org_id, None)]
 
 
 def link_candidates(session: Session, names: Sequence[tuple[int, str]],
@@ -218,15 +219,14 @@ def link_candidates(session: Session, names: Sequence[tuple[int, str]],
     else:
         chosen = [pid for pid, name in names
                   if pid != item.person_id and (pid in first or words & set(name.split()))]
-    people = session.scalars(select(Person).where(Person.id.in_(chosen))).all()
+    people = people_q.people_by_ids(session, chosen).values()
     return sorted(people, key=lambda p: (p.id not in first, p.display_name))[:CANDIDATES]
 
 
 def names_of(session: Session, person_ids: set[int]) -> dict[int, str]:
     ids = sorted(person_ids)
-    return {row.id: row.display_name for i in range(0, len(ids), 500)
-            for row in session.execute(select(Person.id, Person.display_name)
-                                       .where(Person.id.in_(ids[i:i + 500])))}
+    return {pid: name for i in range(0, len(ids), 500)
+            for pid, name in people_q.display_names(session, ids[i:i + 500]).items()}
 
 
 def linked_by_hand(session: Session, connection_id: int,
@@ -240,15 +240,8 @@ def linked_by_hand(session: Session, connection_id: int,
 def class_hints(session: Session, org_id: int, person_ids: set[int]) -> dict[int, str]:
     """Each person's classes in the school («10А, 11Б»): tells two equal names apart."""
     hints: dict[int, list[str]] = {}
-    ids = sorted(person_ids)
-    for i in range(0, len(ids), 500):
-        rows = session.execute(select(ClassEnrolment.person_id, ClassGroup.label, ClassGroup.title)
-                               .join(ClassGroup, ClassGroup.id == ClassEnrolment.class_id)
-                               .where(ClassEnrolment.person_id.in_(ids[i:i + 500]),
-                                      ClassEnrolment.active.is_(True),
-                                      ClassGroup.organisation_id == org_id))
-        for person_id, label, title in rows:
-            hints.setdefault(person_id, []).append(label or title)
+    for person_id, name in people_q.class_names_of(session, org_id, person_ids):
+        hints.setdefault(person_id, []).append(name)
     return {pid: ", ".join(sorted(set(names))) for pid, names in hints.items()}
 
 
@@ -262,10 +255,8 @@ def unmatched_item(session: Session, org_id: int, public_id: str) -> UnmatchedPe
 def link_unmatched(session: Session, org_id: int, item_public_id: str,
                    target_public_id: str, actor_id: int) -> UnmatchedPerson:
     item = unmatched_item(session, org_id, item_public_id)
-    target = session.scalars(select(Person).where(Person.public_id == target_public_id)).first()
-    in_org = target is not None and session.scalar(select(func.count()).select_from(
-        Membership).where(Membership.person_id == target.id,
-                          Membership.organisation_id == org_id))
+    target = people_services.person_by_public_id(session, target_public_id)
+    in_org = target is not None and bool(people_services.roles_in(session, target.id, org_id))
     if item is None or target is None or not in_org or item.resolved:
         raise LookupError("unmatched person or target not found in this organisation")
     link_by_hand(session, item, target.id, actor_id, org_id)
@@ -326,11 +317,12 @@ def _sign_in_school(conn: SourceConnection, org_name: str) -> SignInSchool:
 
 def sign_in_schools(session: Session) -> list[SignInSchool]:
     """Every enabled Сетевой город connection an admin made, by organisation name."""
-    rows = session.execute(select(SourceConnection, Organisation.name).join(
-        Organisation, Organisation.id == SourceConnection.organisation_id).where(
+    conns = list(session.scalars(select(SourceConnection).where(
         SourceConnection.kind == "netschool", SourceConnection.enabled.is_(True))
-        .order_by(Organisation.name, SourceConnection.id)).all()
-    return [_sign_in_school(conn, name) for conn, name in rows]
+        .order_by(SourceConnection.id)))
+    names = people_services.organisation_names(session, {c.organisation_id for c in conns})
+    return sorted((_sign_in_school(c, names.get(c.organisation_id, "")) for c in conns),
+                  key=lambda school: school.organisation_name)
 
 
 def sign_in_school(session: Session, public_id: str) -> SignInSchool | None:
