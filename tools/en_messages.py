@@ -629,5 +629,7 @@ EN.update({
     "курс больше не предлагается; уберите его из плана": "the course is no longer offered; remove it from the plan",
     "Весь каталог сетевых курсов": "The whole network course catalog",
     "сетевой курс": "network course",
+    "Сетевой курс «%(c)s» (%(h)s): %(s)s": "Network course «%(c)s» (%(h)s): %(s)s",
+    "заявка не подана": "no request made",
     "Заявка подана, а курса нет в плане: отметь его или отзови заявку на странице курса.": "A request is made but the course is not in the plan: tick it, or withdraw the request on the course page.",
 })

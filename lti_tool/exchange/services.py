@@ -378,6 +378,19 @@ def route_courses(session: Session, student_id: int, home_org_id: int) -> list[R
     return sorted(out, key=lambda c: (c.subject, c.title, c.public_id))
 
 
+def request_states(session: Session, student_ids: Sequence[int], home_org_id: int
+                   ) -> dict[tuple[int, str], str]:
+    """(student, course public id) → the latest request's state, for a class at once."""
+    if not student_ids:
+        return {}
+    rows = session.execute(select(CourseRequest.student_id, NetworkCourse.public_id,
+                                  CourseRequest.state).join(
+        NetworkCourse, NetworkCourse.id == CourseRequest.course_id).where(
+        CourseRequest.student_id.in_(list(student_ids)),
+        CourseRequest.home_org_id == home_org_id).order_by(CourseRequest.id))
+    return {(sid, pid): state for sid, pid, state in rows}
+
+
 def request_for_route(session: Session, public_id: str, student_id: int,
                       home_org_id: int) -> CourseRequest:
     """A request made from the route builder: only for a published course of the student's

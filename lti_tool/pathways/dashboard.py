@@ -37,6 +37,8 @@ class Row:
     violations: int
     alerts: list[str] = field(default_factory=list)
     average: float | None = None
+    #: network courses in the plan with no place asked for or held: (title, host, state)
+    network: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def visible_students(session: Session, viewer: Viewer) -> tuple[list[int], bool]:
@@ -74,6 +76,7 @@ def class_rows(session: Session, org_id: int, student_ids: list[int], settings: 
     if missing:  # first look at a route the job has not measured yet
         services.refresh_progress(session, org_id, missing, today)
         held.update(progress.stored(session, org_id, missing))
+    unasked = network.unsettled(session, org_id, list(routes.values()))
     rows = []
     for sid in student_ids:
         route = routes.get(sid)
@@ -83,7 +86,7 @@ def class_rows(session: Session, org_id: int, student_ids: list[int], settings: 
             route.state if route else "", PROFILES.get(
                 (route.data or {}).get("profile", ""), "") if route else "",
             len(services.verdict(session, route).violations) if route else 0,
-            list(p.get("alerts") or []), p.get("average")))
+            list(p.get("alerts") or []), p.get("average"), unasked.get(sid, [])))
     rows.sort(key=lambda r: (-len(r.alerts), r.student))
     return rows
 

@@ -136,3 +136,21 @@ def ask(session: Session, route: Route, public_id: str) -> str:
     except exchange.RuleError as exc:
         return exchange.refusal(exc)
     return ""
+
+
+def unsettled(session: Session, org_id: int, routes: list[Route]
+              ) -> dict[int, list[tuple[str, str, str]]]:
+    """Student → the plan's network courses without a place asked for or held (no request,
+    refused, withdrawn): (title, host, state) — the tutor's class view, one query a class."""
+    planned = {r.student_id: in_plan(r.data) for r in routes}
+    if not any(planned.values()):
+        return {}
+    states = exchange.request_states(session, [s for s, p in planned.items() if p], org_id)
+    out: dict[int, list[tuple[str, str, str]]] = {}
+    for sid, items in planned.items():
+        for public_id, i in items.items():
+            state = states.get((sid, public_id), "")
+            if state not in HELD:
+                out.setdefault(sid, []).append((str(i.get("course", "")),
+                                                str(i.get("host", "")), state))
+    return out

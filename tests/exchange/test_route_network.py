@@ -47,6 +47,12 @@ def _physics_index(page: requests.Response) -> int:
     return int(found.group(1))
 
 
+def _class(net: Any, token: str) -> str:
+    page = requests.get(net.tool.base + "/app/routes/class", params={"lt": token}, timeout=30)
+    assert page.status_code == 200
+    return page.text
+
+
 def _stored(net: Any, rid: str) -> tuple[int, Any]:
     with net.tool.db.session() as s:
         route = s.scalars(select(Route).where(Route.public_id == rid)).one()
@@ -73,6 +79,10 @@ def test_network_course_in_the_route_from_builder_to_xlsx(net: Any) -> None:
                     "hours10": 5.0, "hours11": 5.0, "kind": "network", "network": physics,
                     "subject": "Физика", "host": "Гимназия № 1"}
     assert not net.requests()  # choosing a course asks no school yet
+    admin = net.token("admin")  # the school admin reviews as a tutor
+    unasked = _class(net, admin).split('data-testid="network-unasked"')
+    assert len(unasked) == 2 and "«Механика и олимпиадные задачи» (Гимназия № 1): заявка " \
+        "не подана" in unasked[1]
 
     # «Выбрать и подать заявку»: the plan is saved with it and the request goes out
     asked = _save(net, student, rid, passing, [], then=f"request:{physics}")
@@ -87,7 +97,7 @@ def test_network_course_in_the_route_from_builder_to_xlsx(net: Any) -> None:
     _decide(net, req.public_id, net.token("admin", "school"))
     _decide(net, req.public_id, net.token("admin", "other"))
     assert net.requests()[0].state == "enrolled"
-    admin = net.token("admin")  # the school admin reviews as a tutor
+    assert 'data-testid="network-unasked"' not in _class(net, admin)  # a place is held
     shown = requests.get(net.tool.base + f"/app/routes/{rid}", params={"lt": admin},
                          timeout=30)
     plan = shown.text.split('data-testid="plan"')[1].split("</table>")[0]
