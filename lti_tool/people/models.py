@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import Base, UTCDateTime, public_id, utcnow
+
+#: A person's roles in an organisation: from the LMS and the school systems (student,
+#: teacher, parent, admin) and from invitations (partner coordinator, tutor). The database
+#: refuses any other (a CHECK), so a typo in code cannot store a role no page knows.
+MEMBERSHIP_ROLES = ("student", "teacher", "parent", "admin", "partner", "tutor")
+#: How a person is in a class: taught in it or teaching it.
+CLASS_ROLES = ("student", "teacher")
 
 
 class Organisation(Base):
@@ -43,7 +50,8 @@ class Membership(Base):
     """A person's role in an organisation (student, teacher, tutor, parent, admin, ...)."""
 
     __tablename__ = "membership"
-    __table_args__ = (UniqueConstraint("person_id", "organisation_id", "role"),)
+    __table_args__ = (UniqueConstraint("person_id", "organisation_id", "role"),
+                      CheckConstraint(f"role IN {MEMBERSHIP_ROLES!r}", name="role"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
@@ -90,12 +98,13 @@ class ClassGroup(Base):
 
 class ClassEnrolment(Base):
     __tablename__ = "class_enrolment"
-    __table_args__ = (UniqueConstraint("class_id", "person_id", "role"),)
+    __table_args__ = (UniqueConstraint("class_id", "person_id", "role"),
+                      CheckConstraint(f"role IN {CLASS_ROLES!r}", name="role"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("class_group.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20))  # student | teacher
+    role: Mapped[str] = mapped_column(String(20))  # one of CLASS_ROLES
     active: Mapped[bool] = mapped_column(default=True)
 
     person: Mapped[Person] = relationship()
