@@ -108,6 +108,34 @@ PAGES: dict[str, tuple[int | str, int | str]] = {
     "portfolio.new": (200, REFUSED),  # a pupil adds their own achievement
     "portfolio.home": (302, 200),  # the pupil goes to their own page; the parent picks a child
 }
+# The same pages for staff signed in with local accounts (no LMS), checked by
+# test_pages_without_an_object_by_staff_role: (admin, teacher, tutor, partner coordinator).
+ALL_STAFF: tuple[int | str, ...] = (200, 200, 200, 200)
+ADMIN_ONLY: tuple[int | str, ...] = (200, REFUSED, REFUSED, REFUSED)
+TEACHING: tuple[int | str, ...] = (200, 200, REFUSED, REFUSED)  # teachers and admins
+NOBODY: tuple[int | str, ...] = (REFUSED,) * 4
+STAFF_ROLE_PAGES: dict[str, tuple[int | str, ...]] = {
+    **{e: ADMIN_ONLY for e in (
+        "accounts.local.admin_accounts", "accounts.sso.admin_sso", "exchange.new_course",
+        "exchange.requests_page", "exchange_cards.index", "exchange_cards.timetable",
+        "exchange_transfer.dashboard_page", "lti_admin.index", "pathways.offer_page",
+        "pathways.offer_template", "pathways.tutors_page", "portfolio.queue",
+        "portfolio.uud_school", "portfolio_admin.figures", "portfolio_admin.school_mentors",
+        "portfolio_admin.school_mentors_xlsx", "portfolio_admin.settings", "sync_admin.index")},
+    **{e: TEACHING for e in (
+        "pathways.dashboard", "pathways.editions", "pathways.export", "portfolio.lesson_map",
+        "portfolio.new", "portfolio.uud_asks")},
+    **{e: ALL_STAFF for e in (
+        "accounts.local.security", "accounts.sessions_page", "api_v1.me", "exchange.catalog",
+        "network.index", "notifications.index", "notifications.unread",
+        "pathways_api.list_routes", "people.home")},
+    # A Deep Linking request, a placement, a region: none comes with a sign-in.
+    **{e: NOBODY for e in (
+        "deep_linking.pick", "exchange.placed_course", "pathways.new_edition",
+        "portfolio_admin.region_page", "portfolio_admin.region_xlsx")},
+    "pathways.home": (302, 302, 302, 302),  # to the dashboard or to one's own page
+    "portfolio.home": (200, 200, 302, 302),  # the school's portfolios; else one's own page
+}
 # Open without a session (protocol, public or sign-in pages): not checked here.
 OPEN_PAGES = frozenset({
     "welcome", "healthz", "lti.jwks", "lti.config_json", "lti.login", "dynreg.register_view",

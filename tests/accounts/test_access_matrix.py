@@ -21,7 +21,7 @@ from lti_tool.pathways.models import Route
 from lti_tool.people.models import ClassEnrolment, ClassGroup, Person
 from lti_tool.portfolio.models import Achievement, Consent, Evidence, ModerationEvent
 from tests.accounts import access_catalogue as cat
-from tests.accounts.conftest import SignIn, csrf_for
+from tests.accounts.conftest import SignIn, csrf_for, local_session
 from tests.accounts.test_signin_family_pages import _family, _signed
 from tests.conftest import make_settings
 from tests.portfolio.helpers import PDF
@@ -203,3 +203,23 @@ def test_pages_without_an_object_by_role(signin: SignIn):
                 assert got in (403, 404), (rule.endpoint, got)
             else:
                 assert got == expected, (rule.endpoint, expected, got)
+
+
+def test_pages_without_an_object_by_staff_role(platform, tool):
+    """The same pages for an admin, a teacher, a tutor and a partner coordinator signed in
+    with local accounts: admin pages refuse the others, teaching pages the tutor and the
+    partner coordinator; each has their own pages. A new page must be listed."""
+    assert set(cat.STAFF_ROLE_PAGES) == set(cat.PAGES), sorted(
+        set(cat.STAFF_ROLE_PAGES) ^ set(cat.PAGES))
+    lt = launch_token(platform, tool, "admin")
+    actors = [local_session(tool, lt, f"{role}@school.ru", role)
+              for role in ("admin", "teacher", "tutor", "partner")]
+    for rule in tool.app.url_map.iter_rules():
+        if rule.arguments or "GET" not in (rule.methods or ()) or rule.endpoint in cat.OPEN_PAGES:
+            continue
+        for client, expected in zip(actors, cat.STAFF_ROLE_PAGES[rule.endpoint], strict=True):
+            got = client.get(tool.base + rule.rule, allow_redirects=False, timeout=30)
+            if expected == cat.REFUSED:
+                assert got.status_code in (403, 404), (rule.endpoint, got.status_code)
+            else:
+                assert got.status_code == expected, (rule.endpoint, expected, got.status_code)

@@ -1,13 +1,14 @@
 """The network's routes (registry page, agreements, bank, council, annual cycle, events,
 monitoring) with sign-in sessions only — local accounts, no LMS: the coordinator (admin of
 the coordinating school), the partner school's admin, a teacher, a tutor and the partner
-school's coordinator (role ``partner``), and an admin of a school outside the network.
+school's coordinator (role ``partner``), and an admin of a school outside the network;
+a pupil of a member school and their parent through «Сетевой город» (no part in a network).
 
 The coordinator builds the objects through the pages themselves (with the session's CSRF
 token); a teacher registers for an event and gets the certificate. Then every route: the
 allowed actors 200, the other members 403 (404 where the object is somebody's own), the
-outsider 404; every POST refused without CSRF and for those not allowed, no table changed.
-SQLite and PostgreSQL."""
+outsider, the pupil and the parent 404; every POST refused without CSRF and for those not
+allowed, no table changed. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ from lti_tool.network.cycle.models import CycleTask
 from lti_tool.network.events.models import EventRegistration, NetworkEvent
 from lti_tool.network.models import Agreement, Network, NetworkMember
 from tests.accounts.access_catalogue import LIVE_NETWORK
-from tests.accounts.conftest import csrf_for, local_session
+from tests.accounts.conftest import SignIn, csrf_for, local_session
 from tests.accounts.staff_matrix import Case, check
+from tests.accounts.test_signin_family_pages import _family, _signed
 from tests.exchange.conftest import Net, net  # noqa: F401 - the fixture
 
 PDF = b"%PDF-1.4\n% signed\n"
@@ -152,11 +154,13 @@ def _cases(ids: dict[str, str], org: str) -> list[Case]:
     ]
 
 
-def test_network_routes_by_sign_in(net: Net):  # noqa: F811
+def test_network_routes_by_sign_in(signin: SignIn, net: Net):  # noqa: F811
     actors = network_actors(net)
+    parent, child, _, _ = _family(signin)
+    actors |= {"kid": _signed(signin, child), "mum": _signed(signin, parent)}
     # The partner school's coordinator (no teacher there) finds the network in their list.
     index = actors["partner"].get(net.tool.base + "/app/network/", timeout=30)
     assert index.status_code == 200 and "Сеть школ Костромы" in index.text
     ids = _build(net, actors)
-    check(net.tool, actors, _cases(ids, str(net.tool.org_id)), outsiders={"outsider"},
+    check(net.tool, actors, _cases(ids, str(net.tool.org_id)), outsiders={"outsider", "kid", "mum"},
           forger="coord", endpoints=LIVE_NETWORK)
