@@ -164,3 +164,33 @@ def test_network_routes_by_sign_in(signin: SignIn, net: Net):  # noqa: F811
     ids = _build(net, actors)
     check(net.tool, actors, _cases(ids, str(net.tool.org_id)), outsiders={"outsider", "kid", "mum"},
           forger="coord", endpoints=LIVE_NETWORK)
+    _allowed_act(net, actors, ids)
+
+
+def _allowed_act(nw: Net, a: dict[str, requests.Session], ids: dict[str, str]) -> None:
+    """The allowed actors' own steps on the routes refused to the others (with the token)."""
+    from lti_tool.accounts.models import LocalAccount
+    from lti_tool.people.models import Person
+
+    base = f"/app/network/{ids['network_id']}"
+    with nw.tool.db.session() as s:
+        head = s.scalars(select(Person.public_id).join(
+            LocalAccount, LocalAccount.person_id == Person.id).where(
+            LocalAccount.email == "head@school.ru")).one()
+    steps = (
+        ("coord", f"{base}/bank/items/{ids['item_id']}/status", {"status": "reviewed"},
+         "Статус изменён"),
+        ("teacher", f"{base}/bank/authors", {"subjects": "Технология", "skills": "Видеоуроки"},
+         "Вы в списке"),
+        ("coord", f"{base}/council/members", {"person": head, "position": "director",
+                                               "since": "2026-09-01"}, "Член совета добавлен"),
+        ("coord", f"{base}/cycle/generate", {"year": "2026"}, "Добавлено задач"),
+        ("member", f"{base}/cycle/tasks/{ids['task_id']}/done", {}, "Отметка сохранена"),
+        ("coord", f"{base}/monitoring/", {"organisation": str(nw.tool.org_id), "year": "2026",
+                                          "term": "2", **FIGS}, "Показатели сохранены"),
+        ("coord", f"{base}/members/{ids['partner_row']}", {
+            "contact_name": "Иванова", "contact_email": "i@other.ru", "note": ""},
+         "Сведения об участнике сохранены"),
+    )
+    for who, path, data, said in steps:
+        assert said in _post(nw, a[who], path, **data), (who, path)

@@ -143,6 +143,10 @@ def test_school_staff_routes_by_sign_in(platform, signin: SignIn):
     _post(tool, a["asked"], f"/app/portfolio/uud/asks/{ids['ask_id']}",
           **{f"item-{i}": "2" for i in items})
     _post(tool, a["head"], f"/app/routes/tutors/{ids['aid']}/remove")
+    # The завуч signed in through Сетевой город tests the school's connection to it.
+    tested = a["zavuch"].post(tool.base + f"/app/admin/sync/{ids['conn']}/test", data={
+        "csrf_token": csrf_for(a["zavuch"], tool.base)}, timeout=60)
+    assert tested.status_code == 200 and "Соединение работает" in tested.text
     with tool.db.session() as s:
         answered = s.get(UudAsk, ids["ask_id"])
         assert answered is not None and answered.answered_at is not None
