@@ -180,4 +180,5 @@ EN_EXCHANGE = {
     'Куда уходят отметки': 'Where the marks go',
     'нет подключения Moodle': 'no Moodle connection',
     'Исправить': 'Correct',
+    'Снова отправляются отметки: %(n)s.': 'Marks being sent again: %(n)s.',
 }

@@ -89,6 +89,14 @@ def link_from_launch(session: Session, course: NetworkCourse, org_id: int,
     return True
 
 
+def after_launch(session: Session, course: NetworkCourse, org_id: int, deployment_pk: int,
+                 services: dict[str, Any], person_id: int) -> bool:
+    """A launch of the placed course: learn the gradebook (:func:`link_from_launch`) and
+    send the launching student's marks that waited for their LMS id. True when it wrote."""
+    linked = link_from_launch(session, course, org_id, deployment_pk, services)
+    return requeue_unlinked(session, course, org_id, person_id) > 0 or linked
+
+
 def moodle_connections(session: Session, org_id: int) -> list[tuple[str, str]]:
     """(public id, title) of the school's Moodle sync connections: where a mark may go."""
     return [(c.public_id, c.title or c.settings.get("base_url", ""))
@@ -154,11 +162,14 @@ def queue(session: Session, cards: list[ReportCard], actor_id: int | None) -> li
         link = link_of(session, course.id, card.home_org_id)
         channel = _channel(session, link)
         last = _latest(session, card.id)
-        version = rules.next_version((last.version, last.mark) if last else None, card.mark)
+        carried = (last.version, last.mark) if last else None
+        if last is not None and last.last_error == rules.NO_LMS_ACCOUNT:
+            carried = (last.version, -1)  # it never reached the LMS: the mark may go again
+        version = rules.next_version(carried, card.mark)
         if channel is None or link is None or version is None or card.mark is None:
             continue
-        session.execute(update(MarkPush).where(
-            MarkPush.card_id == card.id, MarkPush.channel == rules.CHANNEL_MOODLE,
+        session.execute(update(MarkPush).where(  # what has not gone yet will not go
+            MarkPush.card_id == card.id, MarkPush.outbox_id.is_(None),
             MarkPush.state.in_((rules.PUSH_PENDING, rules.PUSH_FAILED)))
             .values(state=rules.PUSH_SUPERSEDED))
         push = MarkPush(card_id=card.id, home_org_id=card.home_org_id, version=version,
@@ -179,7 +190,7 @@ def _enqueue_ags(session: Session, push: MarkPush, card: ReportCard, course: Net
     sub = people.lms_subs(session, [card.student_id], link.issuer).get(card.student_id)
     if sub is None:  # never launched from that LMS: no id to write the score under
         push.state = rules.PUSH_FAILED
-        push.last_error = "no_lms_account"
+        push.last_error = rules.NO_LMS_ACCOUNT
         return
     assert link.deployment_pk is not None
     row = lms_scores.enqueue_score(
@@ -189,7 +200,38 @@ def _enqueue_ags(session: Session, push: MarkPush, card: ReportCard, course: Net
             user_sub=sub, score_given=float(push.mark), score_maximum=SCORE_MAXIMUM,
             label=f"{course.title}: {card.term_id}"[:200],
             resource_id=f"marshrut-network:{course.public_id}:{card.term_id}"[:200]))
-    push.outbox_id = row.id
+    push.outbox_id, push.state = row.id, rules.PUSH_OUTBOX
+
+
+def requeue_unlinked(session: Session, course: NetworkCourse, org_id: int,
+                     person_id: int) -> int:
+    """A student's first launch from the home LMS gives the id its gradebook knows them by:
+    their marks that could not go for want of it are queued again."""
+    cards = [c for c in session.scalars(select(ReportCard).where(
+        ReportCard.course_id == course.id, ReportCard.home_org_id == org_id,
+        ReportCard.student_id == person_id, ReportCard.state == rules.CARD_RECORDED))
+        if (last := _latest(session, c.id)) is not None
+        and last.last_error == rules.NO_LMS_ACCOUNT]
+    return len(queue(session, cards, None)) if cards else 0
+
+
+def resend(session: Session, home_org_id: int, card_ids: list[int], actor_id: int) -> int:
+    """The home coordinator sends failed marks again (after the automatic tries ran out):
+    due now with a fresh count, Moodle here, AGS in the score outbox."""
+    latest = {c: p for c in card_ids if (p := _latest(session, c)) is not None
+              and p.home_org_id == home_org_id}
+    moodle = [p.id for p in latest.values() if p.channel == rules.CHANNEL_MOODLE
+              and p.state == rules.PUSH_FAILED]
+    if moodle:
+        session.execute(update(MarkPush).where(MarkPush.id.in_(moodle)).values(
+            state=rules.PUSH_PENDING, attempts=0, next_attempt_at=utcnow()))
+    count = len(moodle) + lms_scores.retry_rows(
+        session, home_org_id, [p.outbox_id for p in latest.values() if p.outbox_id],
+        actor_id=actor_id)
+    if count:
+        audit(session, actor_id, home_org_id, "exchange.gradebook.resend",
+              "exchange_report_card", "*", count=count)
+    return count
 
 
 def _claim(session: Session, push_id: int) -> bool:

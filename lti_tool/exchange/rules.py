@@ -231,6 +231,10 @@ def final_mark(values: Sequence[float], weights: Sequence[float] | None = None) 
 CHANNEL_AGS, CHANNEL_MOODLE = "ags", "moodle"
 PUSH_PENDING, PUSH_SENDING, PUSH_SENT = "pending", "sending", "sent"
 PUSH_FAILED, PUSH_SUPERSEDED = "failed", "superseded"
+#: an AGS push handed to the score outbox: the outbox row's state is the truth from there
+PUSH_OUTBOX = "outbox"
+#: an AGS push that could not be handed over: the student has no id in that LMS yet
+NO_LMS_ACCOUNT = "no_lms_account"
 #: Moodle pushes stop retrying after this many tries (as the score outbox: about 3 days)
 PUSH_MAX_ATTEMPTS = 80
 

@@ -128,8 +128,8 @@ def placed_course() -> Any:
     if launch is None:  # placed in a course: reached only through its LTI launch
         abort(404)
     course = _course_or_404(targets.argument(launch.target), viewer)
-    if gradebook.link_from_launch(dbs, course, launch.organisation_id, launch.deployment_pk,
-                                  launch.services or {}):
+    if gradebook.after_launch(dbs, course, launch.organisation_id, launch.deployment_pk,
+                              launch.services or {}, viewer.person_id):
         dbs.commit()  # the home school's LMS keeps this course's marks: final marks go there
     home = services.home_school_of(dbs, viewer.person_id, course) \
         if viewer.has("student") else None

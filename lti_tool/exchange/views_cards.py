@@ -25,7 +25,7 @@ CARD_STATES = {"draft": _l("черновик"), "signed": _l("подписан")
                "delivered": _l("передан в школу ученика"), "recorded": _l("внесён в журнал")}
 PUSH_STATES = {"pending": _l("в очереди"), "sending": _l("отправляется"),
                "sent": _l("в журнале LMS"), "failed": _l("не доставлена"),
-               "superseded": _l("заменена исправлением")}
+               "superseded": _l("заменена исправлением"), "outbox": _l("в очереди")}
 CHANNELS = {"ags": _l("LMS (LTI AGS)"), "moodle": _l("Moodle")}
 PUSH_ERRORS = {"no_lms_account": _l("ученик ни разу не входил из LMS школы: нет его id в LMS"),
                "no_moodle_account": _l("ученик не найден в Moodle школы (синхронизация не "
@@ -134,6 +134,26 @@ def record() -> Any:
     dbs.commit()
     _deliver()
     flash(_("Итоговые отметки внесены в журнал: %(n)s.", n=done))
+    return _back()
+
+
+@bp.post("/resend")
+@login_required
+def resend() -> Any:
+    """The home coordinator sends again the marks its LMS did not take in the tries."""
+    viewer, dbs = _viewer(), db_session()
+    if not viewer.has("admin"):
+        abort(403)
+    wanted = set(request.form.getlist("card"))
+    ids = [r.card.id for r in cards.cards_for(dbs, viewer.organisation_id)
+           if r.card.public_id in wanted and access.can_record_card(viewer, r.card)]
+    if not ids:
+        abort(404)
+    count = gradebook.resend(dbs, viewer.organisation_id, ids, viewer.person_id)
+    dbs.commit()
+    if count:
+        _deliver()
+    flash(_("Снова отправляются отметки: %(n)s.", n=count))
     return _back()
 
 

@@ -188,3 +188,20 @@ def states_of(session: Session, ids: list[int]) -> dict[int, tuple[str, str, int
     return {row.id: (row.status, row.last_error, row.attempts) for row in session.execute(
         select(OutboxScore.id, OutboxScore.status, OutboxScore.last_error, OutboxScore.attempts)
         .where(OutboxScore.id.in_(ids)))}
+
+
+def retry_rows(session: Session, organisation_id: int, ids: list[int], *,
+               actor_id: int | None) -> int:
+    """Send these failed scores of the organisation again (a feature's own «send again»:
+    the exchange's final marks), as :func:`retry_failed` does for a class."""
+    if not ids:
+        return 0
+    result = session.execute(update(OutboxScore).where(
+        OutboxScore.organisation_id == organisation_id, OutboxScore.id.in_(ids),
+        OutboxScore.status == "failed").values(status="pending", attempts=0,
+                                               next_attempt_at=utcnow()))
+    count = int(result.rowcount)  # type: ignore[attr-defined]
+    if count:
+        audit(session, actor_id, organisation_id, "scores.retry", "ags_outbox", "*",
+              count=count)
+    return count

@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from lti_tool.core.audit import AuditEntry
 from lti_tool.exchange.models import (
     CourseRequest,
+    GradebookLink,
+    MarkPush,
     NetworkCourse,
     NetworkGroup,
     ReportCard,
@@ -69,7 +71,7 @@ class Net:
         with self.tool.db.session() as s:
             out: dict[str, Any] = {}
             for model in (NetworkCourse, NetworkGroup, CourseRequest, TimetableSlot,
-                          TransferPackage, ReportCard):
+                          TransferPackage, ReportCard, GradebookLink, MarkPush):
                 out[model.__tablename__] = sorted(
                     tuple(sorted((k, repr(v)) for k, v in vars(row).items()
                                  if not k.startswith("_")))

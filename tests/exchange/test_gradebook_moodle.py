@@ -149,6 +149,30 @@ def test_with_both_the_ags_line_items_win(net, moodle):
         assert link.activity_id == "501" and link.lineitems_url
     public = _cards_delivered(net, course, student_id)
     net.post("/app/exchange/cards/record", home, {"card": public})
-    assert _pushes(net) == [(1, 4, rules.CHANNEL_AGS, "pending")]
+    assert _pushes(net) == [(1, 4, rules.CHANNEL_AGS, "outbox")]
     assert _deliver(net) == {"sent": 0, "retry": 0, "failed": 0}
     assert moodle.calls("core_grades_update_grades") == []
+
+
+def test_a_failed_moodle_mark_is_sent_again_by_the_home_coordinator(net, moodle):
+    course, student_id = _enrolled_petrov(net)
+    conn, pupil = _connect(net, moodle, student_id)
+    home = net.token("admin", "school")
+    net.post("/app/exchange/cards/gradebook", home,
+             {"course": course, "connection": conn, "activity": "501"})
+    public = _cards_delivered(net, course, student_id)
+    moodle.state.locked.add(501)
+    net.post("/app/exchange/cards/record", home, {"card": public})
+    with net.tool.db.session() as s:
+        s.execute(update(MarkPush).values(attempts=rules.PUSH_MAX_ATTEMPTS - 1))
+        s.commit()
+    assert _deliver(net) == {"sent": 0, "retry": 0, "failed": 1}
+    assert _deliver(net) == {"sent": 0, "retry": 0, "failed": 0}  # no more automatic tries
+    before = net.snapshot()
+    assert net.post("/app/exchange/cards/resend", net.token("admin", "other"),
+                    {"card": public}).status_code == 404
+    assert net.snapshot() == before
+    assert net.post("/app/exchange/cards/resend", home, {"card": public}).status_code == 303
+    assert _pushes(net) == [(1, 4, "moodle", "pending")]
+    moodle.state.locked.discard(501)
+    assert _deliver(net)["sent"] == 1 and moodle.state.grades[(501, pupil)].value == 4.0

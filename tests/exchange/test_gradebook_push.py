@@ -14,9 +14,11 @@ from lti_tool.db import utcnow
 from lti_tool.exchange.models import GradebookLink, MarkPush, NetworkCourse, ReportCard
 from lti_tool.journal.models import FinalMark
 from lti_tool.lms_scores.models import OutboxScore
+from lti_tool.lms_scores.rules import MAX_ATTEMPTS
 from lti_tool.lms_scores.services import deliver_due
 from lti_tool.network import services as network
 from lti_tool.people import services as people
+from lti_tool.people.models import IdentityLink
 from tests.e2e.flow import follow, get, launch_token
 from tests.e2e.lti_helpers import launch
 from tests.exchange.test_requests_http import _decide
@@ -105,7 +107,7 @@ def test_recorded_final_mark_reaches_the_home_lms_once_and_a_correction_follows(
 
     net.platform.services_down = True  # the home LMS is down when the mark is recorded
     assert net.post("/app/exchange/cards/record", home, {"card": public}).status_code == 303
-    assert _pushes(net) == [(1, 4, "ags", "pending")]
+    assert _pushes(net) == [(1, 4, "ags", "outbox")]
     assert _due(net) == {"sent": 0, "retry": 1, "failed": 0}
     assert "не доставлена" not in net.get("/app/exchange/cards/", home).text
     assert "в очереди" in net.get("/app/exchange/cards/", home).text
@@ -131,7 +133,7 @@ def test_recorded_final_mark_reaches_the_home_lms_once_and_a_correction_follows(
                     {"card": public, "mark": "5"}).status_code == 303
     assert net.post("/app/exchange/cards/correct", host,  # the same again: nothing new
                     {"card": public, "mark": "5"}).status_code == 303
-    assert _pushes(net) == [(1, 4, "ags", "pending"), (2, 5, "ags", "pending")]
+    assert _pushes(net) == [(1, 4, "ags", "outbox"), (2, 5, "ags", "outbox")]
     assert _due(net)["sent"] == 1
     assert _gradebook(net, course) == {"s-petrov": 5.0}
     with net.tool.db.session() as s:
@@ -155,7 +157,7 @@ def test_marks_recorded_before_the_lms_link_follow_it_and_no_lms_means_nothing(n
     assert _pushes(net) == [] and _outbox(net) == []  # no LMS: only the journal
     link = _place_at_home(net, course)
     launch(requests.Session(), net.platform, link, "s-petrov")
-    assert _pushes(net) == [(1, 4, "ags", "pending")]
+    assert _pushes(net) == [(1, 4, "ags", "outbox")]
     assert _due(net)["sent"] == 1
     assert _gradebook(net, course) == {"s-petrov": 4.0}
 
@@ -243,3 +245,59 @@ def test_nothing_crosses_to_a_school_outside_the_network(net):
         assert s.scalars(select(ReportCard)).one().state == "recorded"  # the journal has it
     assert _pushes(net) == [] and _outbox(net) == []
     assert _due(net)["sent"] == 0 and _gradebook(net, course) == {}
+
+
+def test_a_mark_waits_for_the_student_s_lms_id_and_goes_at_their_launch(net):
+    course, student_id = _enrolled_petrov(net)
+    link = _place_at_home(net, course)
+    launch(requests.Session(), net.platform, link, "t-ivanova")  # the teacher opens it
+    public = _cards_delivered(net, course, student_id)
+    with net.tool.db.session() as s:  # known to the tool, not (yet) as that LMS's user
+        held = s.scalars(select(IdentityLink).where(IdentityLink.person_id == student_id,
+                                                    IdentityLink.source == "lti")).one()
+        saved = (held.namespace, held.external_id)
+        s.delete(held)
+        s.commit()
+    home = net.token("admin", "school")
+    assert net.post("/app/exchange/cards/record", home, {"card": public}).status_code == 303
+    assert _pushes(net) == [(1, 4, "ags", "failed")] and _outbox(net) == []
+    cell = net.get("/app/exchange/cards/", home).text.split(
+        f'data-testid="lms-{public}"')[1].split("</td>")[0]
+    assert "ученик ни разу не входил из LMS школы" in cell and "Отправить снова" not in cell
+    with net.tool.db.session() as s:  # the accounts are linked (e.g. by the school admin)
+        s.add(IdentityLink(person_id=student_id, source="lti", namespace=saved[0],
+                           external_id=saved[1]))
+        s.commit()
+    launch(requests.Session(), net.platform, link, "s-petrov")
+    assert _pushes(net) == [(1, 4, "ags", "superseded"), (2, 4, "ags", "outbox")]
+    launch(requests.Session(), net.platform, link, "s-petrov")  # again: nothing more
+    assert len(_pushes(net)) == 2
+    assert _due(net)["sent"] == 1 and _gradebook(net, course) == {"s-petrov": 4.0}
+
+
+def test_the_home_coordinator_sends_a_mark_again_after_the_tries_ran_out(net):
+    course, student_id = _enrolled_petrov(net)
+    link = _place_at_home(net, course)
+    launch(requests.Session(), net.platform, link, "s-petrov")
+    public = _cards_delivered(net, course, student_id)
+    home = net.token("admin", "school")
+    net.platform.services_down = True
+    assert net.post("/app/exchange/cards/record", home, {"card": public}).status_code == 303
+    with net.tool.db.session() as s:
+        s.execute(update(OutboxScore).values(attempts=MAX_ATTEMPTS - 1))
+        s.commit()
+    assert _due(net) == {"sent": 0, "retry": 0, "failed": 1}
+    cell = net.get("/app/exchange/cards/", home).text.split(
+        f'data-testid="lms-{public}"')[1].split("</td>")[0]
+    assert "не доставлена" in cell and "Отправить снова" in cell
+    before, rows = net.snapshot(), [(r.status, r.attempts) for r in _outbox(net)]
+    for token, status in ((net.token("admin", "other"), 404),
+                          (net.token("admin", "outside"), 404),
+                          (net.token("student", "school", sub="s-petrov"), 403)):
+        assert net.post("/app/exchange/cards/resend", token, {"card": public}
+                        ).status_code == status
+    assert net.snapshot() == before and [(r.status, r.attempts) for r in _outbox(net)] == rows
+    assert net.post("/app/exchange/cards/resend", home, {"card": public}).status_code == 303
+    assert [(r.status, r.attempts) for r in _outbox(net)] == [("pending", 0)]
+    net.platform.services_down = False
+    assert _due(net)["sent"] == 1 and _gradebook(net, course) == {"s-petrov": 4.0}
