@@ -30,7 +30,13 @@ from adapters.base import GradePush, RemoteError
 from lti_tool.core.audit import audit
 from lti_tool.db import Database, utcnow
 from lti_tool.exchange import rules
-from lti_tool.exchange.models import GradebookLink, MarkPush, NetworkCourse, ReportCard
+from lti_tool.exchange.models import (
+    CourseRequest,
+    GradebookLink,
+    MarkPush,
+    NetworkCourse,
+    ReportCard,
+)
 from lti_tool.exchange.partners import in_network
 from lti_tool.lms_scores import services as lms_scores
 from lti_tool.lti.claims import SCOPE_LINEITEM, SCOPE_SCORE
@@ -53,6 +59,16 @@ class PushView:
     state: str
     error: str
     attempts: int
+
+
+def attended_courses(session: Session, org_id: int) -> list[NetworkCourse]:
+    """Partners' courses this school's students are enrolled in: what the home school may
+    place in its own LMS (its gradebook then takes the final marks, by AGS)."""
+    return list(session.scalars(select(NetworkCourse).where(
+        NetworkCourse.host_org_id != org_id, NetworkCourse.id.in_(
+            select(CourseRequest.course_id).where(CourseRequest.home_org_id == org_id,
+                                                  CourseRequest.state == rules.ENROLLED)))
+        .order_by(NetworkCourse.title)))
 
 
 def link_of(session: Session, course_id: int, home_org_id: int) -> GradebookLink | None:

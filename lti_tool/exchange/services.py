@@ -102,16 +102,6 @@ def hosted_courses(session: Session, org_id: int) -> list[NetworkCourse]:
         NetworkCourse.host_org_id == org_id).order_by(NetworkCourse.title)))
 
 
-def attended_courses(session: Session, org_id: int) -> list[NetworkCourse]:
-    """Partners' courses this school's students are enrolled in: what the home school may
-    place in its own LMS (its gradebook then takes the final marks, by AGS)."""
-    return list(session.scalars(select(NetworkCourse).where(
-        NetworkCourse.host_org_id != org_id, NetworkCourse.id.in_(
-            select(CourseRequest.course_id).where(CourseRequest.home_org_id == org_id,
-                                                  CourseRequest.state == rules.ENROLLED)))
-        .order_by(NetworkCourse.title)))
-
-
 def home_school_of(session: Session, person_id: int, course: NetworkCourse
                    ) -> Organisation | None:
     """The school a network student comes from, by their enrolment in this course: the

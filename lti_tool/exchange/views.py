@@ -56,7 +56,7 @@ def _placeable() -> list[tuple[str, str]]:
     dbs = db_session()
     return [(c.public_id, c.title) for c in (
         *services.hosted_courses(dbs, viewer.organisation_id),
-        *services.attended_courses(dbs, viewer.organisation_id))]
+        *gradebook.attended_courses(dbs, viewer.organisation_id))]
 
 
 targets.register(targets.Target(
