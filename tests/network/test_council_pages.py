@@ -84,7 +84,8 @@ def test_the_council_from_first_meeting_to_signed_minutes(platform, tool):
     assert resp.status_code == 200 and "Заседание назначено" in resp.text
     with tool.db.session() as s:
         mid = s.scalars(select(CouncilMeeting.public_id)).one()
-        ids = {m.person.display_name: m.public_id for m in s.scalars(select(CouncilMember))}
+        ids = {s.get_one(Person, m.person_id).display_name: m.public_id
+               for m in s.scalars(select(CouncilMember))}
         school5 = s.scalars(select(Organisation.id).where(Organisation.slug == "s5")).one()
     mpath = f"{base}/meetings/{mid}"
     # Only one of three present: not competent, every decision refused with the figures.
@@ -106,7 +107,8 @@ def test_the_council_from_first_meeting_to_signed_minutes(platform, tool):
     with tool.db.session() as s:
         chair = s.scalars(select(CouncilDecision).order_by(CouncilDecision.id)).first()
         assert chair is not None and chair.tally_source == "ballots"
-        assert sorted((b.member.person.display_name, b.choice, b.organisation_id)
+        assert sorted((s.get_one(Person, b.member.person_id).display_name, b.choice,
+                        b.organisation_id)
                       for b in chair.ballots) == [("Ковалёв Пётр", "for", tool.org_id),
                                                   ("Смирнова Анна", "for", tool.org_id)]
         assert (chair.votes_for, chair.votes_against, chair.present) == (2, 0, 2)
@@ -173,7 +175,8 @@ def test_only_present_members_vote_once_each(platform, tool):
     _post(tool, base + "/meetings", lt["coord"], held_on="2025-09-15", agenda="Вопрос")
     with tool.db.session() as s:
         mid = s.scalars(select(CouncilMeeting.public_id)).one()
-        ids = {m.person.display_name: m.public_id for m in s.scalars(select(CouncilMember))}
+        ids = {s.get_one(Person, m.person_id).display_name: m.public_id
+               for m in s.scalars(select(CouncilMember))}
     mpath = f"{base}/meetings/{mid}"
     _post(tool, mpath + "/attendance", lt["coord"],
           present=[ids["Смирнова Анна"], ids["Ковалёв Пётр"]])

@@ -28,18 +28,15 @@ ROOT_MODULES = frozenset({"lti_tool.db.models_registry"})
 #: (importing module, imported module) crossings still to route through services.
 KNOWN_DEBT: frozenset[tuple[str, str]] = frozenset({
     # Landed with the feature before this rule: ask people's services/queries instead.
-    # (2026-12-06: portfolio, accounts, sync, people.views, network.models fixed through
-    # people/queries.py, people/imports.py and lti.sessions.LmsContext.)
+    # (2026-12-06: portfolio, accounts, sync, people.views and network's models fixed through
+    # people/queries.py, people/imports.py and lti.sessions.LmsContext; network keeps its
+    # foreign keys to people's tables by name, without ORM relationships to their classes.)
     ("lti_tool.exchange.timetable", "lti_tool.people.models"),
     ("lti_tool.exchange.access", "lti_tool.people.models"),
     ("lti_tool.exchange.cards", "lti_tool.people.models"),
     ("lti_tool.exchange.dashboard", "lti_tool.people.models"),
     ("lti_tool.exchange.services", "lti_tool.people.models"),
     ("lti_tool.exchange.transfer", "lti_tool.people.models"),
-    # Council members carry ORM relationships to Person and Organisation that its pages,
-    # minutes PDF and tests walk (``m.person.display_name``); network.models kept its
-    # foreign keys by table name and dropped such relationships — the council's are next.
-    ("lti_tool.network.council.models", "lti_tool.people.models"),
     ("lti_tool.pathways.access", "lti_tool.people.models"),
     ("lti_tool.pathways.dashboard", "lti_tool.people.models"),
 })

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from fpdf import FPDF
 
 from lti_tool.network.council.models import CouncilMeeting
+from lti_tool.network.council.services import Who
 
 FONTS = Path(__file__).resolve().parents[2] / "web" / "fonts"
 KIND_TITLES = {
@@ -29,7 +30,8 @@ def _pdf() -> FPDF:
     return pdf
 
 
-def render(meeting: CouncilMeeting, network_name: str) -> bytes:
+def render(meeting: CouncilMeeting, network_name: str, who: dict[int, Who]) -> bytes:
+    """``who``: member id → name and organisation (``services.who``)."""
     pdf = _pdf()
     width = pdf.epw
     pdf.set_font("DejaVu", "B", 14)
@@ -49,11 +51,11 @@ def render(meeting: CouncilMeeting, network_name: str) -> bytes:
                    else _("Кворума нет: заседание неправомочно."))
     _section(pdf, _("Присутствовали"))
     for m in present:
-        pdf.multi_cell(width, 6, f"— {m.person.display_name} ({m.organisation.name})")
+        pdf.multi_cell(width, 6, f"— {who[m.id].name} ({who[m.id].organisation})")
     if absent:
         _section(pdf, _("Отсутствовали"))
         for m in absent:
-            pdf.multi_cell(width, 6, f"— {m.person.display_name} ({m.organisation.name})")
+            pdf.multi_cell(width, 6, f"— {who[m.id].name} ({who[m.id].organisation})")
     _section(pdf, _("Повестка дня"))
     for item in meeting.agenda:
         pdf.multi_cell(width, 6, f"{item.position}. {item.title}")
@@ -68,7 +70,7 @@ def render(meeting: CouncilMeeting, network_name: str) -> bytes:
             f=d.votes_for, a=d.votes_against, x=d.abstained))
         for choice, title in (("for", _("за")), ("against", _("против")),
                               ("abstain", _("воздержались"))):
-            names = [f"{b.member.person.display_name} ({b.member.organisation.name})"
+            names = [f"{who[b.member_id].name} ({who[b.member_id].organisation})"
                      for b in d.ballots if b.choice == choice]
             if names:
                 pdf.multi_cell(width, 6, f"   {title}: " + ", ".join(names))

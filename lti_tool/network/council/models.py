@@ -6,6 +6,10 @@ abstained), so the minutes and any later check read what the rules saw that day.
 ballots were added, each present member's vote is a ``CouncilBallot`` row and the figures are
 computed from them (``tally_source = "ballots"``); decisions recorded before that keep only
 their figures (``tally_source = "counts"``) and read as before.
+
+People and organisations are referred to by foreign key to their tables, with no ORM
+relationship to people's classes: names are read through ``people.services``
+(:func:`lti_tool.network.council.services.who`), as every feature reads another's.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import Base, UTCDateTime, public_id, utcnow
-from lti_tool.people.models import Organisation, Person
 
 
 class Council(Base):
@@ -55,9 +58,6 @@ class CouncilMember(Base):
     since: Mapped[date] = mapped_column(Date)
     until: Mapped[date | None] = mapped_column(Date, nullable=True)
     removed_by: Mapped[str] = mapped_column(String(24), default="")
-
-    person: Mapped[Person] = relationship()
-    organisation: Mapped[Organisation] = relationship()
 
 
 class CouncilMeeting(Base):
@@ -139,7 +139,6 @@ class CouncilDecision(Base):
         ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    subject_org: Mapped[Organisation | None] = relationship()
     subject_member: Mapped[CouncilMember | None] = relationship()
     ballots: Mapped[list[CouncilBallot]] = relationship(
         cascade="all, delete-orphan", order_by="CouncilBallot.id")

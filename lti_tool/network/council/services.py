@@ -50,13 +50,34 @@ def council_of(session: Session, network: Network) -> Council:
     return council
 
 
+@dataclass(frozen=True)
+class Who:
+    """A council member as pages and minutes name them."""
+
+    name: str
+    organisation: str
+
+
+def who(session: Session, council_id: int) -> dict[int, Who]:
+    """Member id → their name and their organisation's name, for every member the council
+    ever had (minutes name past members too), read through people's services."""
+    rows = list(session.execute(select(
+        CouncilMember.id, CouncilMember.person_id, CouncilMember.organisation_id).where(
+        CouncilMember.council_id == council_id)))
+    names = people.contacts(session, {r.person_id for r in rows})
+    orgs = people.organisation_names(session, {r.organisation_id for r in rows})
+    return {r.id: Who(names.get(r.person_id, ("", None))[0], orgs.get(r.organisation_id, ""))
+            for r in rows}
+
+
 def members(session: Session, council_id: int, *, on: date | None = None) -> list[CouncilMember]:
     day = on or date.today()
     rows = list(session.scalars(select(CouncilMember).where(
         CouncilMember.council_id == council_id, CouncilMember.since <= day,
         or_(CouncilMember.until.is_(None), CouncilMember.until > day))
         .order_by(CouncilMember.id)))
-    return sorted(rows, key=lambda m: m.person.display_name)
+    names = who(session, council_id)
+    return sorted(rows, key=lambda m: names[m.id].name)
 
 
 def officer(session: Session, council_id: int, office: str) -> CouncilMember | None:

@@ -55,7 +55,8 @@ def _council_page(viewer: Viewer, network: Network, council: Council, *,
     manage = access.can_manage_members(dbs, viewer, network)
     return render_template(
         "council/council.html", network=network, council=council,
-        members=services.members(dbs, council.id), meetings=services.meetings(dbs, council.id),
+        members=services.members(dbs, council.id), who=services.who(dbs, council.id),
+        meetings=services.meetings(dbs, council.id),
         gaps=services.quarter_gaps(dbs, council), absences=services.absences(dbs, council.id),
         candidates=services.candidates(dbs, network) if manage else [],
         manage=manage, keep=access.can_keep_minutes(dbs, viewer, network, council),
@@ -130,7 +131,7 @@ def _meeting_page(viewer: Viewer, network: Network, council: Council, meeting: C
                  if not network_services.is_member(dbs, network.id, o.id, on=meeting.held_on)]
     return render_template(
         "council/meeting.html", network=network, council=council, meeting=meeting,
-        members=council_members, present_ids=present_ids,
+        members=council_members, present_ids=present_ids, who=services.who(dbs, council.id),
         present=services.present_count(meeting),
         network_members=network_services.members_of(dbs, network.id, on=meeting.held_on),
         outsiders=outsiders, keep=access.can_keep_minutes(dbs, viewer, network, council),
@@ -238,7 +239,7 @@ def sign(network_id: str, meeting_id: str) -> Any:
 def minutes(network_id: str, meeting_id: str) -> Any:
     _viewer, network, council = _context(network_id)
     meeting = _meeting(council, meeting_id)
-    body = minutes_pdf.render(meeting, network.name)
+    body = minutes_pdf.render(meeting, network.name, services.who(db_session(), council.id))
     name = f"protokol-{meeting.number}-{meeting.held_on.isoformat()}.pdf"
     return Response(body, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
