@@ -78,6 +78,8 @@ class PlatformState:
     registered_clients: list[dict[str, Any]] = field(default_factory=list)
     #: Switch for outage tests and demos: AGS/NRPS answer 503 while set.
     services_down: bool = False
+    #: The LMS withdrew the tool's service scopes: valid tokens are answered 403.
+    services_refused: bool = False
     #: ``lti_storage_target`` sent with each login: the demo LMS page then keeps the tool's
     #: values for it (LTI client-side postMessage storage), as Moodle 4.4+ and Canvas do.
     storage_target: str | None = None

@@ -53,7 +53,7 @@ def make_blueprint(state: PlatformState, name: str = "demo") -> Blueprint:  # no
             ok = _conf(state).validate_token(auth[1], scopes)
         except Exception:
             abort(401)
-        if not ok:
+        if not ok or state.services_refused:
             abort(403)
 
     @bp.get("/")

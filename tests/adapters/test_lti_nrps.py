@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from adapters.base import RemoteUnavailable
+from adapters.base import AuthFailed, RemoteUnavailable
 from adapters.lti_nrps import NrpsRoster, members_roster
 from lti_tool.lti.connector import connector_for_deployment
 from lti_tool.lti.models import Deployment
@@ -68,6 +68,16 @@ def test_lms_down_or_unknown_course_is_a_remote_error(platform: Any, tool: Any) 
     with pytest.raises(RemoteUnavailable) as missing:
         _source(tool, platform, "/courses/no-such/memberships").fetch_roster()
     assert missing.value.status == 404
+
+
+def test_a_refused_service_is_auth_failed_and_not_retried(platform: Any, tool: Any) -> None:
+    platform.services_refused = True
+    try:
+        with pytest.raises(AuthFailed) as refused:
+            _source(tool, platform, "/courses/algebra-10a/memberships").fetch_roster()
+    finally:
+        platform.services_refused = False
+    assert refused.value.status == 403 and not refused.value.retryable
 
 
 def test_pull_applies_the_roster_and_ends_who_left(platform: Any, tool: Any) -> None:
