@@ -174,6 +174,11 @@ def login_required(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: Who may tutor pupils (routes) or curate their portfolios: a teacher, the school's admin,
+#: or staff invited with the role «Тьютор» (a tutor who teaches no class).
+TUTOR_ROLES = ("teacher", "admin", "tutor")
+
+
 def can_administer(viewer: Viewer) -> bool:
     """The school's admin pages (LMS connections, data sources): the admin role only."""
     return viewer.has("admin")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from lti_tool.core.viewer import Viewer, can_administer
+from lti_tool.core.viewer import TUTOR_ROLES, Viewer, can_administer
 from lti_tool.pathways.lifecycle import PARENT, STUDENT, TUTOR
 from lti_tool.pathways.models import Route, TutorAssignment
 from lti_tool.people import access as people_access
@@ -27,7 +27,7 @@ def _student_classes(session: Session, student_id: int) -> list[int]:
 
 
 def tutors(session: Session, viewer: Viewer, student_id: int) -> bool:
-    if not viewer.has("teacher", "admin"):
+    if not viewer.has(*TUTOR_ROLES):
         return False
     classes = _student_classes(session, student_id)
     return session.scalars(select(TutorAssignment.id).where(
@@ -80,7 +80,7 @@ def can_manage_offer(viewer: Viewer) -> bool:
 
 def tutored_students(session: Session, viewer: Viewer) -> list[int]:
     """Students the viewer tutors (directly or through a class); an admin: none by this."""
-    if not viewer.has("teacher", "admin"):
+    if not viewer.has(*TUTOR_ROLES):
         return []
     rows = session.execute(select(TutorAssignment.student_id, TutorAssignment.class_id).where(
         TutorAssignment.organisation_id == viewer.organisation_id,

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.core.audit import audit
-from lti_tool.core.viewer import Viewer, app_url, login_required
+from lti_tool.core.viewer import TUTOR_ROLES, Viewer, app_url, login_required
 from lti_tool.db import db_session
 from lti_tool.pathways import access, network, offer, progress, services, terms
 from lti_tool.pathways.editions import PROFILES
@@ -105,7 +105,7 @@ def state_chart(rows: list[Row], width: int = 480) -> dict[str, Any]:
 def dashboard() -> Any:
     viewer, dbs = _viewer(), db_session()
     ids, acting = visible_students(dbs, viewer)
-    if not ids and not viewer.has("teacher", "admin"):
+    if not ids and not viewer.has(*TUTOR_ROLES):
         abort(403)
     rows = class_rows(dbs, viewer.organisation_id, ids, _settings(viewer.organisation_id),
                       date.today())
@@ -139,7 +139,7 @@ def export() -> Any:
     """Individual curricula of the listed students: one sheet, a row per course."""
     viewer, dbs = _viewer(), db_session()
     ids, _acting = visible_students(dbs, viewer)
-    if not viewer.has("teacher", "admin"):
+    if not viewer.has(*TUTOR_ROLES):
         abort(403)
     book = Workbook()
     sheet = book.active

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request
 
-from lti_tool.core.viewer import app_url, login_required
+from lti_tool.core.viewer import TUTOR_ROLES, app_url, login_required
 from lti_tool.db import db_session, utcnow
 from lti_tool.pathways import regional
 from lti_tool.pathways.editions import BUILT_IN, PROFILES, SUBJECTS
@@ -22,7 +22,7 @@ def editions() -> Any:
     """The rule sets with every figure's source, and the one this school's plans are checked
     against today: for admins, tutors and teachers."""
     viewer, dbs = _viewer(), db_session()
-    if not viewer.has("admin", "teacher"):
+    if not viewer.has(*TUTOR_ROLES):
         abort(403)
     today = utcnow().date()
     authority = regional.authority_of(dbs, viewer)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.core.audit import AuditEntry, audit
-from lti_tool.core.viewer import Viewer
+from lti_tool.core.viewer import TUTOR_ROLES, Viewer
 from lti_tool.pathways import access
 from lti_tool.pathways.forms import FormRefused
 from lti_tool.pathways.models import TutorAssignment
@@ -64,8 +64,8 @@ def _load(schema: Schema, form: dict[str, Any]) -> dict[str, Any]:
 
 def _tutor(session: Session, org_id: int, public_id: str) -> Any:
     found = people.person_by_public_id(session, public_id)
-    if found is None or not people.roles_in(session, found.id, org_id) & {"teacher", "admin"}:
-        raise Invalid({"tutor": ["выберите учителя этой школы."]})
+    if found is None or not people.roles_in(session, found.id, org_id) & set(TUTOR_ROLES):
+        raise Invalid({"tutor": ["выберите учителя или тьютора этой школы."]})
     return found
 
 

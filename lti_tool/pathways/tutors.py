@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request
 
-from lti_tool.core.viewer import app_url, login_required
+from lti_tool.core.viewer import TUTOR_ROLES, app_url, login_required
 from lti_tool.db import db_session
 from lti_tool.pathways import access, tutoring
 from lti_tool.pathways.views import _viewer, bp
@@ -28,7 +28,7 @@ def tutors_page() -> Any:
     org = viewer.organisation_id
     return render_template(
         "pathways/tutors.html", held=tutoring.assignments(dbs, org),
-        teachers=[p for p, _org in people.staff_of(dbs, [org], ("teacher", "admin"))],
+        teachers=[p for p, _org in people.staff_of(dbs, [org], TUTOR_ROLES)],
         students=people.students_of(dbs, org), classes=people.classes_of(dbs, org),
         changes=tutoring.changes(dbs, org), labels=tutoring.LABELS)
 

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
+from lti_tool.core.viewer import TUTOR_ROLES, Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.lti import targets
 from lti_tool.pathways import (
@@ -41,7 +41,7 @@ bp = Blueprint("pathways", __name__, url_prefix="/app/routes", template_folder="
 def _routes_link(_dbs: Any, viewer: Viewer) -> tuple[str, dict[str, Any]] | None:
     if viewer.has("student", "parent"):
         return ("pathways.home", {})
-    return ("pathways.dashboard", {}) if viewer.has("teacher", "admin") else None
+    return ("pathways.dashboard", {}) if viewer.has(*TUTOR_ROLES) else None
 
 
 nav.register("routes", nav.Entry(_l("Маршруты"), _routes_link, order=30))

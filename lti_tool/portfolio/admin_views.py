@@ -10,7 +10,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lti_tool.core.viewer import Viewer, app_url, can_administer, current_viewer, login_required
+from lti_tool.core.viewer import (
+    TUTOR_ROLES,
+    Viewer,
+    app_url,
+    can_administer,
+    current_viewer,
+    login_required,
+)
 from lti_tool.db import db_session
 from lti_tool.people import queries as people_q
 from lti_tool.people import services as people
@@ -36,7 +43,7 @@ def settings() -> Any:
     viewer, dbs = _admin(), db_session()
     org = viewer.organisation_id
     classes = people.classes_of(dbs, org)
-    teachers = [p for p, _org in people.staff_of(dbs, [org], ("teacher", "admin"))]
+    teachers = [p for p, _org in people.staff_of(dbs, [org], TUTOR_ROLES)]
     rows = list(dbs.scalars(select(Curator).where(Curator.organisation_id == org)
                             .order_by(Curator.id)))
     names = people_q.display_names(dbs, {c.tutor_id for c in rows})
@@ -103,7 +110,7 @@ def curators() -> Any:
     viewer, dbs = _admin(), db_session()
     org = viewer.organisation_id
     tutor = people_q.member_by_public_id(dbs, org, request.form.get("tutor", ""),
-                                         ("teacher", "admin"))
+                                         TUTOR_ROLES)
     group = people.class_by_public_id(dbs, org, request.form.get("class", ""))
     if tutor is None or group is None:
         flash(_("Выберите учителя и класс своей школы."), "error")

@@ -113,6 +113,7 @@ PAGES: dict[str, tuple[int | str, int | str]] = {
 ALL_STAFF: tuple[int | str, ...] = (200, 200, 200, 200)
 ADMIN_ONLY: tuple[int | str, ...] = (200, REFUSED, REFUSED, REFUSED)
 TEACHING: tuple[int | str, ...] = (200, 200, REFUSED, REFUSED)  # teachers and admins
+TUTORING: tuple[int | str, ...] = (200, 200, 200, REFUSED)  # and staff invited as «Тьютор»
 NOBODY: tuple[int | str, ...] = (REFUSED,) * 4
 STAFF_ROLE_PAGES: dict[str, tuple[int | str, ...]] = {
     **{e: ADMIN_ONLY for e in (
@@ -122,9 +123,9 @@ STAFF_ROLE_PAGES: dict[str, tuple[int | str, ...]] = {
         "pathways.offer_template", "pathways.tutors_page", "portfolio.queue",
         "portfolio.uud_school", "portfolio_admin.figures", "portfolio_admin.school_mentors",
         "portfolio_admin.school_mentors_xlsx", "portfolio_admin.settings", "sync_admin.index")},
-    **{e: TEACHING for e in (
-        "pathways.dashboard", "pathways.editions", "pathways.export", "portfolio.lesson_map",
-        "portfolio.new", "portfolio.uud_asks")},
+    **{e: TEACHING for e in ("portfolio.lesson_map", "portfolio.new", "portfolio.uud_asks")},
+    # routes: a tutor's class view (their students), its XLSX and the rule editions
+    **{e: TUTORING for e in ("pathways.dashboard", "pathways.editions", "pathways.export")},
     **{e: ALL_STAFF for e in (
         "accounts.local.security", "accounts.sessions_page", "api_v1.me", "exchange.catalog",
         "network.index", "notifications.index", "notifications.unread",

@@ -110,9 +110,9 @@ def test_the_form_must_name_a_teacher_and_a_student_of_this_school(staffed: Scho
     cases = [({"tutor": ids["teacher"], "student": ids["outsider"]}, "student",
               "выберите ученика этой школы."),
              ({"tutor": ids["admin_b"], "student": ids["student2"]}, "tutor",
-              "выберите учителя этой школы."),
+              "выберите учителя или тьютора этой школы."),
              ({"tutor": ids["parent"], "student": ids["student2"]}, "tutor",
-              "выберите учителя этой школы."),
+              "выберите учителя или тьютора этой школы."),
              ({"tutor": ids["teacher"], "student": ids["teacher"]}, "student",
               "выберите ученика этой школы."),
              ({"tutor": ids["teacher"]}, "student", "Обязательное поле: значение не указано."),
@@ -143,3 +143,30 @@ def test_another_schools_admin_cannot_take_back_this_schools_tutor(staffed: Scho
         with pytest.raises(tutoring.Forbidden):
             tutoring.unassign(s, roles(school)["admin_b"], existing)
     assert held(school) == before
+
+
+def test_staff_invited_as_tutor_can_be_assigned_and_review(staffed: School) -> None:
+    """Someone invited with the role «Тьютор» (no class of their own) is a tutor like a
+    teacher: assignable, sees and acts on their student's route, and no other."""
+    school = staffed
+    with school.db.session() as s:
+        only_tutor = Person(display_name="Тьютор без классов")
+        s.add(only_tutor)
+        s.flush()
+        s.add(Membership(person_id=only_tutor.id, organisation_id=school.org, role="tutor"))
+        school.ids["only_tutor"] = only_tutor.id
+        rid = services.start_route(s, roles(school)["student2"], date(2025, 9, 1)).public_id
+        form = {"tutor": only_tutor.public_id, "student": public(s, school, "student2")}
+    viewer = school.viewer("only_tutor", "tutor")
+    with school.db.session() as s:
+        route = s.scalars(select(Route).where(Route.public_id == rid)).one()
+        assert access.relation(s, viewer, route) is None  # not yet theirs
+    with school.db.session() as s:
+        assert tutoring.assign_to_student(s, roles(school)["admin"], form) is True
+    with school.db.session() as s:
+        route = s.scalars(select(Route).where(Route.public_id == rid)).one()
+        assert access.relation(s, viewer, route) == access.TUTORING
+        assert access.actor(s, viewer, route) == "tutor"
+        assert access.tutored_students(s, viewer) == [school.ids["student2"]]
+        other = s.scalars(select(Route).where(Route.public_id == new_route(school))).one()
+        assert access.relation(s, viewer, other) is None
