@@ -59,7 +59,7 @@ bench: $(TEST_STAMP)
 	  $(BIN)/python $$b || missed="$$missed $$b"; done; \
 	if [ -n "$$missed" ]; then echo "bench: target missed or failed:$$missed"; exit 1; fi
 
-# Re-extract UI strings and rebuild the English catalogue from tools/en_messages.py.
+# Re-extract UI strings, merge them into the English catalogue (pybabel update), compile.
 translations: $(TEST_STAMP)
 	$(BIN)/python tools/translations.py
 

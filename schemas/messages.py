@@ -16,7 +16,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, schema, validate
 
 # marshmallow's English default -> the Russian msgid (English for the en UI comes back
-# through tools/en_messages.py, which holds these same texts).
+# through the catalogue, lti_tool/web/translations/en/LC_MESSAGES/messages.po).
 RUSSIAN: dict[str, str] = {
     "Missing data for required field.": "Обязательное поле: значение не указано.",
     "Field may not be null.": "Поле не может быть пустым.",

@@ -4,18 +4,15 @@ stays the Russian text (logs, audit, the signed export's narrative)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import requests
 from flask import Flask
 
 from lti_tool.portfolio import i18n, rules
 from lti_tool.portfolio.export import ImportRefused
+from tests.catalogue import english
 from tests.portfolio.helpers import add, launch, person_id
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
-from en_messages import EN  # noqa: E402
+EN = english()
 
 
 def test_every_rule_title_has_english():
