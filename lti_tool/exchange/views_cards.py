@@ -43,6 +43,17 @@ def _back() -> Any:
     return redirect(app_url("exchange_cards.index"), 303)
 
 
+def _course(dbs: Any, viewer: Viewer, allowed: Any) -> Any:
+    """The form's network course: 404 unless the viewer's school may see it (a course is
+    shared across the network, so not core.access.load_or_404), 403 unless ``allowed``."""
+    course = services.course_by_public_id(dbs, request.form.get("course", ""))
+    if course is None or not access.can_view_course(dbs, viewer, course):
+        abort(404)
+    if not allowed(course):
+        abort(403)
+    return course
+
+
 @bp.get("/")
 @login_required
 def index() -> Any:
@@ -79,11 +90,7 @@ def _deliver() -> None:
 @login_required
 def generate() -> Any:
     viewer, dbs = _viewer(), db_session()
-    course = services.course_by_public_id(dbs, request.form.get("course", ""))
-    if course is None or not access.can_view_course(dbs, viewer, course):
-        abort(404)
-    if not access.can_sign_card(viewer, course):
-        abort(403)
+    course = _course(dbs, viewer, lambda c: access.can_sign_card(viewer, c))
     try:
         form = TermSchema().load(request.form.to_dict())
     except ValidationError as exc:
@@ -101,11 +108,7 @@ def generate() -> Any:
 @login_required
 def sign() -> Any:
     viewer, dbs = _viewer(), db_session()
-    course = services.course_by_public_id(dbs, request.form.get("course", ""))
-    if course is None or not access.can_view_course(dbs, viewer, course):
-        abort(404)
-    if not access.can_sign_card(viewer, course):
-        abort(403)
+    course = _course(dbs, viewer, lambda c: access.can_sign_card(viewer, c))
     signed = cards.sign_and_deliver(dbs, course, request.form.get("term_id", "")[:40],
                                     viewer.person_id)
     dbs.commit()
@@ -188,11 +191,7 @@ def correct() -> Any:
 def link_gradebook() -> Any:
     """The home coordinator names the Moodle activity that takes the course's final marks."""
     viewer, dbs = _viewer(), db_session()
-    course = services.course_by_public_id(dbs, request.form.get("course", ""))
-    if course is None or not access.can_view_course(dbs, viewer, course):
-        abort(404)
-    if not access.can_link_gradebook(dbs, viewer, course):
-        abort(403)
+    course = _course(dbs, viewer, lambda c: access.can_link_gradebook(dbs, viewer, c))
     try:
         gradebook.set_moodle(dbs, course, viewer.organisation_id,
                              request.form.get("connection", "")[:24],
