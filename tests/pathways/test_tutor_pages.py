@@ -22,7 +22,7 @@ from tests.e2e.test_pathways_pages import launch, page, person, post
 def held(tool: Any) -> tuple[Any, ...]:
     with tool.db.session() as s:
         return (sorted(s.execute(select(TutorAssignment.tutor_id, TutorAssignment.student_id,
-                                        TutorAssignment.class_id)).tuples().all(), key=str),
+                                        TutorAssignment.class_id)).all(), key=str),
                 s.scalar(select(func.count()).select_from(AuditEntry).where(
                     AuditEntry.action.like("tutor.%"))))
 

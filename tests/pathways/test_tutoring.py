@@ -34,7 +34,7 @@ def staffed(school: School) -> School:
 def held(school: School) -> tuple[Any, ...]:
     with school.db.session() as s:
         rows = sorted(s.execute(select(TutorAssignment.tutor_id, TutorAssignment.class_id,
-                                       TutorAssignment.student_id)).tuples().all(),
+                                       TutorAssignment.student_id)).all(),
                       key=str)
         return (tuple(rows), s.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action.in_(tutoring.ACTIONS))))
