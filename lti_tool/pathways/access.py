@@ -15,15 +15,13 @@ from lti_tool.core.viewer import TUTOR_ROLES, Viewer, can_administer
 from lti_tool.pathways.lifecycle import PARENT, STUDENT, TUTOR
 from lti_tool.pathways.models import Route, TutorAssignment
 from lti_tool.people import access as people_access
-from lti_tool.people.models import ClassEnrolment, Guardianship
+from lti_tool.people import queries as people
 
 OWNER, GUARDIAN, TUTORING, ADMIN, TEACHER = "student", "parent", "tutor", "admin", "teacher"
 
 
 def _student_classes(session: Session, student_id: int) -> list[int]:
-    return list(session.scalars(select(ClassEnrolment.class_id).where(
-        ClassEnrolment.person_id == student_id, ClassEnrolment.role == "student",
-        ClassEnrolment.active.is_(True))))
+    return list(session.scalars(people.class_ids_of(student_id)))
 
 
 def tutors(session: Session, viewer: Viewer, student_id: int) -> bool:
@@ -43,9 +41,7 @@ def relation(session: Session, viewer: Viewer, route: Route) -> str | None:
         return None
     if route.student_id == viewer.person_id and viewer.has("student"):
         return OWNER
-    if viewer.has("parent") and session.scalars(select(Guardianship.id).where(
-            Guardianship.parent_id == viewer.person_id,
-            Guardianship.child_id == route.student_id)).first() is not None:
+    if viewer.has("parent") and people.guards(session, viewer.person_id, route.student_id):
         return GUARDIAN
     if tutors(session, viewer, route.student_id):
         return TUTORING
@@ -88,7 +84,5 @@ def tutored_students(session: Session, viewer: Viewer) -> list[int]:
     ids = {r.student_id for r in rows if r.student_id}
     classes = [r.class_id for r in rows if r.class_id]
     if classes:
-        ids |= set(session.scalars(select(ClassEnrolment.person_id).where(
-            ClassEnrolment.class_id.in_(classes), ClassEnrolment.role == "student",
-            ClassEnrolment.active.is_(True))))
+        ids |= set(session.scalars(people.enrolled_ids(classes)))
     return sorted(ids)

@@ -25,7 +25,7 @@ from lti_tool.pathways.editions import PROFILES
 from lti_tool.pathways.lifecycle import STATES
 from lti_tool.pathways.models import Route, SchoolOffer
 from lti_tool.pathways.views import _settings, _viewer, bp
-from lti_tool.people.models import ClassEnrolment, ClassGroup, Person
+from lti_tool.people import queries as people
 
 
 @dataclass
@@ -51,21 +51,13 @@ def visible_students(session: Session, viewer: Viewer) -> tuple[list[int], bool]
     if tutored:
         return tutored, True
     if viewer.has("teacher"):
-        taught = select(ClassEnrolment.class_id).where(
-            ClassEnrolment.person_id == viewer.person_id, ClassEnrolment.role == "teacher",
-            ClassEnrolment.active.is_(True))
-        return sorted(set(session.scalars(select(ClassEnrolment.person_id).join(
-            ClassGroup, ClassGroup.id == ClassEnrolment.class_id).where(
-            ClassEnrolment.class_id.in_(taught), ClassEnrolment.role == "student",
-            ClassEnrolment.active.is_(True),
-            ClassGroup.organisation_id == viewer.organisation_id)))), False
+        return people.taught_pupils(session, viewer.person_id, viewer.organisation_id), False
     return [], False
 
 
 def class_rows(session: Session, org_id: int, student_ids: list[int], settings: SchoolOffer,
                today: date) -> list[Row]:
-    names = dict(session.execute(select(Person.id, Person.display_name).where(
-        Person.id.in_(student_ids))).tuples().all()) if student_ids else {}
+    names = people.display_names(session, student_ids)
     routes: dict[int, Route] = {}
     for r in session.scalars(select(Route).where(
             Route.organisation_id == org_id, Route.student_id.in_(student_ids)
@@ -147,8 +139,7 @@ def export() -> Any:
     sheet.title = "ИУП"
     sheet.append(("Ученик", "Состояние", "Профиль", "Курс", "Уровень", "10 кл., ч/нед",
                   "11 кл., ч/нед", "Вид", "Сетевой курс: школа", "Сетевой курс: заявка"))
-    names = dict(dbs.execute(select(Person.id, Person.display_name).where(
-        Person.id.in_(ids))).tuples().all()) if ids else {}
+    names = people.display_names(dbs, ids)
     routes = list(dbs.scalars(select(Route).where(
         Route.organisation_id == viewer.organisation_id, Route.student_id.in_(ids)
         ).order_by(Route.id)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, insert, select
+from sqlalchemy import ColumnElement, Row, Select, Subquery, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from lti_tool.people.models import (
@@ -23,6 +23,38 @@ from lti_tool.people.models import (
     Organisation,
     Person,
 )
+
+
+def person_names_table() -> Subquery:
+    """People's (``id``, ``public_id``, ``display_name``) as a subquery to join in one's own
+    statement (a list of requests with the pupils' names stays one query)."""
+    return select(Person.id, Person.public_id, Person.display_name).subquery()
+
+
+def organisation_names_table() -> Subquery:
+    """Organisations' (``id``, ``slug``, ``name``) as a subquery to join in one's own
+    statement; alias it once per part an organisation plays (host, home)."""
+    return select(Organisation.id, Organisation.slug, Organisation.name).subquery()
+
+
+def class_names_table() -> Subquery:
+    """Classes' (``id``, ``label``, ``title``) as a subquery to join in one's own statement."""
+    return select(ClassGroup.id, ClassGroup.label, ClassGroup.title).subquery()
+
+
+def organisation_rows(session: Session, org_ids: Collection[int]) -> list[Row[Any]]:
+    """(``id``, ``slug``, ``name``) rows of these organisations, by name (pickers)."""
+    if not org_ids:
+        return []
+    return list(session.execute(select(Organisation.id, Organisation.slug, Organisation.name)
+                                .where(Organisation.id.in_(list(org_ids)))
+                                .order_by(Organisation.name)))
+
+
+def classes_by_label(session: Session, org_id: int) -> list[ClassGroup]:
+    """The organisation's classes by label, then title (timetable pickers)."""
+    return list(session.scalars(select(ClassGroup).where(
+        ClassGroup.organisation_id == org_id).order_by(ClassGroup.label, ClassGroup.title)))
 
 
 def member_ids(org_id: int, roles: Collection[str] | None = None) -> Select[Any]:
@@ -48,20 +80,22 @@ def member_counts(session: Session, org_ids: Collection[int], role: str) -> dict
         .group_by(Membership.organisation_id))}
 
 
-def enrolled_ids(class_ids: int | Select[Any], role: str = "student") -> Select[Any]:
+def enrolled_ids(class_ids: int | Collection[int] | Select[Any], role: str = "student"
+                 ) -> Select[Any]:
     """``SELECT`` of the people actively enrolled with ``role`` in a class (or in any of the
-    classes a ``SELECT`` of class ids lists)."""
+    classes a list or a ``SELECT`` of class ids names)."""
     where = (ClassEnrolment.class_id == class_ids if isinstance(class_ids, int)
-             else ClassEnrolment.class_id.in_(class_ids))
+             else ClassEnrolment.class_id.in_(class_ids) if isinstance(class_ids, Select)
+             else ClassEnrolment.class_id.in_(list(class_ids)))
     return select(ClassEnrolment.person_id).where(
         where, ClassEnrolment.role == role, ClassEnrolment.active.is_(True))
 
 
-def class_ids_of(person_id: int, role: str = "student") -> Select[Any]:
-    """``SELECT`` of the classes the person is actively enrolled in with ``role``."""
-    return select(ClassEnrolment.class_id).where(
-        ClassEnrolment.person_id == person_id, ClassEnrolment.role == role,
-        ClassEnrolment.active.is_(True))
+def class_ids_of(person_id: int, role: str | None = "student") -> Select[Any]:
+    """``SELECT`` of the classes the person is actively enrolled in with ``role`` (any: None)."""
+    query = select(ClassEnrolment.class_id).where(
+        ClassEnrolment.person_id == person_id, ClassEnrolment.active.is_(True))
+    return query if role is None else query.where(ClassEnrolment.role == role)
 
 
 def is_enrolled(session: Session, class_id: int, person_id: int) -> bool:
@@ -77,6 +111,15 @@ def guards(session: Session, parent_id: int, child_ids: int | Select[Any]) -> bo
              else Guardianship.child_id.in_(child_ids))
     return session.scalars(select(Guardianship.id).where(
         Guardianship.parent_id == parent_id, where)).first() is not None
+
+
+def taught_pupils(session: Session, teacher_id: int, org_id: int) -> list[int]:
+    """The pupils (sorted ids) of every class of the organisation the teacher teaches now."""
+    return sorted(set(session.scalars(select(ClassEnrolment.person_id).join(
+        ClassGroup, ClassGroup.id == ClassEnrolment.class_id).where(
+        ClassEnrolment.class_id.in_(class_ids_of(teacher_id, "teacher")),
+        ClassEnrolment.role == "student", ClassEnrolment.active.is_(True),
+        ClassGroup.organisation_id == org_id))))
 
 
 def class_group(session: Session, class_id: int) -> ClassGroup | None:

@@ -37,8 +37,6 @@ KNOWN_DEBT: frozenset[tuple[str, str]] = frozenset({
     ("lti_tool.exchange.dashboard", "lti_tool.people.models"),
     ("lti_tool.exchange.services", "lti_tool.people.models"),
     ("lti_tool.exchange.transfer", "lti_tool.people.models"),
-    ("lti_tool.pathways.access", "lti_tool.people.models"),
-    ("lti_tool.pathways.dashboard", "lti_tool.people.models"),
 })
 
 
