@@ -8,13 +8,12 @@ own requests; a parent their own children's.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.core.viewer import Viewer
 from lti_tool.exchange.models import CourseRequest, NetworkCourse, ReportCard, TransferPackage
 from lti_tool.exchange.partners import partner_ids
-from lti_tool.people.models import Guardianship
+from lti_tool.people import queries as people
 
 
 def is_host(viewer: Viewer, course: NetworkCourse) -> bool:
@@ -49,9 +48,7 @@ def can_request(session: Session, viewer: Viewer, course: NetworkCourse) -> bool
 
 
 def _is_parent_of(session: Session, viewer: Viewer, child_id: int) -> bool:
-    return viewer.has("parent") and session.scalars(select(Guardianship.id).where(
-        Guardianship.parent_id == viewer.person_id,
-        Guardianship.child_id == child_id)).first() is not None
+    return viewer.has("parent") and people.guards(session, viewer.person_id, child_id)
 
 
 def can_view_request(session: Session, viewer: Viewer, req: CourseRequest,

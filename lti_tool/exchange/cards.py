@@ -22,7 +22,8 @@ from lti_tool.exchange.collecting import course_marks, network_students
 from lti_tool.exchange.models import NetworkCourse, ReportCard
 from lti_tool.journal import queries as journal
 from lti_tool.journal.services import Origin, apply_batches
-from lti_tool.people.models import Organisation, Person
+from lti_tool.people import queries as people_q
+from lti_tool.people.services import organisation_slugs
 from schemas.marks import ParsedMark
 from schemas.records import FinalMarkRecord
 
@@ -126,16 +127,15 @@ def _write_journal(session: Session, home_org_id: int,
     """The final marks into the home school's journal, per host's name space."""
     counts: Counter[str] = Counter()
     for host_id, items in by_host.items():
-        host = session.get(Organisation, host_id)
-        assert host is not None
+        slug = organisation_slugs(session, [host_id])[host_id]
         records = [FinalMarkRecord(student_id=str(card.student_id), subject=course.subject,
                                    term_id=card.term_id, mark=ParsedMark(value=card.mark))
                    for card, course in items if card.mark is not None]
-        batch = JournalBatch(chunk=Chunk(key=f"exchange-cards-{host.slug}",
+        batch = JournalBatch(chunk=Chunk(key=f"exchange-cards-{slug}",
                                          start=date.min, end=date.min),
                              final_marks=records)
         people = {str(card.student_id): card.student_id for card, _ in items}
-        apply_batches(session, Origin(home_org_id, "exchange", f"exchange:{host.slug}"),
+        apply_batches(session, Origin(home_org_id, "exchange", f"exchange:{slug}"),
                       [batch], people, {}, counts, _reject)
     return counts
 
@@ -163,10 +163,10 @@ def _reject(kind: str, source: str, reason: str, params: dict[str, Any]) -> None
 
 def cards_for(session: Session, org_id: int, student_id: int | None = None) -> list[CardRow]:
     """Cards a school sees: of its courses (host) and of its students (home)."""
-    home = select(Organisation.id, Organisation.name).subquery()
-    host = select(Organisation.id, Organisation.name).subquery()
-    query = (select(ReportCard, Person.display_name, NetworkCourse, host.c.name, home.c.name)
-             .join(Person, Person.id == ReportCard.student_id)
+    home, host = people_q.organisation_names_table(), people_q.organisation_names_table()
+    pupil = people_q.person_names_table()
+    query = (select(ReportCard, pupil.c.display_name, NetworkCourse, host.c.name, home.c.name)
+             .join(pupil, pupil.c.id == ReportCard.student_id)
              .join(NetworkCourse, NetworkCourse.id == ReportCard.course_id)
              .join(home, home.c.id == ReportCard.home_org_id)
              .join(host, host.c.id == NetworkCourse.host_org_id))
@@ -179,5 +179,5 @@ def cards_for(session: Session, org_id: int, student_id: int | None = None) -> l
             (ReportCard.home_org_id == org_id)
             & ReportCard.state.in_((rules.CARD_DELIVERED, rules.CARD_RECORDED))))
     rows = session.execute(query.order_by(ReportCard.term_id, NetworkCourse.title,
-                                          Person.display_name))
+                                          pupil.c.display_name))
     return [CardRow(*r) for r in rows]

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from lti_tool.exchange import rules
 from lti_tool.exchange.models import CourseRequest, NetworkCourse, TransferPackage
-from lti_tool.people.models import Organisation, Person
+from lti_tool.people import queries as people
+from lti_tool.people.services import organisation_names
 
 
 @dataclass(frozen=True)
@@ -38,17 +39,18 @@ class Flow:
 
 def enrolments(session: Session, org_id: int) -> list[Enrolment]:
     """Enrolled network students this school sends (home) or teaches (host)."""
-    home = select(Organisation.id, Organisation.name).subquery()
-    host = select(Organisation.id, Organisation.name).subquery()
+    home, host = people.organisation_names_table(), people.organisation_names_table()
+    pupil = people.person_names_table()
     rows = session.execute(
-        select(Person.display_name, NetworkCourse, host.c.name, home.c.name)
-        .join(CourseRequest, CourseRequest.student_id == Person.id)
+        select(pupil.c.display_name, NetworkCourse, host.c.name, home.c.name)
+        .select_from(pupil)
+        .join(CourseRequest, CourseRequest.student_id == pupil.c.id)
         .join(NetworkCourse, NetworkCourse.id == CourseRequest.course_id)
         .join(home, home.c.id == CourseRequest.home_org_id)
         .join(host, host.c.id == NetworkCourse.host_org_id)
         .where(CourseRequest.state == rules.ENROLLED,
                or_(CourseRequest.home_org_id == org_id, NetworkCourse.host_org_id == org_id))
-        .order_by(home.c.name, Person.display_name))
+        .order_by(home.c.name, pupil.c.display_name))
     return [Enrolment(*r) for r in rows]
 
 
@@ -74,8 +76,7 @@ def flows(session: Session, org_id: int, today: date, count: int = 3) -> list[Fl
         pairs.setdefault((course.host_org_id, home_id), []).append(course)
     if not pairs:
         return []
-    names = {i: n for i, n in session.execute(select(Organisation.id, Organisation.name).where(
-        Organisation.id.in_({i for p in pairs for i in p})))}
+    names = organisation_names(session, {i for p in pairs for i in p})
     out = []
     for period in months(today, count):
         start, end = rules.month_bounds(period)

@@ -20,7 +20,8 @@ from lti_tool.exchange import notices, rules
 from lti_tool.exchange.models import CourseRequest, NetworkCourse, NetworkGroup, TimetableSlot
 from lti_tool.exchange.partners import partner_ids
 from lti_tool.exchange.rules import RuleError, Slot
-from lti_tool.people.models import ClassEnrolment, Organisation, Person
+from lti_tool.people import queries as people
+from lti_tool.people.services import organisation_names
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,9 @@ def visible_host_ids(session: Session, org_id: int) -> list[int]:
 def catalog(session: Session, org_id: int, filters: Filters = Filters()) -> list[CatalogEntry]:
     """Courses a school's people may see: its own and its partners' published ones."""
     hosts = visible_host_ids(session, org_id)
-    query = select(NetworkCourse, Organisation.name).join(
-        Organisation, Organisation.id == NetworkCourse.host_org_id).where(
+    host = people.organisation_names_table()
+    query = select(NetworkCourse, host.c.name).join(
+        host, host.c.id == NetworkCourse.host_org_id).where(
         NetworkCourse.host_org_id.in_(hosts),
         or_(NetworkCourse.published.is_(True), NetworkCourse.host_org_id == org_id))
     if filters.subject:
@@ -61,7 +63,7 @@ def catalog(session: Session, org_id: int, filters: Filters = Filters()) -> list
     if filters.format in rules.FORMATS:
         query = query.where(NetworkCourse.format == filters.format)
     if filters.host:
-        query = query.where(Organisation.slug == filters.host)
+        query = query.where(host.c.slug == filters.host)
     rows = list(session.execute(query.order_by(NetworkCourse.subject, NetworkCourse.title)))
     # matched in Python: SQLite's lower() knows no Cyrillic, and a school's catalog is small
     needle = filters.q.strip().casefold()
@@ -77,9 +79,10 @@ def facets(session: Session, org_id: int) -> dict[str, list[tuple[str, str]]]:
     hosts = visible_host_ids(session, org_id)
     subjects = session.scalars(select(NetworkCourse.subject).distinct().where(
         NetworkCourse.host_org_id.in_(hosts)).order_by(NetworkCourse.subject))
-    orgs = session.execute(select(Organisation.slug, Organisation.name).where(
-        Organisation.id.in_(select(NetworkCourse.host_org_id).where(
-            NetworkCourse.host_org_id.in_(hosts)))).order_by(Organisation.name))
+    org = people.organisation_names_table()
+    orgs = session.execute(select(org.c.slug, org.c.name).where(
+        org.c.id.in_(select(NetworkCourse.host_org_id).where(
+            NetworkCourse.host_org_id.in_(hosts)))).order_by(org.c.name))
     return {"subjects": [(s, s) for s in subjects], "hosts": [(s, n) for s, n in orgs]}
 
 
@@ -93,8 +96,7 @@ def enrolled_counts(session: Session, course_ids: Sequence[int]) -> dict[int, in
 
 
 def organisation_name(session: Session, org_id: int) -> str:
-    org = session.get(Organisation, org_id)
-    return org.name if org is not None else ""
+    return organisation_names(session, [org_id]).get(org_id, "")
 
 
 def hosted_courses(session: Session, org_id: int) -> list[NetworkCourse]:
@@ -102,14 +104,15 @@ def hosted_courses(session: Session, org_id: int) -> list[NetworkCourse]:
         NetworkCourse.host_org_id == org_id).order_by(NetworkCourse.title)))
 
 
-def home_school_of(session: Session, person_id: int, course: NetworkCourse
-                   ) -> Organisation | None:
-    """The school a network student comes from, by their enrolment in this course: the
-    launch resolved the LMS account to a person through identity links, never by name."""
+def home_school_of(session: Session, person_id: int, course: NetworkCourse) -> str | None:
+    """The name of the school a network student comes from (None: not enrolled), by their
+    enrolment in this course: the launch resolved the LMS account to a person through
+    identity links, never by name."""
     home_id = session.scalars(select(CourseRequest.home_org_id).where(
         CourseRequest.course_id == course.id, CourseRequest.student_id == person_id,
         CourseRequest.state == rules.ENROLLED)).first()
-    return session.get(Organisation, home_id) if home_id is not None else None
+    return organisation_names(session, [home_id]).get(home_id, "") if home_id is not None \
+        else None
 
 
 def course_by_public_id(session: Session, public_id: str) -> NetworkCourse | None:
@@ -146,8 +149,7 @@ def course_slots(course: NetworkCourse) -> list[Slot]:
 
 def home_slots(session: Session, org_id: int, student_id: int) -> list[Slot]:
     """The home timetable lessons this student sits: their classes' and their own."""
-    classes = select(ClassEnrolment.class_id).where(
-        ClassEnrolment.person_id == student_id, ClassEnrolment.active.is_(True))
+    classes = people.class_ids_of(student_id, role=None)
     rows = session.scalars(select(TimetableSlot).where(
         TimetableSlot.organisation_id == org_id,
         or_(TimetableSlot.student_id == student_id, TimetableSlot.class_id.in_(classes))))
@@ -258,25 +260,34 @@ def ensure_group(session: Session, course: NetworkCourse) -> NetworkGroup:
 
 
 @dataclass(frozen=True)
+class Pupil:  # what a list of requests shows of the student (people's row stays theirs)
+    id: int
+    public_id: str
+    display_name: str
+
+
+@dataclass(frozen=True)
 class RequestRow:
     request: CourseRequest
     course: NetworkCourse
-    student: Person
+    student: Pupil
     home_name: str
     host_name: str
 
 
 def _rows(session: Session, where: Any) -> list[RequestRow]:
-    home = select(Organisation.id, Organisation.name).subquery()
-    host = select(Organisation.id, Organisation.name).subquery()
+    home, host = people.organisation_names_table(), people.organisation_names_table()
+    pupil = people.person_names_table()
     rows = session.execute(
-        select(CourseRequest, NetworkCourse, Person, home.c.name, host.c.name)
+        select(CourseRequest, NetworkCourse, pupil.c.id, pupil.c.public_id,
+               pupil.c.display_name, home.c.name, host.c.name)
         .join(NetworkCourse, NetworkCourse.id == CourseRequest.course_id)
-        .join(Person, Person.id == CourseRequest.student_id)
+        .join(pupil, pupil.c.id == CourseRequest.student_id)
         .join(home, home.c.id == CourseRequest.home_org_id)
         .join(host, host.c.id == NetworkCourse.host_org_id)
         .where(where).order_by(CourseRequest.created_at.desc(), CourseRequest.id.desc()))
-    return [RequestRow(*r) for r in rows]
+    return [RequestRow(req, course, Pupil(pid, public, name), home_name, host_name)
+            for req, course, pid, public, name, home_name, host_name in rows]
 
 
 def student_requests(session: Session, student_id: int, home_org_id: int) -> list[RequestRow]:

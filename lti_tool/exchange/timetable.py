@@ -9,20 +9,17 @@ from sqlalchemy.orm import Session
 from lti_tool.core.audit import audit
 from lti_tool.exchange import rules
 from lti_tool.exchange.models import TimetableSlot
-from lti_tool.people.models import ClassGroup
+from lti_tool.people import queries as people
+from lti_tool.people.services import class_by_public_id
 
 
 def slots(session: Session, org_id: int) -> list[tuple[TimetableSlot, str]]:
-    rows = session.execute(select(TimetableSlot, ClassGroup.label, ClassGroup.title).outerjoin(
-        ClassGroup, ClassGroup.id == TimetableSlot.class_id).where(
+    group = people.class_names_table()
+    rows = session.execute(select(TimetableSlot, group.c.label, group.c.title).outerjoin(
+        group, group.c.id == TimetableSlot.class_id).where(
         TimetableSlot.organisation_id == org_id).order_by(
         TimetableSlot.weekday, TimetableSlot.start))
     return [(slot, label or title or "") for slot, label, title in rows]
-
-
-def classes(session: Session, org_id: int) -> list[ClassGroup]:
-    return list(session.scalars(select(ClassGroup).where(
-        ClassGroup.organisation_id == org_id).order_by(ClassGroup.label, ClassGroup.title)))
 
 
 def add(session: Session, org_id: int, class_public_id: str, weekday: int, start: str,
@@ -30,8 +27,7 @@ def add(session: Session, org_id: int, class_public_id: str, weekday: int, start
     """RuleError(«bad_time») for a time that is not HH:MM or ends before it starts."""
     if not 1 <= weekday <= 7 or rules.minutes(start) >= rules.minutes(end):
         raise rules.RuleError("bad_time", value=f"{start}-{end}")
-    group = session.scalars(select(ClassGroup).where(
-        ClassGroup.public_id == class_public_id, ClassGroup.organisation_id == org_id)).first()
+    group = class_by_public_id(session, org_id, class_public_id)
     if group is None:
         raise rules.RuleError("not_allowed")
     slot = TimetableSlot(organisation_id=org_id, class_id=group.id, weekday=weekday,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
 from lti_tool.core.audit import AuditEntry, audit
@@ -33,7 +33,8 @@ from lti_tool.exchange.collecting import (  # noqa: F401 (the transfer's vocabul
 )
 from lti_tool.exchange.models import CourseRequest, NetworkCourse, TransferPackage
 from lti_tool.exchange.rules import RuleError
-from lti_tool.people.models import Organisation
+from lti_tool.people import queries as people
+from lti_tool.people.services import organisation_names
 
 log = logging.getLogger("marshrut.exchange")
 #: Deliver a package to its home school; raise to fail the attempt (it is retried).
@@ -45,10 +46,10 @@ def inbox(_package: TransferPackage) -> None:
     """The default delivery: the package is in the home school's inbox once it is «sent»."""
 
 
-def home_schools(session: Session, host_org_id: int) -> list[Organisation]:
-    ids = {h for _, _, h in network_students(session, host_org_id)}
-    return list(session.scalars(select(Organisation).where(Organisation.id.in_(ids))
-                                .order_by(Organisation.name))) if ids else []
+def home_schools(session: Session, host_org_id: int) -> list[Row[Any]]:
+    """(``id``, ``slug``, ``name``) of the schools this host's network students come from."""
+    return people.organisation_rows(session, {h for _, _, h in network_students(
+        session, host_org_id)})
 
 
 def last_package(session: Session, host_org_id: int, home_org_id: int, period: str,
@@ -213,8 +214,8 @@ def send(db: Database, package_id: int, deliver: Deliver = inbox) -> str:
         pkg.sent_at, pkg.last_error = utcnow(), ""
         audit(s, None, pkg.host_org_id, "exchange.package.sent", "exchange_package",
               pkg.public_id, version=pkg.version, attempts=pkg.attempts)
-        host = s.get(Organisation, pkg.host_org_id)
-        notices.package_sent(s, pkg, host.name if host is not None else "")
+        notices.package_sent(s, pkg, organisation_names(s, [pkg.host_org_id]).get(
+            pkg.host_org_id, ""))
         s.commit()
         return pkg.state
 

@@ -135,7 +135,7 @@ def placed_course() -> Any:
         if viewer.has("student") else None
     if viewer.has("student") and home is None and not access.is_host(viewer, course):
         abort(404)
-    return course_page(course, viewer, home_name=home.name if home else "",
+    return course_page(course, viewer, home_name=home or "",
                        unidentified=viewer.has("student") and home is None)
 
 

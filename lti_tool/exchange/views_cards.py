@@ -18,6 +18,7 @@ from lti_tool.exchange.messages import rule_message
 from lti_tool.exchange.models import NetworkCourse
 from lti_tool.exchange.schemas import LABELS, CorrectionSchema, TermSchema
 from lti_tool.jobs import jobs
+from lti_tool.people import queries as people_q
 
 bp = Blueprint("exchange_cards", __name__, url_prefix="/app/exchange/cards",
                template_folder="templates")
@@ -236,5 +237,5 @@ def timetable() -> Any:
         return redirect(app_url("exchange_cards.timetable"), 303)
     return render_template("exchange/timetable.html",
                            slots=home_timetable.slots(dbs, viewer.organisation_id),
-                           classes=home_timetable.classes(dbs, viewer.organisation_id),
+                           classes=people_q.classes_by_label(dbs, viewer.organisation_id),
                            labels=LABELS)

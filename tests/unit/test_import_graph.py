@@ -27,16 +27,10 @@ ROOT_MODULES = frozenset({"lti_tool.db.models_registry"})
 
 #: (importing module, imported module) crossings still to route through services.
 KNOWN_DEBT: frozenset[tuple[str, str]] = frozenset({
-    # Landed with the feature before this rule: ask people's services/queries instead.
-    # (2026-12-06: portfolio, accounts, sync, people.views and network's models fixed through
-    # people/queries.py, people/imports.py and lti.sessions.LmsContext; network keeps its
-    # foreign keys to people's tables by name, without ORM relationships to their classes.)
-    ("lti_tool.exchange.timetable", "lti_tool.people.models"),
-    ("lti_tool.exchange.access", "lti_tool.people.models"),
-    ("lti_tool.exchange.cards", "lti_tool.people.models"),
-    ("lti_tool.exchange.dashboard", "lti_tool.people.models"),
-    ("lti_tool.exchange.services", "lti_tool.people.models"),
-    ("lti_tool.exchange.transfer", "lti_tool.people.models"),
+    # Empty since 2026-12-06: every feature asks people's services/queries (people/queries.py
+    # gives answers and SQL pieces to embed, people/imports.py the sync's bulk writes,
+    # lti.sessions.LmsContext the launch's claims); network keeps its foreign keys to people's
+    # tables by name, without ORM relationships to their classes. Keep it empty.
 })
 
 
