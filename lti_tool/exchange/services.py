@@ -6,7 +6,7 @@ preconditions (state, capacity, clashes) are checked here with :mod:`.rules`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from lti_tool.core.audit import audit
 from lti_tool.db import utcnow
 from lti_tool.exchange import notices, rules
-from lti_tool.exchange.models import CourseRequest, NetworkCourse, NetworkGroup, TimetableSlot
+from lti_tool.exchange.clashes import clash_error, clashes_for
+from lti_tool.exchange.models import CourseRequest, NetworkCourse, NetworkGroup
 from lti_tool.exchange.partners import partner_ids
-from lti_tool.exchange.rules import RuleError, Slot
+from lti_tool.exchange.rules import RuleError
 from lti_tool.people import queries as people
 from lti_tool.people.services import organisation_names
 
@@ -139,45 +140,6 @@ def update_course(session: Session, course: NetworkCourse, data: dict[str, Any],
           course.public_id, fields=sorted(data))
 
 
-# --- timetable and clashes ----------------------------------------------------------------
-
-
-def course_slots(course: NetworkCourse) -> list[Slot]:
-    return [Slot(int(s["weekday"]), rules.minutes(s["start"]), rules.minutes(s["end"]),
-                 course.starts_on, course.ends_on, course.title) for s in course.schedule]
-
-
-def home_slots(session: Session, org_id: int, student_id: int) -> list[Slot]:
-    """The home timetable lessons this student sits: their classes' and their own."""
-    classes = people.class_ids_of(student_id, role=None)
-    rows = session.scalars(select(TimetableSlot).where(
-        TimetableSlot.organisation_id == org_id,
-        or_(TimetableSlot.student_id == student_id, TimetableSlot.class_id.in_(classes))))
-    return [Slot(r.weekday, rules.minutes(r.start), rules.minutes(r.end),
-                 label=r.subject) for r in rows]
-
-
-def network_slots(session: Session, student_id: int, states: Iterable[str],
-                  exclude_course: int | None = None) -> list[Slot]:
-    courses = session.scalars(select(NetworkCourse).join(
-        CourseRequest, CourseRequest.course_id == NetworkCourse.id).where(
-        CourseRequest.student_id == student_id, CourseRequest.state.in_(list(states))))
-    return [s for c in courses if c.id != exclude_course for s in course_slots(c)]
-
-
-def clashes_for(session: Session, course: NetworkCourse, student_id: int,
-                home_org_id: int) -> list[tuple[Slot, Slot]]:
-    busy = home_slots(session, home_org_id, student_id) + network_slots(
-        session, student_id, rules.OPEN_STATES + (rules.ENROLLED,), exclude_course=course.id)
-    return rules.clashes(course_slots(course), busy)
-
-
-def _clash_error(found: list[tuple[Slot, Slot]]) -> RuleError:
-    wanted, busy = found[0]
-    return RuleError("clash", weekday=wanted.weekday, start=rules.hhmm(wanted.start),
-                     end=rules.hhmm(wanted.end), other=busy.label)
-
-
 # --- requests -----------------------------------------------------------------------------
 
 
@@ -195,7 +157,7 @@ def request_course(session: Session, course: NetworkCourse, student_id: int,
         raise RuleError("full")
     found = clashes_for(session, course, student_id, home_org_id)
     if found:
-        raise _clash_error(found)
+        raise clash_error(found)
     req = CourseRequest(course_id=course.id, student_id=student_id, home_org_id=home_org_id,
                         note=note.strip()[:1000])
     session.add(req)
@@ -223,7 +185,7 @@ def decide(session: Session, req: CourseRequest, course: NetworkCourse, side: st
             raise RuleError("full")
         found = clashes_for(session, course, req.student_id, req.home_org_id)
         if found:
-            raise _clash_error(found)
+            raise clash_error(found)
         req.group_id = ensure_group(session, course).id
     if side == rules.HOME:
         req.home_decided_by = actor_id

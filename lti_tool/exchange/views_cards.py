@@ -44,6 +44,18 @@ def _back() -> Any:
     return redirect(app_url("exchange_cards.index"), 303)
 
 
+def _chosen_cards(dbs: Any, viewer: Viewer, fits: Any) -> list[int]:
+    """The home school's cards ticked in the form that this viewer may record and that
+    ``fits``; 404 when none (another school's ids look the same as made-up ones)."""
+    wanted = set(request.form.getlist("card"))
+    ids = [r.card.id for r in cards.cards_for(dbs, viewer.organisation_id)
+           if r.card.public_id in wanted and fits(r.card)
+           and access.can_record_card(viewer, r.card)]
+    if not ids:
+        abort(404)
+    return ids
+
+
 def _course(dbs: Any, viewer: Viewer, allowed: Any) -> Any:
     """The form's network course: 404 unless the viewer's school may see it (a course is
     shared across the network, so not core.access.load_or_404), 403 unless ``allowed``."""
@@ -123,12 +135,7 @@ def record() -> Any:
     viewer, dbs = _viewer(), db_session()
     if not viewer.has("admin"):
         abort(403)
-    wanted = set(request.form.getlist("card"))
-    ids = [r.card.id for r in cards.cards_for(dbs, viewer.organisation_id)
-           if r.card.public_id in wanted and r.card.state == rules.CARD_DELIVERED
-           and access.can_record_card(viewer, r.card)]
-    if not ids:
-        abort(404)
+    ids = _chosen_cards(dbs, viewer, lambda card: card.state == rules.CARD_DELIVERED)
     try:
         done = cards.record(dbs, viewer.organisation_id, ids, viewer.person_id)
     except rules.RuleError as exc:
@@ -148,11 +155,7 @@ def resend() -> Any:
     viewer, dbs = _viewer(), db_session()
     if not viewer.has("admin"):
         abort(403)
-    wanted = set(request.form.getlist("card"))
-    ids = [r.card.id for r in cards.cards_for(dbs, viewer.organisation_id)
-           if r.card.public_id in wanted and access.can_record_card(viewer, r.card)]
-    if not ids:
-        abort(404)
+    ids = _chosen_cards(dbs, viewer, lambda card: True)
     count = gradebook.resend(dbs, viewer.organisation_id, ids, viewer.person_id)
     dbs.commit()
     if count:
