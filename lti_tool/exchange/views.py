@@ -134,7 +134,10 @@ def placed_course() -> Any:
     home = services.home_school_of(dbs, viewer.person_id, course) \
         if viewer.has("student") else None
     if viewer.has("student") and home is None and not access.is_host(viewer, course):
-        abort(404)
+        # A partner school's pupil not on the course (it sits in their LMS course all the
+        # same): its page, where they may ask for a place, rather than a bare refusal.
+        flash(_("Ты пока не в группе этого сетевого курса: подать заявку можно здесь."))
+        return redirect(app_url("exchange.course", public_id=course.public_id), code=303)
     return course_page(course, viewer, home_name=home or "",
                        unidentified=viewer.has("student") and home is None)
 

@@ -96,6 +96,10 @@ def state_chart(rows: list[Row], width: int = 480) -> dict[str, Any]:
 @login_required
 def dashboard() -> Any:
     viewer, dbs = _viewer(), db_session()
+    if viewer.has("student", "parent") and not viewer.has(*TUTOR_ROLES):
+        # «Маршруты класса» sits in the LMS course for pupils too: theirs (or their
+        # children's) is what they came for.
+        return redirect(app_url("pathways.home"), code=303)
     ids, acting = visible_students(dbs, viewer)
     if not ids and not viewer.has(*TUTOR_ROLES):
         abort(403)

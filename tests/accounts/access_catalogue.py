@@ -92,7 +92,7 @@ STAFF_PAGES = (  # admins, teachers, tutors, coordinators only
     "portfolio_admin.region_xlsx", "sync_admin.index", "exchange_cards.timetable",
     "exchange.new_course", "exchange.placed_course", "exchange.requests_page",
     "exchange_transfer.dashboard_page", "portfolio.lesson_map", "portfolio.queue",
-    "portfolio.uud_asks", "portfolio.uud_school", "pathways.dashboard", "pathways.export",
+    "portfolio.uud_asks", "portfolio.uud_school", "pathways.export",
     "pathways.editions", "pathways.new_edition", "pathways.offer_page", "pathways.offer_template",
     "pathways.tutors_page", "deep_linking.pick",
     "accounts.local.security",  # local accounts only: a Сетевой город sign-in has none
@@ -107,6 +107,7 @@ PAGES: dict[str, tuple[int | str, int | str]] = {
     "exchange_cards.index": (200, REFUSED),  # a pupil's own course cards
     "portfolio.new": (200, REFUSED),  # a pupil adds their own achievement
     "portfolio.home": (302, 200),  # the pupil goes to their own page; the parent picks a child
+    "pathways.dashboard": (303, 303),  # the class's routes: to their own (children's) routes
 }
 # The same pages for staff signed in with local accounts (no LMS), checked by
 # test_pages_without_an_object_by_staff_role: (admin, teacher, tutor, partner coordinator).

@@ -61,3 +61,19 @@ def test_the_route_builder_lists_network_courses_and_the_student_s_requests(net)
         own = requests.post(net.tool.base + "/app/routes/start", timeout=30,
                             data={"lt": token, "start": "2026-09-01"})
         assert "route-network-courses" not in own.text
+
+
+def test_a_pupil_not_on_a_placed_course_lands_on_its_page_to_ask_for_a_place(net):
+    """The partner's course sits in school № 37's LMS course for every pupil there; one who
+    is not in its group lands on the course's page (where a request is made), told why —
+    not on a bare refusal — and nothing is asked on their behalf."""
+    from tests.exchange.test_gradebook_push import _enrolled_petrov, _place_at_home
+
+    course, _petrov = _enrolled_petrov(net)  # hosted by «other»; s-petrov of № 37 attends
+    link = _place_at_home(net, course)
+    before = [(r.student_id, r.state) for r in net.requests()]
+    page = launch(requests.Session(), net.platform, link, "s-kuznetsova")
+    assert page.status_code == 200 and f"/app/exchange/courses/{course}" in page.url
+    assert "Ты пока не в группе этого сетевого курса" in page.text
+    assert "Химия в медицине" in page.text
+    assert [(r.student_id, r.state) for r in net.requests()] == before
