@@ -73,6 +73,10 @@ def index() -> Any:
     viewer, dbs = _viewer(), db_session()
     if viewer.has("admin"):
         rows = cards.cards_for(dbs, viewer.organisation_id)
+    elif viewer.has("teacher"):
+        # the network teacher: the cards of the groups they teach, to correct a final mark
+        rows = [r for r in cards.cards_for(dbs, viewer.organisation_id)
+                if access.can_correct_card(viewer, r.course)]
     elif viewer.has("student"):
         rows = cards.cards_for(dbs, viewer.organisation_id, viewer.person_id)
     else:

@@ -119,12 +119,13 @@ NOBODY: tuple[int | str, ...] = (REFUSED,) * 4
 STAFF_ROLE_PAGES: dict[str, tuple[int | str, ...]] = {
     **{e: ADMIN_ONLY for e in (
         "accounts.local.admin_accounts", "accounts.sso.admin_sso", "exchange.new_course",
-        "exchange.requests_page", "exchange_cards.index", "exchange_cards.timetable",
+        "exchange.requests_page", "exchange_cards.timetable",
         "exchange_transfer.dashboard_page", "lti_admin.index", "pathways.offer_page",
         "pathways.offer_template", "pathways.tutors_page", "portfolio.queue",
         "portfolio.uud_school", "portfolio_admin.figures", "portfolio_admin.school_mentors",
         "portfolio_admin.school_mentors_xlsx", "portfolio_admin.settings", "sync_admin.index")},
-    **{e: TEACHING for e in ("portfolio.lesson_map", "portfolio.new", "portfolio.uud_asks")},
+    **{e: TEACHING for e in ("portfolio.lesson_map", "portfolio.new", "portfolio.uud_asks",
+                             "exchange_cards.index")},  # a network teacher's groups' cards
     # routes: a tutor's class view (their students), its XLSX and the rule editions
     **{e: TUTORING for e in ("pathways.dashboard", "pathways.editions", "pathways.export")},
     **{e: ALL_STAFF for e in (

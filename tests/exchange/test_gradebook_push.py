@@ -301,3 +301,29 @@ def test_the_home_coordinator_sends_a_mark_again_after_the_tries_ran_out(net):
     assert [(r.status, r.attempts) for r in _outbox(net)] == [("pending", 0)]
     net.platform.services_down = False
     assert _due(net)["sent"] == 1 and _gradebook(net, course) == {"s-petrov": 4.0}
+
+
+def test_the_network_teacher_corrects_from_the_group_s_report_cards(net):
+    """The course's network teacher reaches the cards from the group's journal and sees the
+    correction form for their group only; a colleague of the host school sees none of it."""
+    course, student_id = _enrolled_petrov(net)
+    public = _cards_delivered(net, course, student_id)
+    teacher = net.token("teacher", "other", n=2)
+    with net.tool.db.session() as s:
+        person = people.person_by_identity(s, "lti", net.platform.issuer, "teacher-other-2")
+        s.execute(update(NetworkCourse).values(teacher_id=person.id))
+        s.commit()
+    journal = net.get(f"/app/exchange/courses/{course}/journal", teacher)
+    assert 'data-testid="cards-link"' in journal.text
+    page = net.get("/app/exchange/cards/", teacher)
+    assert page.status_code == 200 and f'value="{public}"' in page.text
+    assert "Исправить итоговую отметку" in page.text
+    assert "Подписать и передать" not in page.text  # signing stays the coordinator's
+    colleague = net.get("/app/exchange/cards/", net.token("teacher", "other"))
+    assert colleague.status_code == 200 and public not in colleague.text
+    home_teacher = net.get("/app/exchange/cards/", net.token("teacher", "school"))
+    assert home_teacher.status_code == 200 and public not in home_teacher.text
+    assert net.post("/app/exchange/cards/correct", teacher,
+                    {"card": public, "mark": "3"}).status_code == 303
+    with net.tool.db.session() as s:
+        assert s.scalars(select(ReportCard)).one().mark == 3
