@@ -31,13 +31,13 @@ from adapters.base import (
     RosterSource,
 )
 from schemas.lti_roles import map_roles
+from schemas.record_schemas import PersonSchema
 from schemas.records import (
     ROLES,
     ClassRecord,
     EnrolmentRecord,
     OrganisationRecord,
     PersonRecord,
-    PersonSchema,
     RecordRejected,
     Roster,
 )

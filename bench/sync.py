@@ -49,7 +49,7 @@ from lti_tool.people.models import Organisation  # noqa: E402
 from lti_tool.sync import services  # noqa: E402
 from lti_tool.sync.engine import SyncOptions  # noqa: E402
 from lti_tool.sync.models import SyncRun  # noqa: E402
-from schemas import records  # noqa: E402
+from schemas import record_schemas  # noqa: E402
 
 SCHOOL, LOGIN = "МБОУ СОШ №37", "zavuch1001"
 YEAR_START, YEAR_END = date(2026, 9, 1), date(2027, 5, 31)
@@ -94,7 +94,7 @@ def weeks(today: date) -> list[date]:
 
 def clear_caches() -> None:
     """Validation memos live per process: each sync starts as a fresh worker would."""
-    records._load_memo.cache_clear()
+    record_schemas._load_memo.cache_clear()
     mapping._valid_assignment.cache_clear()
 
 

@@ -28,7 +28,8 @@ from adapters.base import (
 from adapters.moodle import mapping
 from adapters.moodle.client import MoodleClient
 from adapters.moodle.push import push_grades
-from schemas.records import Batch, ClassRecord, OrganisationRecord, Roster, load
+from schemas.record_schemas import load
+from schemas.records import Batch, ClassRecord, OrganisationRecord, Roster
 from schemas.scale import DEFAULT_THRESHOLDS
 
 

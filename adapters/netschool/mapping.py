@@ -18,6 +18,7 @@ import functools
 import re
 from typing import Any
 
+from schemas.record_schemas import load
 from schemas.records import (
     AssignmentRecord,
     AttendanceRecord,
@@ -27,7 +28,6 @@ from schemas.records import (
     MarkRecord,
     PersonRecord,
     RecordRejected,
-    load,
 )
 
 

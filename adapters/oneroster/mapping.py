@@ -22,6 +22,7 @@ from typing import Any
 
 from adapters.oneroster.reader import Parsed, Row
 from schemas.oneroster import RowRejected
+from schemas.record_schemas import load
 from schemas.records import (
     AcademicYearRecord,
     AssignmentRecord,
@@ -31,7 +32,6 @@ from schemas.records import (
     MarkRecord,
     OrganisationRecord,
     PersonRecord,
-    load,
 )
 from schemas.scale import to_mark
 

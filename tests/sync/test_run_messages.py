@@ -14,7 +14,8 @@ from lti_tool.sync import runs, services
 from lti_tool.sync.engine import SyncOptions
 from lti_tool.sync.messages import msg
 from lti_tool.sync.models import SourceConnection, SyncRun
-from schemas.records import PersonRecord, RecordRejected, load
+from schemas.record_schemas import load
+from schemas.records import PersonRecord, RecordRejected
 from tests.sync.conftest import SCHOOL, SINCE, TODAY, Remote
 from tests.sync.launches import launch_token
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
-from schemas.records import (
+from schemas.record_schemas import (
     AssignmentSchema,
     AttendanceSchema,
     MarkSchema,

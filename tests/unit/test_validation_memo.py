@@ -12,14 +12,13 @@ from hypothesis import strategies as st
 from marshmallow import ValidationError
 
 from adapters.netschool import mapping
+from schemas.record_schemas import SCHEMAS, load
 from schemas.records import (
-    SCHEMAS,
     AssignmentRecord,
     AttendanceRecord,
     ClassRecord,
     PersonRecord,
     RecordRejected,
-    load,
 )
 
 VALID: dict[str, Any] = {"source_id": "a1", "class_id": "10a", "subject": "Алгебра",
