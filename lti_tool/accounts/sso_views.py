@@ -25,7 +25,7 @@ from lti_tool.accounts.schemas import LINK_SOURCES, SsoProviderForm
 from lti_tool.accounts.services import Refused
 from lti_tool.core.viewer import admin_required, require_viewer
 from lti_tool.db import db_session
-from lti_tool.web import nav
+from lti_tool.web import form_errors, nav
 
 bp = Blueprint("sso", __name__)
 nav.register("sso", nav.Entry(_l("Региональный вход"), nav.admin_only("accounts.sso.admin_sso"),
@@ -100,8 +100,7 @@ def admin_sso() -> Any:
         try:
             form = SsoProviderForm().load(raw)
         except ValidationError as err:
-            errors = {f: [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
-                      for f, msgs in err.normalized_messages().items()}
+            errors = form_errors.by_field(err)
             shown = {k: v for k, v in raw.items() if k != "client_secret"}  # never echoed
             status = 400
             flash(_("Региональный вход не сохранён: исправьте отмеченные поля."), "error")

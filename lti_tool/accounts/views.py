@@ -26,7 +26,7 @@ from lti_tool.accounts.schemas import NetSchoolSignIn
 from lti_tool.core.viewer import Viewer, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.sync import services as sync
-from lti_tool.web import nav
+from lti_tool.web import form_errors, nav
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -94,8 +94,7 @@ def signin_netschool() -> Any:
     try:
         data = NetSchoolSignIn().load(raw)
     except ValidationError as err:
-        errors = {f: list(map(str, m)) if isinstance(m, list) else [str(m)]
-                  for f, m in err.normalized_messages().items()}
+        errors = form_errors.by_field(err)
         return _page(shown, errors, status=400)
     dbs = db_session()
     school = sync.sign_in_school(dbs, data["school"])

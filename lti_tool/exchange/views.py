@@ -27,7 +27,7 @@ from lti_tool.exchange.schemas import (
 )
 from lti_tool.lti import targets
 from lti_tool.lti.sessions import current_launch
-from lti_tool.web import nav
+from lti_tool.web import form_errors, nav
 
 bp = Blueprint("exchange", __name__, url_prefix="/app/exchange", template_folder="templates")
 
@@ -351,8 +351,7 @@ def decide(public_id: str) -> Any:
                         form["reason"])
     except ValidationError as exc:
         dbs.rollback()
-        flash(" ".join(f"{LABELS.get(k, k)}: {' '.join(map(str, v))}"
-                       for k, v in exc.normalized_messages().items()), "error")
+        flash(" ".join(form_errors.lines(exc, LABELS, sep=" ")), "error")
         return redirect(app_url("exchange.requests_page"), 303)
     except rules.RuleError as exc:
         dbs.rollback()

@@ -19,6 +19,7 @@ from lti_tool.exchange.models import NetworkCourse
 from lti_tool.exchange.schemas import LABELS, CorrectionSchema, TermSchema
 from lti_tool.jobs import jobs
 from lti_tool.people import queries as people_q
+from lti_tool.web import form_errors
 
 bp = Blueprint("exchange_cards", __name__, url_prefix="/app/exchange/cards",
                template_folder="templates")
@@ -111,8 +112,7 @@ def generate() -> Any:
     try:
         form = TermSchema().load(request.form.to_dict())
     except ValidationError as exc:
-        flash(" ".join(f"{LABELS.get(k, k)}: {' '.join(map(str, v))}"
-                       for k, v in exc.normalized_messages().items()), "error")
+        flash(" ".join(form_errors.lines(exc, LABELS, sep=" ")), "error")
         return _back()
     made = cards.generate(dbs, course, form["term_id"], form["start"], form["end"],
                           viewer.person_id)
@@ -183,8 +183,7 @@ def correct() -> Any:
     try:
         form = CorrectionSchema().load(request.form.to_dict())
     except ValidationError as exc:
-        flash(" ".join(f"{LABELS.get(k, k)}: {' '.join(map(str, v))}"
-                       for k, v in exc.normalized_messages().items()), "error")
+        flash(" ".join(form_errors.lines(exc, LABELS, sep=" ")), "error")
         return _back()
     changed = cards.correct(dbs, card, course, form["mark"], viewer.person_id)
     dbs.commit()

@@ -21,6 +21,7 @@ from lti_tool.exchange.models import TransferPackage
 from lti_tool.exchange.schemas import LABELS, PeriodSchema
 from lti_tool.jobs import jobs
 from lti_tool.people.services import organisation_by_slug
+from lti_tool.web import form_errors
 
 bp = Blueprint("exchange_transfer", __name__, url_prefix="/app/exchange/transfers",
                template_folder="templates")
@@ -69,8 +70,7 @@ def prepare() -> Any:
     try:
         form = PeriodSchema().load(request.form.to_dict())
     except ValidationError as exc:
-        flash(" ".join(f"{LABELS.get(k, k)}: {' '.join(map(str, v))}"
-                       for k, v in exc.normalized_messages().items()), "error")
+        flash(" ".join(form_errors.lines(exc, LABELS, sep=" ")), "error")
         return redirect(app_url("exchange_transfer.dashboard_page"), 303)
     home = organisation_by_slug(dbs, form["home"])
     if home is None or home.id not in {o.id for o in transfer.home_schools(

@@ -15,6 +15,8 @@ from marshmallow import (
     validates_schema,
 )
 
+from lti_tool.web import form_errors
+
 LABELS = {
     "number": _l("Номер"), "title": _l("Название"), "kind": _l("Вид"),
     "subjects": _l("Предметы и программы"), "signed_on": _l("Дата подписания"),
@@ -139,14 +141,6 @@ def load(schema: Schema, data: Any, labels: dict[str, Any] | None = None) -> dic
         return schema.load(data)  # type: ignore[no-any-return]
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
-        raise ValidationError({k: [f"{(labels or LABELS).get(k, k)}: {m}" for m in _leaves(v)]
+        raise ValidationError({k: [f"{(labels or LABELS).get(k, k)}: {m}"
+                                   for m in form_errors.texts(v)]
                                for k, v in messages.items()}) from exc
-
-
-def _leaves(value: Any) -> list[str]:
-    """A nested field's messages (a list's rows) as plain texts, each once."""
-    if isinstance(value, dict):
-        return list(dict.fromkeys(m for v in value.values() for m in _leaves(v)))
-    if isinstance(value, list):
-        return list(dict.fromkeys(m for v in value for m in _leaves(v)))
-    return [str(value)]

@@ -26,6 +26,7 @@ from lti_tool.pathways.lifecycle import STATES
 from lti_tool.pathways.models import Route, SchoolOffer
 from lti_tool.pathways.views import _settings, _viewer, bp
 from lti_tool.people import queries as people
+from lti_tool.web import form_errors
 
 
 @dataclass
@@ -253,9 +254,8 @@ def offer_settings() -> Any:
                                     for k in SETTING_LABELS
                                     if k != "term_scheme" or k in request.form})
     except ValidationError as err:
-        for key, messages in err.normalized_messages().items():
-            text = messages if isinstance(messages, str) else "; ".join(map(str, messages))
-            flash(f"{SETTING_LABELS.get(key, key)}: {text}", "error")
+        for line in form_errors.lines(err, SETTING_LABELS):
+            flash(line, "error")
         return redirect(app_url("pathways.offer_page"), code=303)
     offer_row = dbs.scalars(select(SchoolOffer).where(
         SchoolOffer.organisation_id == viewer.organisation_id)).first()

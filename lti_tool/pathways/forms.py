@@ -12,20 +12,22 @@ from sqlalchemy.orm import Session
 
 from lti_tool.pathways import offer as offers
 from lti_tool.pathways.editions import PROFILES
+from lti_tool.web import form_errors
 
 
 class FormRefused(Exception):
-    """A pathways form refused: field → messages, shown as «Label: messages» (the subclass
-    names its fields in ``labels``). Nothing was written."""
+    """A pathways form refused: field → messages (marshmallow's refusal or the rules' own),
+    shown as «Label: messages» (the subclass names its fields in ``labels``). Nothing was
+    written."""
 
     labels: dict[str, str] = {}
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        self.errors = errors
+    def __init__(self, errors: form_errors.Refusal) -> None:
+        self.errors = form_errors.by_field(errors)
         super().__init__("; ".join(self.lines()))
 
     def lines(self) -> list[str]:
-        return [f"{self.labels.get(k, k)}: {' '.join(v)}" for k, v in self.errors.items()]
+        return form_errors.lines(self.errors, self.labels, sep=" ")
 
 
 #: Default questionnaire (seed 000/002: goals, intended profession, interests, help needed).
@@ -96,9 +98,7 @@ def read(form: dict[str, str], options: list[Choice], week_days: int,
     try:
         head = RouteForm().load({"version": form.get("version"), "profile": form.get("profile")})
     except ValidationError as err:
-        for key, messages in err.normalized_messages().items():
-            text = messages if isinstance(messages, str) else "; ".join(map(str, messages))
-            errors[key] = f"{LABELS.get(key, key)}: {text}"
+        errors.update(form_errors.labelled(err, LABELS))
         head = {"version": 0, "profile": form.get("profile", "")}
     items = []
     for i, choice in enumerate(options):

@@ -140,8 +140,7 @@ def add(session: Session, authority: Authority, base_key: str, form: dict[str, A
     try:
         data = EditionForm().load(form)
     except ValidationError as exc:
-        raise Invalid({k: list(v) if isinstance(v, list) else [str(v)]
-                       for k, v in exc.normalized_messages().items()}) from None
+        raise Invalid(exc) from None
     params = {k: data[k] for k in (*PARAM_BOUNDS, "mandatory")}
     errors = param_errors(params)
     if errors:

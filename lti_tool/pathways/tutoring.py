@@ -58,8 +58,7 @@ def _load(schema: Schema, form: dict[str, Any]) -> dict[str, Any]:
         return dict(schema.load({k: (v or "").strip() for k, v in form.items()
                                  if k in ("tutor", "student", "class")}))
     except ValidationError as err:
-        raise Invalid({k: [str(m) for m in (v if isinstance(v, list) else [v])]
-                       for k, v in err.normalized_messages().items()}) from err
+        raise Invalid(err) from err
 
 
 def _tutor(session: Session, org_id: int, public_id: str) -> Any:

@@ -28,7 +28,7 @@ from lti_tool.people import access
 from lti_tool.people import services as people
 from lti_tool.people.models import ClassEnrolment, ClassGroup, IdentityLink, Person
 from lti_tool.people.roster import pull_roster
-from lti_tool.web import nav
+from lti_tool.web import form_errors, nav
 
 bp = Blueprint("people", __name__, url_prefix="/app", template_folder="templates")
 
@@ -192,11 +192,8 @@ def post_score(class_id: str) -> Any:
     try:
         data = ScoreForm().load(request.form.to_dict())
     except ValidationError as err:
-        for field, messages in err.normalized_messages().items():
-            # A schema-level check gives one string, a field a list: never iterate a string.
-            texts = list(map(str, messages)) if isinstance(messages, list) else [str(messages)]
-            label = ScoreForm.labels.get(field, _("Форма"))
-            flash(f"{label}: {'; '.join(texts)}", "error")
+        for line in form_errors.lines(err, ScoreForm.labels, default=_("Форма")):
+            flash(line, "error")
         return redirect(app_url("people.class_overview", class_id=group.public_id), code=303)
     student = dbs.scalars(select(Person).join(
         ClassEnrolment, ClassEnrolment.person_id == Person.id).where(

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from lti_tool.portfolio import rules
+from lti_tool.web import form_errors
 
 
 class AchievementForm(Schema):
@@ -50,12 +51,7 @@ def load_form(form: dict[str, str]) -> dict[str, Any]:
 
 def messages(err: ValidationError) -> list[str]:
     """«Field: message» lines for the page."""
-    out = []
-    for field, texts in err.normalized_messages().items():
-        listed = list(map(str, texts)) if isinstance(texts, list) else [str(texts)]
-        label = AchievementForm.labels.get(field, _l("Форма"))
-        out.append(f"{label}: {'; '.join(listed)}")
-    return out
+    return form_errors.lines(err, AchievementForm.labels, default=_l("Форма"))
 
 
 class MentorQuery(Schema):
@@ -71,9 +67,7 @@ class MentorQuery(Schema):
 
 
 def query_messages(err: ValidationError) -> list[str]:
-    return [f"{MentorQuery.labels.get(field, _l('Форма'))}: "
-            f"{'; '.join(map(str, texts)) if isinstance(texts, list) else texts}"
-            for field, texts in err.normalized_messages().items()]
+    return form_errors.lines(err, MentorQuery.labels, default=_l("Форма"))
 
 
 class AdultForm(Schema):
@@ -89,6 +83,4 @@ class AdultForm(Schema):
 
 
 def adult_messages(err: ValidationError) -> list[str]:
-    return [f"{AdultForm.labels.get(field, _l('Форма'))}: "
-            f"{'; '.join(map(str, texts)) if isinstance(texts, list) else texts}"
-            for field, texts in err.normalized_messages().items()]
+    return form_errors.lines(err, AdultForm.labels, default=_l("Форма"))

@@ -11,6 +11,7 @@ import click
 from marshmallow import ValidationError
 
 from lti_tool.config import Settings
+from lti_tool.web import form_errors
 
 
 def _db(settings: Settings) -> Any:
@@ -72,8 +73,7 @@ def connect(kind: str, org_slug: str, title: str, base_url: str, login: str, sch
 
 
 def _errors(exc: ValidationError) -> str:
-    messages = exc.messages if isinstance(exc.messages, dict) else {"": exc.messages}
-    return "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in messages.items())
+    return "; ".join(form_errors.lines(exc, {}, sep=" "))
 
 
 class _Bar:
