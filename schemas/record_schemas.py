@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
@@ -226,6 +227,28 @@ def load(record_type: type[R], data: dict[str, Any], source: str) -> R:
     except ValidationError as exc:
         errors = exc.messages if isinstance(exc.messages, dict) else {"_": exc.messages}
         raise RecordRejected(record_type.__name__, source, errors, raw=data) from exc
+
+
+@dataclass
+class Batch:
+    """What one fetch produced: valid records, and the rejected ones with their reasons.
+
+    Here beside :func:`load`, not with the records: ``add`` runs once per record on the
+    sync's hot path, and the schemas are built on the records, so a ``Batch`` in
+    ``records`` could only reach ``load`` by an import inside the method."""
+
+    records: list[Any] = field(default_factory=list)
+    rejected: list[RecordRejected] = field(default_factory=list)
+
+    def add(self, record_type: type, data: dict[str, Any], source: str) -> Any | None:
+        record: Any
+        try:
+            record = load(record_type, data, source)
+        except RecordRejected as exc:
+            self.rejected.append(exc)
+            return None
+        self.records.append(record)
+        return record
 
 
 def _nul(value: Any) -> bool:

@@ -2,7 +2,7 @@
 
 Each record is a frozen dataclass with a marshmallow schema in front of it
 (:mod:`schemas.record_schemas`): adapters build a plain dict from the remote payload and
-call :func:`schemas.record_schemas.load` (or :meth:`Batch.add`), which either returns the
+call :func:`schemas.record_schemas.load` (or its ``Batch.add``), which either returns the
 record or raises :class:`RecordRejected` naming the source, the fields and the problems — a
 malformed remote record is reported and skipped, never half-written.
 
@@ -12,7 +12,7 @@ identity links, so two sources never collide.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -185,24 +185,3 @@ class RecordRejected(Exception):
             text = "; ".join(str(p) for p in problems) if isinstance(problems, list) else problems
             parts.append(f"{name}: {text}")
         return ", ".join(parts)
-
-
-@dataclass
-class Batch:
-    """What one fetch produced: valid records, and the rejected ones with their reasons."""
-
-    records: list[Any] = field(default_factory=list)
-    rejected: list[RecordRejected] = field(default_factory=list)
-
-    def add(self, record_type: type, data: dict[str, Any], source: str) -> Any | None:
-        # The schemas are built on these records, so they are imported here, not above.
-        from schemas.record_schemas import load
-
-        record: Any
-        try:
-            record = load(record_type, data, source)
-        except RecordRejected as exc:
-            self.rejected.append(exc)
-            return None
-        self.records.append(record)
-        return record

@@ -28,8 +28,8 @@ from adapters.base import (
 from adapters.moodle import mapping
 from adapters.moodle.client import MoodleClient
 from adapters.moodle.push import push_grades
-from schemas.record_schemas import load
-from schemas.records import Batch, ClassRecord, OrganisationRecord, Roster
+from schemas.record_schemas import Batch, load
+from schemas.records import ClassRecord, OrganisationRecord, Roster
 from schemas.scale import DEFAULT_THRESHOLDS
 
 

@@ -15,9 +15,9 @@ import lxml.html
 from lxml import etree
 
 from schemas.marks import MarkError
+from schemas.record_schemas import Batch
 from schemas.records import (
     AssignmentRecord,
-    Batch,
     ClassRecord,
     EnrolmentRecord,
     MarkRecord,

@@ -30,9 +30,9 @@ from adapters.base import (
 )
 from adapters.netschool import mapping
 from adapters.netschool.client import NetSchoolClient
+from schemas.record_schemas import Batch
 from schemas.records import (
     AcademicYearRecord,
-    Batch,
     OrganisationRecord,
     PersonRecord,
     Roster,

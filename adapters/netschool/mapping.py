@@ -8,7 +8,7 @@ lesson's classwork assignment (how netschoolpy reads them, ``special_mark_code``
 absence becomes both a :class:`MarkRecord` (the cell as the journal shows it) and an
 :class:`AttendanceRecord` (for attendance reports).
 
-Every record goes through :meth:`schemas.records.Batch.add`, so a malformed one is reported
+Every record goes through :meth:`schemas.record_schemas.Batch.add`, so a malformed one is reported
 with its source (``netschool:diary:2026-09-07:student 123``) and reasons, and skipped.
 """
 
@@ -18,11 +18,10 @@ import functools
 import re
 from typing import Any
 
-from schemas.record_schemas import load
+from schemas.record_schemas import Batch, load
 from schemas.records import (
     AssignmentRecord,
     AttendanceRecord,
-    Batch,
     ClassRecord,
     EnrolmentRecord,
     MarkRecord,

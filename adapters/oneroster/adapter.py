@@ -18,9 +18,9 @@ from adapters.base import Chunk, GradeSource, JournalBatch, RosterBatch, RosterS
 from adapters.oneroster import mapping
 from adapters.oneroster.mapping import Deletions
 from adapters.oneroster.reader import ImportRefused, Parsed, read
+from schemas.record_schemas import Batch
 from schemas.records import (
     AssignmentRecord,
-    Batch,
     EnrolmentRecord,
     MarkRecord,
     RecordRejected,

@@ -22,11 +22,10 @@ from typing import Any
 
 from adapters.oneroster.reader import Parsed, Row
 from schemas.oneroster import RowRejected
-from schemas.record_schemas import load
+from schemas.record_schemas import Batch, load
 from schemas.records import (
     AcademicYearRecord,
     AssignmentRecord,
-    Batch,
     ClassRecord,
     EnrolmentRecord,
     MarkRecord,
