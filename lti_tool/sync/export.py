@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from adapters.oneroster.export import ExportSet, write_zip
 from lti_tool.core.audit import audit
 from lti_tool.journal.queries import journal_records
+from lti_tool.people import export as people_export
 from lti_tool.people import services as people
 
 
@@ -33,7 +34,7 @@ def export_oneroster(session: Session, org_id: int, target: str | Path | IO[byte
                      since: date | None = None, until: date | None = None,
                      actor_id: int | None = None) -> Exported:
     """Write the organisation's set to ``target``; audited (whose data left, how much)."""
-    roster = people.roster_records(session, org_id)
+    roster = people_export.roster_records(session, org_id)
     ids = people.public_ids(session, org_id)
     assignments, marks = journal_records(session, org_id, ids.people, ids.classes,
                                          since, until)
