@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 from lti_tool.core.viewer import Viewer, current_viewer, login_required
 from lti_tool.db import db_session
 from lti_tool.lti import targets
-from lti_tool.network import access, documents, notices, services
+from lti_tool.network import access, agreements, documents, notices, services
 from lti_tool.network.models import Network, NetworkMember
 from lti_tool.network.rules import AgreementStatus
 from lti_tool.network.schemas import (
@@ -118,14 +118,14 @@ def _page(viewer: Viewer, network: Network, *, errors: dict[str, Any] | None = N
     dbs = db_session()
     members = services.members_of(dbs, network.id)
     mine = services.membership(dbs, network.id, viewer.organisation_id)
-    agreements = [a for a in services.agreements_of(dbs, network.id)]
     from lti_tool.network import hooks
 
     return render_template(
         "network/network.html", network=network, members=members, mine=mine,
         coordinator_name=people.organisation_names(dbs, {network.coordinator_id}).get(
             network.coordinator_id, ""),
-        agreements=agreements, status_labels=STATUS_LABELS, labels=LABELS,
+        agreements=agreements.agreements_of(dbs, network.id), status_labels=STATUS_LABELS,
+        labels=LABELS,
         coordinator=access.can_coordinate(dbs, viewer, network),
         may_read=lambda a: access.can_read_agreement(dbs, viewer, network, a),
         children=services.children_of(dbs, network.id),
@@ -181,7 +181,7 @@ def add_agreement(public_id: str) -> Any:
         parties = [by_pid[p] for p in values.pop("parties") if p in by_pid]
         stored = documents.store(settings.instance_path, network.id,
                                  request.files.get("document"))
-        services.add_agreement(dbs, network, values, parties, viewer.person_id, stored)
+        agreements.add_agreement(dbs, network, values, parties, viewer.person_id, stored)
     except (ValidationError, services.NetworkError) as exc:
         dbs.rollback()
         if stored:
@@ -246,7 +246,7 @@ def agreement_document(public_id: str, agreement_id: str) -> Any:
     viewer = _viewer()
     network = network_for(viewer, public_id)
     dbs = db_session()
-    agreement = services.agreement_of(dbs, network.id, agreement_id)
+    agreement = agreements.agreement_of(dbs, network.id, agreement_id)
     if agreement is None:
         abort(404)
     if not access.can_read_agreement(dbs, viewer, network, agreement):

@@ -14,7 +14,7 @@ from pathlib import Path
 from fpdf import FPDF
 from sqlalchemy.orm import Session
 
-from lti_tool.network import documents
+from lti_tool.network import agreements, documents
 from lti_tool.network import services as network
 from lti_tool.network.bank import services as bank
 from lti_tool.network.council import services as council
@@ -109,14 +109,14 @@ def seed_demo_network(session: Session, issuer: str, instance_path: Path,
             network.Founder(partners["lyceum-34"].id, "Химия и биология (углублённый уровень)",
                             "Волкова Елена Николаевна", "volkova@lyceum34.example")])
     stored = _agreement_pdf(instance_path, net.id, "Соглашение о сетевом взаимодействии № 12/25")
-    network.add_agreement(session, net, dict(
+    agreements.add_agreement(session, net, dict(
         number="12/25", title="Соглашение о сетевом взаимодействии и сотрудничестве",
         kind="agreement", subjects=["Математика (углублённый)", "Физика (углублённый)",
                                     "Химия (углублённый)"],
         signed_on=founded - timedelta(days=5), starts_on=founded,
         ends_on=date(year + 1, 6, 30)), [school.id, gymnasium.id, partners["lyceum-34"].id],
         None, stored)
-    network.add_agreement(session, net, dict(
+    agreements.add_agreement(session, net, dict(
         number="3-СП", title="Договор о сетевой форме реализации программы «Робототехника»",
         kind="contract", subjects=["Робототехника (элективный курс)"],
         signed_on=founded, starts_on=founded, ends_on=day + timedelta(days=40)),

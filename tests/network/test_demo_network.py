@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from lti_tool.db import Database
-from lti_tool.network import services
+from lti_tool.network import agreements, services
 from lti_tool.network.bank import services as bank
 from lti_tool.network.council import services as council
 from lti_tool.network.cycle import services as cycle
@@ -34,7 +34,7 @@ def test_demo_network(database_url: str, tmp_path: Path) -> None:
         assert net is not None and net.parent_id is not None
         names = {m.name for m in services.members_of(s, net.id, on=today)}
         assert len(names) == 4 and "МОУ СОШ № 5, п. Судиславль" in names
-        statuses = sorted(v.status.value for v in services.agreements_of(s, net.id, on=today))
+        statuses = sorted(v.status.value for v in agreements.agreements_of(s, net.id, on=today))
         assert statuses == ["expiring", "in_force"]
         c = council.council_of(s, net)
         meetings = council.meetings(s, c.id)

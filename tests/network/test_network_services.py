@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lti_tool.db import Database
-from lti_tool.network import services
+from lti_tool.network import agreements, services
 from lti_tool.network.models import NetworkMember
 from tests.network.helpers import FOUNDED, network, orgs
 
@@ -81,15 +81,15 @@ def test_agreements_status_and_between(db) -> None:
     with db.session() as s:
         o = orgs(s)
         net = network(s, o)
-        a = services.add_agreement(s, net, dict(
+        a = agreements.add_agreement(s, net, dict(
             title="Договор о сетевой форме реализации программ", number="12/25",
             subjects=["Химия (углублённый)"], starts_on=date(2025, 9, 1),
             ends_on=date(2026, 1, 20)), [o.lyceum, o.school5], None)
-        views = services.agreements_of(s, net.id, on=date(2025, 12, 1))
+        views = agreements.agreements_of(s, net.id, on=date(2025, 12, 1))
         assert views[0].status.value == "expiring" and views[0].days_left == 50
-        assert services.agreements_of(s, net.id, on=date(2026, 2, 1))[0].status.value == "expired"
-        assert services.agreements_between(s, o.school5, o.lyceum, on=date(2025, 10, 1)) == [a]
-        assert services.agreements_between(s, o.school5, o.lyceum, on=date(2026, 2, 1)) == []
+        assert agreements.agreements_of(s, net.id, on=date(2026, 2, 1))[0].status.value == "expired"
+        assert agreements.agreements_between(s, o.school5, o.lyceum, on=date(2025, 10, 1)) == [a]
+        assert agreements.agreements_between(s, o.school5, o.lyceum, on=date(2026, 2, 1)) == []
         with pytest.raises(services.NetworkError):
-            services.add_agreement(s, net, dict(title="x", starts_on=FOUNDED),
+            agreements.add_agreement(s, net, dict(title="x", starts_on=FOUNDED),
                                    [o.lyceum, o.outsider], None)
