@@ -6,7 +6,7 @@ preconditions (state, capacity, clashes) are checked here with :mod:`.rules`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +20,8 @@ from lti_tool.exchange import notices, rules
 from lti_tool.exchange.clashes import clash_error, clashes_for
 from lti_tool.exchange.models import CourseRequest, NetworkCourse, NetworkGroup
 from lti_tool.exchange.partners import partner_ids
+from lti_tool.exchange.route_marks import HostJournal
+from lti_tool.exchange.route_marks import route_marks as _route_marks
 from lti_tool.exchange.rules import RuleError
 from lti_tool.people import queries as people
 from lti_tool.people.services import organisation_names
@@ -363,6 +365,13 @@ def request_for_route(session: Session, public_id: str, student_id: int,
     if course is None or not course.published or public_id not in offered:
         raise RuleError("not_offered")
     return request_course(session, course, student_id, home_org_id)
+
+
+def route_marks(session: Session, home_org_id: int, wanted: Mapping[int, Collection[str]],
+                first: date, last: date) -> HostJournal:
+    """The hosts' journal for the network courses in students' plans (``wanted``: student →
+    course public ids), enrolled only: see :mod:`lti_tool.exchange.route_marks`."""
+    return _route_marks(session, home_org_id, wanted, first, last)
 
 
 def refusal(exc: RuleError) -> str:

@@ -18,12 +18,15 @@ builder, on the route page and to the tutor.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from lti_tool.exchange import services as exchange
+from lti_tool.journal.queries import Period, SubjectTotal
 from lti_tool.pathways.models import Route
 from lti_tool.pathways.rules import NETWORK, network_hours
 
@@ -154,3 +157,67 @@ def unsettled(session: Session, org_id: int, routes: list[Route]
                 out.setdefault(sid, []).append((str(i.get("course", "")),
                                                 str(i.get("host", "")), state))
     return out
+
+
+# --- the host's journal in the route's progress ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A network course of the plan whose host marks count in the route's progress."""
+
+    course: str  # public id
+    title: str
+    host: str
+    marks: int
+    absences: int
+
+
+def host_journal(session: Session, org_id: int, plans: Mapping[int, Mapping[str, Any]],
+                 first: date, last: date) -> exchange.HostJournal | None:
+    """The hosts' marks and absences of the plans' network courses the students are
+    enrolled in, for a whole class at once; None (no query) when no plan holds one."""
+    wanted = {sid: set(in_plan(dict(plan))) for sid, plan in plans.items()}
+    wanted = {sid: ids for sid, ids in wanted.items() if ids}
+    if not wanted:
+        return None
+    return exchange.route_marks(session, org_id, wanted, first, last)
+
+
+def _period(day: date, spans: Sequence[Period]) -> str | None:
+    return next((key for key, start, end in spans if start <= day <= end), None)
+
+
+def by_period(found: exchange.HostJournal | None, student_id: int, plan: Mapping[str, Any],
+              spans: Sequence[Period]
+              ) -> tuple[dict[str, dict[str, SubjectTotal]], dict[str, dict[str, int]],
+                         list[Counted]]:
+    """One student's host marks as the journal's period queries give the home ones (period
+    → the host's subject → totals; period → subject → lessons missed), and what each
+    enrolled course brought, for the page to name where the marks come from."""
+    marks: dict[str, dict[str, SubjectTotal]] = {}
+    missed: dict[str, dict[str, int]] = {}
+    if found is None:
+        return marks, missed, []
+    tally: dict[str, list[int]] = {c: [0, 0] for s, c in found.enrolled if s == student_id}
+    for m in found.marks:
+        key = _period(m.date, spans) if m.student_id == student_id else None
+        if key is None:
+            continue
+        held = marks.setdefault(key, {}).get(m.subject)
+        marks[key][m.subject] = SubjectTotal(
+            (held.marks if held else 0) + 1, 0, 0,
+            (held.weighted_sum if held else 0.0) + m.value * m.weight,
+            (held.weight_sum if held else 0.0) + m.weight,
+            max(held.last, m.date) if held else m.date)
+        tally[m.course][0] += 1
+    for a in found.absences:
+        key = _period(a.date, spans) if a.student_id == student_id else None
+        if key is None:
+            continue
+        missed.setdefault(key, {})[a.subject] = missed.get(key, {}).get(a.subject, 0) + 1
+        tally[a.course][1] += 1
+    items = in_plan(dict(plan))
+    return marks, missed, [Counted(c, str(items.get(c, {}).get("course", "")),
+                                   str(items.get(c, {}).get("host", "")), n, k)
+                           for c, (n, k) in tally.items()]

@@ -2,7 +2,11 @@
 the school follows routes), the target, the weighted average the journal gives, the lessons
 missed (the journal's attendance), planned events done or missed, and the deviations that
 become the tutor's alerts. ``compute`` is pure; ``for_students`` reads the journal only
-through its queries (one GROUP BY for marks, one for attendance, per route start).
+through its queries (one GROUP BY for marks, one for attendance, per route start). A network
+course of the plan the student is enrolled in is taught at its host: its marks and absences
+come from the host's journal through ``exchange.services`` (``pathways.network``) and count
+in its subject like the home journal's (see ``lti_tool.exchange.route_marks`` on why nothing
+is counted twice).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from lti_tool.journal.queries import SubjectTotal, absence_counts, period_totals
-from lti_tool.pathways import terms
+from lti_tool.pathways import network, terms
 from lti_tool.pathways.editions import SUBJECTS
 from lti_tool.pathways.messages import N_, Capital, Text
 from lti_tool.pathways.rules import subject_of
@@ -59,6 +63,7 @@ class Progress:
     events_planned: int = 0
     terms: list[Term] = field(default_factory=list)  # the periods begun, in order
     absences: int = 0
+    network: list[network.Counted] = field(default_factory=list)  # host marks counted
 
 
 #: a student's journal by period: marks per journal subject, lessons missed per subject
@@ -146,25 +151,52 @@ class Measured:
     plan: Mapping[str, Any]
 
 
+def _merge(home: Mapping[str, Mapping[str, Any]], host: Mapping[str, Mapping[str, Any]]
+           ) -> dict[str, dict[str, Any]]:
+    """Period → subject maps of the home and the host journals as one (a subject both have
+    — «Физика» at home and at the host — adds up: totals field by field, counts)."""
+    out = {key: dict(subjects) for key, subjects in home.items()}
+    for key, subjects in host.items():
+        for name, value in subjects.items():
+            held = out.setdefault(key, {}).get(name)
+            out[key][name] = value if held is None else (
+                held + value if isinstance(value, int) else SubjectTotal(
+                    held.marks + value.marks, held.absences + value.absences,
+                    held.debts + value.debts, held.weighted_sum + value.weighted_sum,
+                    held.weight_sum + value.weight_sum, max(held.last, value.last)))
+    return out
+
+
 def for_students(session: Session, org_id: int, routes: Mapping[int, Measured], *,
                  scheme: str, margin: float, absence_limit: int, today: date
                  ) -> dict[int, Progress]:
     """Progress of many students (the tutor's class at a glance): for each route start, one
-    journal query for marks and one for attendance over the route's periods."""
+    journal query for marks and one for attendance over the route's periods; and for the
+    whole class, the network courses' marks at their hosts (``network.host_journal``: no
+    query when no plan holds a network course, else three, whatever the class's size)."""
     by_start: dict[date, list[int]] = {}
     for sid, measured in routes.items():
         by_start.setdefault(measured.start, []).append(sid)
+    spans = {start: [p.span() for p in terms.started(terms.periods(start, scheme), today)]
+             for start in by_start}
+    every = [s for begun in spans.values() for s in begun]
+    hosted = network.host_journal(
+        session, org_id, {sid: m.plan for sid, m in routes.items()},
+        min(s[1] for s in every), max(s[2] for s in every)) if every else None
     out = {}
     for start, ids in by_start.items():
         periods = terms.periods(start, scheme)
-        spans = [p.span() for p in terms.started(periods, today)]
-        marks = period_totals(session, org_id, ids, spans)
-        missed = absence_counts(session, org_id, ids, spans)
+        marks = period_totals(session, org_id, ids, spans[start])
+        missed = absence_counts(session, org_id, ids, spans[start])
         for sid in ids:
             plan = routes[sid].plan
-            out[sid] = compute(plan.get("targets") or {}, marks[sid], missed[sid], periods,
+            host_marks, host_missed, counted = network.by_period(hosted, sid, plan,
+                                                                 spans[start])
+            out[sid] = compute(plan.get("targets") or {}, _merge(marks[sid], host_marks),
+                               _merge(missed[sid], host_missed), periods,
                                plan.get("events") or [], margin=margin,
                                absence_limit=absence_limit, today=today)
+            out[sid].network = counted
     return out
 
 

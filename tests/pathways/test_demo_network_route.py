@@ -4,6 +4,7 @@ route page shows it with the host school and «зачислен». Seeding twice
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -55,3 +56,9 @@ def test_demo_route_with_a_network_course(platform: Any, tool: Any, tmp_path: Pa
     plan = page.text.split('data-testid="plan"')[1].split("</table>")[0]
     assert "Физика: механика и олимпиадные задачи" in plan and "Гимназия № 1" in plan
     assert "зачислен" in plan
+    # the gymnasium's journal of the course (the network teacher's marks) counts in his
+    # plan-against-actual, named with the host school
+    note = page.text.split('data-testid="network-progress"')[1].split("</ul>")[0]
+    found = re.search(r"Физика: механика и олимпиадные задачи» \(Гимназия № 1\): из журнала "
+                      r"школы-партнёра учтено отметок — (\d+), пропущено уроков — (\d+)", note)
+    assert found is not None and int(found.group(1)) > 0 and int(found.group(2)) > 0, note
