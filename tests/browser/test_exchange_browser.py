@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lti_tool.app import create_app
-from lti_tool.exchange import services
-from lti_tool.people.services import organisation_by_slug
 from lti_tool.sandbox.demo import demo_issuer, seed_registry
 from lti_tool.sandbox.demo_network import seed_demo_network
 from lti_tool.sandbox.platform import ADMIN, INSTRUCTOR, User
+from tests.browser.lms import launch, network_course
 from tests.browser.test_demo_browser import Demo, _tool_frame
 from tests.conftest import make_settings
 from tests.servers import serve
@@ -46,15 +44,9 @@ def exchange_demo(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Pat
         with app.extensions["marshrut.db"].session() as session:
             seed_registry(session, settings)
             seed_demo_network(session, demo_issuer(settings), tmp)
-            school = organisation_by_slug(session, "school-37-kostroma")
-            assert school is not None
-            year = date.today().year if date.today().month >= 8 else date.today().year - 1
-            services.create_course(session, school.id, dict(
-                title=TITLE, subject="Алгебра", level="advanced", hours=68,
-                format="on_site", place="каб. 21", capacity=10, published=True,
-                schedule=[{"weekday": 3, "start": "15:00", "end": "16:30"}],
-                starts_on=date(year, 9, 1), ends_on=date(year + 1, 5, 25),
-                teacher_name="Иванова Мария Петровна"), None)
+            network_course(session, "school-37-kostroma", title=TITLE, subject="Алгебра",
+                           hours=68, place="каб. 21", capacity=10,
+                           teacher_name="Иванова Мария Петровна")
             session.commit()
         return app
 
@@ -63,21 +55,13 @@ def exchange_demo(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Pat
         app.extensions["marshrut.db"].engine.dispose()
 
 
-def _open(page: Any, demo: Demo, user: str, course: str) -> Any:
-    page.goto(demo.lms + "/")
-    page.click(f'[data-user="{user}"]')
-    page.click(f"text={course}")
-    page.click("a[data-link]")
-    return page.frame_locator('iframe[name="tool"]')
-
-
 def _to_catalog(tool: Any) -> None:
     tool.locator('[data-testid="nav"] a', has_text="Сетевые курсы").click()
     tool.locator("h1", has_text="Сетевые курсы школ-партнёров").wait_for()
 
 
 def _approve(page: Any, demo: Demo, user: str, course: str, side: str) -> None:
-    tool = _open(page, demo, user, course)
+    tool = launch(page, demo, user, course)
     _to_catalog(tool)
     tool.locator("a", has_text="Заявки").click()
     row = tool.locator('[data-testid="requests"] tr', has_text="Анна Попова")
@@ -88,7 +72,7 @@ def _approve(page: Any, demo: Demo, user: str, course: str, side: str) -> None:
 
 def test_request_both_approvals_and_the_schedule(page: Any, exchange_demo: Demo) -> None:
     page.context.set_default_timeout(TIMEOUT)
-    tool = _open(page, exchange_demo, "s-popova", "Физика, 11 Б")
+    tool = launch(page, exchange_demo, "s-popova", "Физика, 11 Б")
     _to_catalog(tool)
     tool.locator('input[name="q"]').fill("анализ")
     tool.locator("button", has_text="Показать").click()
@@ -102,7 +86,7 @@ def test_request_both_approvals_and_the_schedule(page: Any, exchange_demo: Demo)
     _approve(page, exchange_demo, "a-gym", "Физика, 11 Б", "как своя школа")
     _approve(page, exchange_demo, "a-smirnova", "Алгебра, 10 А", "как школа-партнёр")
 
-    tool = _open(page, exchange_demo, "s-popova", "Физика, 11 Б")
+    tool = launch(page, exchange_demo, "s-popova", "Физика, 11 Б")
     _to_catalog(tool)
     schedule = tool.locator('[data-testid="my-schedule"]')
     schedule.wait_for()
@@ -117,7 +101,7 @@ def test_exchange_pages_fit_a_360_px_phone(browser: Any, exchange_demo: Demo) ->
     desk.set_default_timeout(TIMEOUT)
     try:
         page = desk.new_page()
-        tool = _open(page, exchange_demo, "a-smirnova", "Алгебра, 10 А")
+        tool = launch(page, exchange_demo, "a-smirnova", "Алгебра, 10 А")
         _to_catalog(tool)
         url = _tool_frame(page).url
     finally:

@@ -5,21 +5,19 @@ the test's temporary folder (``--basetemp``) as artifacts, one at 360 px."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from lti_tool.exchange import services as exchange
 from lti_tool.exchange.models import CourseRequest
 from lti_tool.pathways.examples import worked_plan
 from lti_tool.pathways.models import Route, TutorAssignment
 from lti_tool.people.models import ClassGroup, Guardianship, IdentityLink, Person
-from lti_tool.people.services import organisation_by_slug
 from lti_tool.sandbox.demo import demo_issuer
 from lti_tool.sandbox.demo_network import seed_demo_network
+from tests.browser.lms import launch, network_course
 from tests.browser.test_demo_browser import Demo
 
 pytestmark = pytest.mark.browser
@@ -30,19 +28,8 @@ NETWORK_STUDENT, NETWORK_COURSE = "s-petrov", "Физика: олимпиадн�
 def open_link(page: Any, demo: Demo, user: str, link: str, heading: str) -> Any:
     """Log into the demo LMS as ``user`` and launch a placement of «Алгебра, 10 А»; one more
     try if the launch does not land (the known intermittent defect of the demo launch)."""
-    for attempt in range(2):
-        page.goto(demo.lms + "/")
-        page.click(f'[data-user="{user}"]')
-        page.click("text=Алгебра, 10 А")
-        page.click(f"text={link}")
-        tool = page.frame_locator('iframe[name="tool"]')
-        try:
-            tool.locator("h1", has_text=heading).wait_for(timeout=20_000 + attempt * 10_000)
-            return tool
-        except Exception:  # playwright's TimeoutError
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+    return launch(page, demo, user, "Алгебра, 10 А", f"text={link}",
+                  landing=f'h1:has-text("{heading}")')
 
 
 def person(demo: Demo, user: str) -> int:
@@ -163,15 +150,9 @@ def test_student_adds_a_network_course_in_the_builder(page: Any, demo: Demo,
     and the route page shows the course with the host school and the request's state."""
     with demo.app.extensions["marshrut.db"].session() as s:
         seed_demo_network(s, demo_issuer(demo.app.config["MARSHRUT"]), tmp_path)
-        gymnasium = organisation_by_slug(s, "gymnasium-1")
-        assert gymnasium is not None
-        year = date.today().year if date.today().month >= 8 else date.today().year - 1
-        exchange.create_course(s, gymnasium.id, dict(
-            title=NETWORK_COURSE, subject="Физика", level="advanced", hours=340,
-            format="on_site", place="Гимназия № 1, каб. 305", capacity=12, published=True,
-            schedule=[{"weekday": 3, "start": "15:00", "end": "16:30"}],
-            starts_on=date(year, 9, 1), ends_on=date(year + 2, 5, 25),
-            teacher_name="Орлов Сергей Андреевич"), None)
+        network_course(s, "gymnasium-1", years=2, title=NETWORK_COURSE, subject="Физика",
+                       hours=340, place="Гимназия № 1, каб. 305", capacity=12,
+                       teacher_name="Орлов Сергей Андреевич")
         s.commit()
     page.set_viewport_size({"width": 360, "height": 800})
     tool = open_link(page, demo, NETWORK_STUDENT, "Маршрут: мой маршрут", "аршрут")
