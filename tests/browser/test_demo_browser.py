@@ -22,6 +22,7 @@ from lti_tool.app import create_app
 from lti_tool.lms_scores.services import deliver_due
 from lti_tool.sandbox.demo import seed_registry
 from tests import servers
+from tests.browser.lms import launch
 from tests.conftest import make_settings
 from tests.servers import serve
 
@@ -100,11 +101,7 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
 
 def _open_course(page: Any, demo: Demo, user: str) -> Any:
     """Log into the demo LMS as ``user``, open the algebra course, launch the tool there."""
-    page.goto(demo.lms + "/")
-    page.click(f'[data-user="{user}"]')
-    page.click("text=Алгебра, 10 А")
-    page.click("a[data-link]")
-    return page.frame_locator('iframe[name="tool"]')
+    return launch(page, demo, user, "Алгебра, 10 А")
 
 
 def _tool_frame(page: Any) -> Any:

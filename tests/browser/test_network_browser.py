@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from lti_tool.app import create_app
 from lti_tool.sandbox.demo import demo_issuer, seed_registry
 from lti_tool.sandbox.demo_network import seed_demo_network
+from tests.browser.lms import launch
 from tests.browser.test_demo_browser import Demo, _open_course, _tool_frame
 from tests.conftest import make_settings
 from tests.servers import serve
@@ -110,11 +111,7 @@ def test_the_coordinator_runs_the_network(page: Any, network_demo: Demo) -> None
 
 def _open_physics(page: Any, demo: Demo, user: str) -> Any:
     """The gymnasium's course (another member school of the demo network)."""
-    page.goto(demo.lms + "/")
-    page.click(f'[data-user="{user}"]')
-    page.click("text=Физика, 11 Б")
-    page.click("a[data-link]")
-    return page.frame_locator('iframe[name="tool"]')
+    return launch(page, demo, user, "Физика, 11 Б")
 
 
 def _to_events(tool: Any) -> None:

@@ -6,7 +6,6 @@ student's pages fit a 360 px phone."""
 from __future__ import annotations
 
 import io
-import warnings
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from lti_tool.people.models import Guardianship, IdentityLink
+from tests.browser.lms import launch
 from tests.browser.test_demo_browser import Demo
 
 pytestmark = pytest.mark.browser
@@ -25,20 +25,8 @@ def _portfolio(page: Any, demo: Demo, user: str, landing: str) -> Any:
     """Launch the course's «портфолио» placement as ``user`` and wait for ``landing``; a
     launch that never lands (the known open defect, see test_demo_browser) is tried once
     more with a warning."""
-    for attempt in (1, 2):
-        page.goto(demo.lms + "/")
-        page.click(f'[data-user="{user}"]')
-        page.click("text=Алгебра, 10 А")
-        page.click('a[data-link="portfolio-algebra-10a"]')
-        tool = page.frame_locator('iframe[name="tool"]')
-        try:
-            tool.locator(f"text={landing}").first.wait_for(timeout=20_000)
-            return tool
-        except Exception:  # playwright's TimeoutError
-            if attempt == 2:
-                raise
-            warnings.warn("portfolio launch did not land; trying once more", stacklevel=2)
-    raise AssertionError("unreachable")
+    return launch(page, demo, user, "Алгебра, 10 А", 'a[data-link="portfolio-algebra-10a"]',
+                  landing=f"text={landing}")
 
 
 def _guardian(demo: Demo, parent: str, child: str) -> None:

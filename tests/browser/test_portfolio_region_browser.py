@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.lms import launch
 from tests.browser.test_demo_browser import Demo
 from tests.browser.test_network_browser import TIMEOUT
 from tests.browser.test_network_browser import network_demo as network_demo  # noqa: F401
@@ -16,17 +17,9 @@ from tests.browser.test_network_browser import network_demo as network_demo  # n
 pytestmark = pytest.mark.browser
 
 
-def _launch(page: Any, demo: Demo, user: str, course: str) -> Any:
-    page.goto(demo.lms + "/")
-    page.click(f'[data-user="{user}"]')
-    page.click(f"text={course}")
-    page.click("a[data-link]")
-    return page.frame_locator('iframe[name="tool"]')
-
-
 def test_the_regional_admin_reads_the_region(page: Any, network_demo: Demo) -> None:  # noqa: F811
     page.context.set_default_timeout(TIMEOUT)
-    tool = _launch(page, network_demo, "r-kuzmina", "Мониторинг портфолио области")
+    tool = launch(page, network_demo, "r-kuzmina", "Мониторинг портфолио области")
     tool.locator('[data-testid="nav"] a', has_text="Портфолио в регионе").click()
     tool.locator("h1", has_text="Портфолио в регионе").wait_for()
     schools = tool.locator('[data-testid="schools"]').inner_text()
@@ -39,7 +32,7 @@ def test_the_regional_admin_reads_the_region(page: Any, network_demo: Demo) -> N
 
 def test_a_school_admin_has_no_region_entry(page: Any, network_demo: Demo) -> None:  # noqa: F811
     page.context.set_default_timeout(TIMEOUT)
-    tool = _launch(page, network_demo, "a-smirnova", "Алгебра, 10 А")
+    tool = launch(page, network_demo, "a-smirnova", "Алгебра, 10 А")
     nav = tool.locator('[data-testid="nav"]')
     nav.locator("a", has_text="Портфолио").first.wait_for()
     assert "Портфолио в регионе" not in nav.inner_text()
