@@ -158,11 +158,15 @@ def _manifest(written: set[str], system: str) -> str:
 def write_zip(data: ExportSet, target: str | Path | IO[bytes],
               modified: datetime | None = None, compresslevel: int | None = None) -> None:
     """Write the set as a zip (a path or a binary file object); ``compresslevel`` 1 trades
-    a larger file for speed when many sets are written at once."""
+    a larger file for speed when many sets are written at once. ``modified`` dates the rows
+    and the zip's entries alike, so the same set gives the same bytes."""
+    stamp = (modified or datetime.now(UTC)).timetuple()[:6]
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED,
                          compresslevel=compresslevel) as archive:
         for name, text in sorted(tables(data, modified).items()):
-            archive.writestr(name, text.encode("utf-8"))
+            entry = zipfile.ZipInfo(name, stamp)
+            entry.external_attr = 0o600 << 16  # what writestr(name, …) gives
+            archive.writestr(entry, text.encode("utf-8"), zipfile.ZIP_DEFLATED, compresslevel)
 
 
 def export_bytes(data: ExportSet, modified: datetime | None = None,

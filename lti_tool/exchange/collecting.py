@@ -10,17 +10,20 @@ both ways make the same package.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.exchange import rules
 from lti_tool.exchange.models import CourseRequest, NetworkCourse
+from lti_tool.exchange.rules import ROW_SEP as SEP
+from lti_tool.exchange.snapshot import CourseInfo, Party, Snapshot
 from lti_tool.journal import queries as journal
 from lti_tool.people import services as people
-from lti_tool.people.services import Organisation
+from lti_tool.people.queries import organisation_rows
 
 
 @dataclass(slots=True)
@@ -30,32 +33,17 @@ class Student:
     name: str
 
 
-@dataclass(slots=True)
-class Cell:
-    course: NetworkCourse
-    student: Student
-    kind: str  # mark | absence
-    day: date
-    key: str
-    text: str
-    title: str = ""
-    type_name: str = ""
-    weight: float = 1.0
-
-
 @dataclass
 class Collected:
-    host: Organisation
-    home: Organisation
-    period: str
-    courses: list[NetworkCourse] = field(default_factory=list)
-    students: dict[int, Student] = field(default_factory=dict)
-    enrolled: dict[int, list[int]] = field(default_factory=dict)  # course id → students
-    cells: list[Cell] = field(default_factory=list)
+    """One host → home pair's month: the organisations' ids and the package's snapshot."""
 
+    host_id: int
+    home_id: int
+    snapshot: Snapshot
+
+    @property
     def rows(self) -> dict[rules.RowKey, str]:
-        return {(c.student.public_id, c.course.public_id, c.kind, c.day.isoformat(), c.key):
-                c.text for c in self.cells}
+        return self.snapshot.rows
 
 
 def teacher_origin(course: NetworkCourse) -> tuple[str, str]:
@@ -66,10 +54,14 @@ def teacher_origin(course: NetworkCourse) -> tuple[str, str]:
 def counts(course: NetworkCourse, mark: journal.PeriodMark) -> bool:
     """Is this host mark the course's? Its subject, and its class when the host named one
     (the teacher's own journal page has no class, so its marks count either way)."""
-    if mark.subject != course.subject:
-        return False
-    return (course.host_class_id is None or mark.class_id == course.host_class_id
-            or mark.origin == teacher_origin(course))
+    return _counts(course.subject, course.host_class_id, teacher_origin(course),
+                   mark.subject, mark.class_id, mark.origin)
+
+
+def _counts(subject: str, host_class_id: int | None, own: tuple[str, str],
+            mark_subject: str, class_id: int | None, origin: tuple[str, str]) -> bool:
+    return mark_subject == subject and (
+        host_class_id is None or class_id == host_class_id or origin == own)
 
 
 def course_marks(session: Session, course: NetworkCourse, students: Sequence[int],
@@ -93,7 +85,8 @@ def network_students(session: Session, host_org_id: int, home_org_id: int | None
 def collect_month(session: Session, period: str, hosts: Iterable[int] | None = None,
                   home: int | None = None) -> list[Collected]:
     """Every host → home pair's content for the month (courses running in it), in a few
-    queries for all the given hosts; pairs ordered by host, then home school id."""
+    queries for all the given hosts; pairs ordered by host, then home school id. Cells stay
+    plain tuples and text (no objects per cell): a network's month is tens of thousands."""
     start, end = rules.month_bounds(period)
     query = select(CourseRequest.course_id, CourseRequest.student_id,
                    CourseRequest.home_org_id).join(
@@ -105,49 +98,79 @@ def collect_month(session: Session, period: str, hosts: Iterable[int] | None = N
     if home is not None:
         query = query.where(CourseRequest.home_org_id == home)
     found = session.execute(query.order_by(CourseRequest.course_id, CourseRequest.id)).all()
+    # the journal is asked about these students by this query, not by their ids
+    students = query.with_only_columns(CourseRequest.student_id).distinct()
     if not found:
         return []
-    by_id = {c.id: c for c in session.scalars(select(NetworkCourse).where(
+    courses = {row.id: _Course(row, start, end) for row in session.execute(select(
+        NetworkCourse.id, NetworkCourse.public_id, NetworkCourse.host_org_id,
+        NetworkCourse.title, NetworkCourse.subject, NetworkCourse.teacher_name,
+        NetworkCourse.host_class_id, NetworkCourse.starts_on, NetworkCourse.ends_on).where(
         NetworkCourse.id.in_({course_id for course_id, _, _ in found})))}
-    enrolments = [(by_id[course_id], sid, home_id) for course_id, sid, home_id in found]
-    org_ids = {c.host_org_id for c, _, _ in enrolments} | {h for _, _, h in enrolments}
-    orgs = people.organisations_by_id(session, org_ids)
-    student_ids = sorted({s for _, s, _ in enrolments})
-    pupils = {pid: Student(pid, public, name)
-              for pid, (public, name) in people.public_names(session, student_ids).items()}
-    pairs: dict[tuple[int, int], Collected] = {}
-    for course, sid, home_id in enrolments:
-        pair = (course.host_org_id, home_id)
-        data = pairs.get(pair)
-        if data is None:
-            data = pairs[pair] = Collected(orgs[pair[0]], orgs[home_id], period)
-        if course.id not in data.enrolled:
-            data.courses.append(course)
-            data.enrolled[course.id] = []
-        data.enrolled[course.id].append(sid)
-        data.students[sid] = pupils[sid]
-    host_ids = sorted({h for h, _ in pairs})
-    subjects = sorted({c.subject for c, _, _ in enrolments})
-    marks: dict[tuple[int, int], list[journal.PeriodMark]] = {}
-    for m in journal.marks_between(session, host_ids, student_ids, start, end, subjects):
-        marks.setdefault((m.organisation_id, m.student_id), []).append(m)
-    absences: dict[tuple[int, int], list[journal.PeriodAbsence]] = {}
-    for a in journal.absences_between(session, host_ids, student_ids, start, end, subjects):
-        absences.setdefault((a.organisation_id, a.student_id), []).append(a)
-    for (host_id, _), data in sorted(pairs.items()):
-        for course in data.courses:
-            first, last = max(start, course.starts_on), min(end, course.ends_on)
-            for sid in data.enrolled[course.id]:
-                student = data.students[sid]
-                data.cells += [Cell(course, student, "mark", m.date, m.assignment_key, m.text,
-                                    m.title, m.type_name, m.weight)
-                               for m in marks.get((host_id, sid), ())
-                               if first <= m.date <= last and counts(course, m)]
-                data.cells += [Cell(course, student, "absence", a.date, f"lesson-{a.lesson}",
-                                    a.code) for a in absences.get((host_id, sid), ())
-                               if a.subject == course.subject and first <= a.date <= last]
-        data.cells.sort(key=lambda c: (c.course.title, c.student.name, c.day, c.kind, c.key))
-    return [pairs[k] for k in sorted(pairs)]
+    orgs = {r.id: Party(r.slug, r.name) for r in organisation_rows(
+        session, {c.host for c in courses.values()} | {h for _, _, h in found})}
+    student_ids = sorted({s for _, s, _ in found})
+    pupils = people.public_names(session, student_ids)
+    pairs: dict[tuple[int, int], Snapshot] = {}
+    # (host, student) → the courses they take there: each with its pair's snapshot and the
+    # start of the student's row keys in it (rules.row_key, built without a call per cell)
+    taking: dict[tuple[int, int], list[tuple[_Course, Snapshot, str]]] = {}
+    for course_id, sid, home_id in found:
+        course = courses[course_id]
+        snap = pairs.get((course.host, home_id))
+        if snap is None:
+            snap = pairs[(course.host, home_id)] = Snapshot(orgs[course.host], orgs[home_id],
+                                                            period)
+        if course.info.public_id not in snap.enrolled:
+            snap.courses.append(course.info)
+            snap.enrolled[course.info.public_id] = []
+        public, name = pupils[sid]
+        snap.enrolled[course.info.public_id].append(public)
+        snap.students[public] = name
+        taking.setdefault((course.host, sid), []).append(
+            (course, snap, f"{public}{SEP}{course.info.public_id}{SEP}"))
+    subjects = sorted({c.info.subject for c in courses.values()})
+    hosts_read = sorted({h for h, _ in pairs})
+    cells = journal.period_cells(session, hosts_read, students, start, end, subjects)
+    works = cells.works
+    fits: dict[tuple[int, str], bool] = {}  # is a work the course's: decided once per pair
+    for work_id, sid, day, text in cells.marks:
+        w = works[work_id]
+        for course, snap, prefix in taking.get((w.organisation_id, sid), ()):
+            if not course.first <= day <= course.last:
+                continue
+            fit = fits.get((work_id, course.info.public_id))
+            if fit is None:
+                fit = fits[(work_id, course.info.public_id)] = _counts(
+                    course.info.subject, course.host_class_id, course.own, w.subject,
+                    w.class_id, w.origin)
+            if fit:
+                snap.rows[f"{prefix}mark{SEP}{day}{SEP}{w.key}"] = text
+                item = (course.info.public_id, w.key)
+                if item not in snap.items:
+                    snap.items[item] = (w.title, w.type_name, w.weight)
+    for a in journal.absences_between(session, hosts_read, students, start, end, subjects):
+        day = a.date.isoformat()
+        for course, snap, prefix in taking.get((a.organisation_id, a.student_id), ()):
+            if a.subject == course.info.subject and course.first <= day <= course.last:
+                snap.rows[f"{prefix}absence{SEP}{day}{SEP}lesson-{a.lesson}"] = a.code
+    return [Collected(host, home_id, pairs[(host, home_id)])
+            for host, home_id in sorted(pairs)]
+
+
+class _Course:
+    """A network course as the month's read needs it: who hosts it, what the package prints,
+    and which host marks are its (ISO day bounds: the course's dates within the month)."""
+
+    __slots__ = ("host", "info", "host_class_id", "own", "first", "last")
+
+    def __init__(self, row: Any, start: date, end: date) -> None:
+        self.host = row.host_org_id
+        self.info = CourseInfo(row.public_id, row.title, row.subject, row.teacher_name)
+        self.host_class_id = row.host_class_id
+        self.own = ("exchange", f"journal:{row.public_id}")
+        self.first = max(start, row.starts_on).isoformat()
+        self.last = min(end, row.ends_on).isoformat()
 
 
 def collect(session: Session, host_org_id: int, home_org_id: int, period: str) -> Collected:
@@ -155,5 +178,7 @@ def collect(session: Session, host_org_id: int, home_org_id: int, period: str) -
     found = collect_month(session, period, [host_org_id], home_org_id)
     if found:
         return found[0]
-    orgs = people.organisations_by_id(session, (host_org_id, home_org_id))
-    return Collected(orgs[host_org_id], orgs[home_org_id], period)
+    orgs = {r.id: Party(r.slug, r.name) for r in organisation_rows(
+        session, (host_org_id, home_org_id))}
+    return Collected(host_org_id, home_org_id,
+                     Snapshot(orgs[host_org_id], orgs[home_org_id], period))

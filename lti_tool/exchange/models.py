@@ -150,8 +150,14 @@ class TransferPackage(Base):
     students: Mapped[int] = mapped_column(default=0)
     marks: Mapped[int] = mapped_column(default=0)
     absences: Mapped[int] = mapped_column(default=0)
-    oneroster_zip: Mapped[bytes] = mapped_column(LargeBinary)
-    xlsx: Mapped[bytes] = mapped_column(LargeBinary)
+    # what the files print besides the rows (exchange.snapshot); None in packages made
+    # before it was kept (those have their files)
+    content: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # rendered from the snapshot and stored by the delivery (the bytes sent are kept)
+    # (deferred: lists and state changes do not read the files)
+    oneroster_zip: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True,
+                                                        deferred=True)
+    xlsx: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(String(1000), default="")
     created_by: Mapped[int | None] = mapped_column(

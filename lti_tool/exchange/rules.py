@@ -10,7 +10,6 @@ monthly, a correction as a new version that says what changed; a package is sent
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -109,8 +108,20 @@ def clashes(wanted: Iterable[Slot], busy: Iterable[Slot]) -> list[tuple[Slot, Sl
 
 # --- monthly transfer ---------------------------------------------------------------------
 
-#: A package row: (student key, course key, kind «mark»|«absence», date ISO, lesson/work key)
-RowKey = tuple[str, str, str, str, str]
+#: A package row's key: student's public id, course's public id, kind «mark»|«absence», ISO
+#: day and the lesson's or work's key, joined by :data:`ROW_SEP` (no part holds it, nor a
+#: newline): the form stored, compared and hashed, without a tuple per row.
+RowKey = str
+ROW_SEP = "\x1f"
+
+
+def row_key(student: str, course: str, kind: str, day: str, key: str) -> RowKey:
+    return f"{student}{ROW_SEP}{course}{ROW_SEP}{kind}{ROW_SEP}{day}{ROW_SEP}{key}"
+
+
+def row_parts(key: RowKey) -> tuple[str, str, str, str, str]:
+    student, course, kind, day, work = key.split(ROW_SEP)
+    return student, course, kind, day, work
 
 
 def month_bounds(period: str) -> tuple[date, date]:
@@ -153,13 +164,11 @@ def compare(old: Mapping[RowKey, str], new: Mapping[RowKey, str]) -> Changes:
 
 
 def fingerprint(rows: Mapping[RowKey, str]) -> str:
-    """A content hash independent of row order: equal content, equal hash."""
-    encode = _ENCODER.encode  # the same bytes as json.dumps(…, ensure_ascii=False), hashed
-    return hashlib.sha256("".join(  # in one go (a stored package's fingerprint is unchanged)
-        [encode([*key, rows[key]]) for key in sorted(rows)]).encode()).hexdigest()
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
+    """A content hash independent of row order: equal content, equal hash. Each row is its
+    key and value joined by :data:`ROW_SEP`, the rows sorted and joined by newlines: one hash
+    over plain text (a JSON encoding per row cost more than the rest of a package)."""
+    return hashlib.sha256("\n".join(sorted(
+        [key + ROW_SEP + value for key, value in rows.items()])).encode()).hexdigest()
 
 
 # Package delivery: prepared → queued (the host asked to send) → sending → sent → confirmed;

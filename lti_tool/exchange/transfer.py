@@ -1,11 +1,14 @@
 """The monthly transfer: a host school's marks and attendance of one home school's network
 students, as a versioned package the home school confirms (seed 004 §4.9, §4.11).
 
-A package is made from the host's journal (``lti_tool.journal.queries``), stored whole
-(rows, OneRoster zip, XLSX) before anything is sent, so nothing is lost; a send moves it
-prepared → sending → sent in short transactions with a conditional UPDATE, so two workers
-never both send it; a correction is the next version and records what changed against the
-last one sent. Delivery is a port (:data:`Deliver`): the in-tool inbox by default.
+A package is made from the host's journal (``lti_tool.journal.queries``) and stored as a
+snapshot (rows and what its files print, :mod:`lti_tool.exchange.snapshot`) before anything
+is sent, so nothing is lost; its files are rendered from the snapshot, the same bytes
+whenever (:mod:`lti_tool.exchange.package_files`), and stored by the send that delivers
+them. A send moves it queued → sending → sent in short transactions with a conditional
+UPDATE, so two workers never both send it; a correction is the next version and records
+what changed against the last one sent. Delivery is a port (:data:`Deliver`): the in-tool
+inbox by default.
 """
 
 from __future__ import annotations
@@ -19,11 +22,11 @@ from typing import Any
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
+from lti_tool.core import heap
 from lti_tool.core.audit import AuditEntry, audit
 from lti_tool.db import Database, public_id, utcnow
-from lti_tool.exchange import notices, rules
+from lti_tool.exchange import notices, package_files, rules
 from lti_tool.exchange.collecting import (  # noqa: F401 (the transfer's vocabulary)
-    Cell,
     Collected,
     Student,
     collect,
@@ -94,34 +97,36 @@ def latest_of(session: Session, period: str, hosts: Sequence[int],
 
 def build(session: Session, data: Collected, latest: Latest,
           actor_id: int | None) -> dict[str, Any]:
-    """The next package's columns: rows snapshot, fingerprint, changes and both files.
+    """The next package's columns: the snapshot (rows and content), fingerprint and changes;
+    no files (the send renders them).
 
     Refused with ``no_change`` when the content equals the latest version, and with
     ``no_students`` when the home school has nobody in the host's courses that month."""
-    from lti_tool.exchange.formats import journal_xlsx, oneroster_zip
-
-    if not data.students:
+    snap = data.snapshot
+    if not snap.students:
         raise RuleError("no_students")
-    rows = data.rows()
+    rows = snap.rows
     digest = rules.fingerprint(rows)
     if latest.package_id is not None and latest.fingerprint == digest \
             and latest.state != rules.SUPERSEDED:
         raise RuleError("no_change")
-    sent = session.get(TransferPackage, latest.sent_id) if latest.sent_id else None
-    previous = unpack(sent.rows) if sent is not None else {}
-    changes = rules.compare(previous, rows) if sent is not None else None
-    marks = sum(c.kind == "mark" for c in data.cells)
+    sent = session.execute(select(TransferPackage.version, TransferPackage.rows).where(
+        TransferPackage.id == latest.sent_id)).first() if latest.sent_id else None
+    changes: dict[str, Any] = {}
+    if sent is not None:
+        previous = sent.rows
+        found = rules.compare(previous, rows)
+        changes = {"against": sent.version, **found.summary(),
+                   "items": [[k, previous.get(k), rows.get(k)]
+                             for k in (found.added + found.changed + found.removed)][:2000]}
+    marks = snap.marks
     return dict(
-        public_id=public_id(), host_org_id=data.host.id, home_org_id=data.home.id,
-        period=data.period, version=latest.version + 1, state=rules.PREPARED,
-        fingerprint=digest, rows={"\x1f".join(k): v for k, v in rows.items()},
-        changes={} if changes is None else {
-            "against": sent.version if sent else None, **changes.summary(),
-            "items": [["\x1f".join(k), previous.get(k), rows.get(k)]
-                      for k in (changes.added + changes.changed + changes.removed)][:2000]},
-        students=len(data.students), marks=marks, absences=len(data.cells) - marks,
-        oneroster_zip=oneroster_zip(data), xlsx=journal_xlsx(data, changes, previous),
-        attempts=0, last_error="", created_by=actor_id, created_at=utcnow())
+        public_id=public_id(), host_org_id=data.host_id, home_org_id=data.home_id,
+        period=snap.period, version=latest.version + 1, state=rules.PREPARED,
+        fingerprint=digest, rows=rows, content=snap.content(), changes=changes,
+        students=len(snap.students), marks=marks, absences=len(rows) - marks,
+        oneroster_zip=None, xlsx=None, attempts=0, last_error="", created_by=actor_id,
+        created_at=utcnow())
 
 
 def _store(session: Session, made: list[tuple[dict[str, Any], Latest]]) -> list[int]:
@@ -134,8 +139,13 @@ def _store(session: Session, made: list[tuple[dict[str, Any], Latest]]) -> list[
             session.execute(update(TransferPackage).where(
                 TransferPackage.id == latest.package_id).values(state=rules.package_step(
                     rules.PREPARED, rules.SUPERSEDED)))
-    ids = list(session.scalars(insert(TransferPackage).returning(
-        TransferPackage.id, sort_by_parameter_order=True), [v for v, _ in made]))
+    # one executemany, then the ids by public id: SQLite cannot return ids in the order
+    # of the rows from one multi-row INSERT, so RETURNING would send one INSERT per row
+    values = [v for v, _ in made]
+    session.execute(insert(TransferPackage), values)
+    ids_of = dict(session.execute(select(TransferPackage.public_id, TransferPackage.id).where(
+        TransferPackage.public_id.in_([v["public_id"] for v in values]))).all())
+    ids = [ids_of[v["public_id"]] for v in values]
     session.execute(insert(AuditEntry), [dict(
         at=v["created_at"], actor_id=v["created_by"], organisation_id=v["host_org_id"],
         action="exchange.package.prepare", entity="exchange_package",
@@ -156,15 +166,6 @@ def prepare(session: Session, host_org_id: int, home_org_id: int, period: str,
     package = session.get(TransferPackage, package_id)
     assert package is not None
     return package
-
-
-def unpack(rows: dict[str, str]) -> dict[rules.RowKey, str]:
-    """A stored package's rows back as keys (stored JSON keys are strings)."""
-    out: dict[rules.RowKey, str] = {}
-    for key, value in rows.items():
-        a, b, c, d, e = key.split("\x1f")
-        out[(a, b, c, d, e)] = value
-    return out
 
 
 def queue(session: Session, package: TransferPackage, actor_id: int | None) -> None:
@@ -200,6 +201,7 @@ def send(db: Database, package_id: int, deliver: Deliver = inbox) -> str:
         pkg = s.get(TransferPackage, package_id)
         assert pkg is not None
         try:
+            package_files.keep(s, pkg)  # the files sent are the files kept
             deliver(pkg)
         except Exception as exc:  # a failed attempt: back to queued, kept, retried
             s.rollback()
@@ -253,6 +255,11 @@ def prepare_month(db: Database, period: str, hosts_per_batch: int = 20) -> list[
     when its journal changed). Hosts go in batches, each read in a few queries and stored in
     one transaction, so the memory held is one batch's and a failure leaves the earlier
     batches made. Returns the new packages' ids."""
+    with heap.settled():
+        return _prepare_month(db, period, hosts_per_batch)
+
+
+def _prepare_month(db: Database, period: str, hosts_per_batch: int) -> list[int]:
     made: list[int] = []
     with db.session() as s:
         hosts = hosts_with_students(s)
@@ -262,7 +269,7 @@ def prepare_month(db: Database, period: str, hosts_per_batch: int = 20) -> list[
             latest = latest_of(s, period, batch)
             new: list[tuple[dict[str, Any], Latest]] = []
             for data in collect_month(s, period, batch):
-                pair = latest.get((data.host.id, data.home.id), Latest())
+                pair = latest.get((data.host_id, data.home_id), Latest())
                 try:
                     new.append((build(s, data, pair, None), pair))
                 except RuleError:  # nothing new, or nobody that month

@@ -15,7 +15,7 @@ from marshmallow import ValidationError
 
 from lti_tool.core.viewer import Viewer, app_url, current_viewer, login_required
 from lti_tool.db import db_session
-from lti_tool.exchange import access, dashboard, rules, transfer
+from lti_tool.exchange import access, dashboard, package_files, rules, transfer
 from lti_tool.exchange.messages import rule_message
 from lti_tool.exchange.models import TransferPackage
 from lti_tool.exchange.schemas import LABELS, PeriodSchema
@@ -145,11 +145,12 @@ def download(public_id: str, kind: str) -> Any:
     viewer = _viewer()
     pkg = _package_or_404(public_id, viewer)
     name = f"network-{pkg.period}-v{pkg.version}"
-    if kind == "oneroster.zip":
-        data, mime, name = pkg.oneroster_zip, "application/zip", name + "-oneroster.zip"
-    elif kind == "journal.xlsx":
-        data, name = pkg.xlsx, name + ".xlsx"
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
+    if kind not in ("oneroster.zip", "journal.xlsx"):
         abort(404)
+    zipped, book = package_files.files(db_session(), pkg)
+    if kind == "oneroster.zip":
+        data, mime, name = zipped, "application/zip", name + "-oneroster.zip"
+    else:
+        data, name = book, name + ".xlsx"
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from string import ascii_uppercase
 
 Value = str | int | float | None
@@ -86,25 +87,32 @@ def _sheet_xml(rows: Iterable[Sequence[Value]]) -> str:
 
 
 def workbook(sheets: Sequence[tuple[str, Iterable[Sequence[Value]]]],
-             compresslevel: int = 6) -> bytes:
+             compresslevel: int = 6, modified: datetime | None = None) -> bytes:
     """An XLSX of ``(title, rows)`` sheets; titles are cut to Excel's 31 characters and
-    cleared of the characters it refuses."""
+    cleared of the characters it refuses. ``modified`` dates the parts (the same book, the
+    same bytes); else now."""
     out = io.BytesIO()
     names: list[str] = []
     for n, (title, _) in enumerate(sheets, start=1):
         name = (title.translate(_BAD_NAME).strip() or f"Лист{n}")[:31]
         names.append(name if name not in names else f"{name[:26]} ({n})")
     count = range(1, len(names) + 1)
+    stamp = (modified or datetime.now()).timetuple()[:6]
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as book:
-        book.writestr("[Content_Types].xml", _CONTENT.format(
+        def part(name: str, text: str) -> None:
+            entry = zipfile.ZipInfo(name, stamp)
+            entry.external_attr = 0o600 << 16  # what writestr(name, …) gives
+            book.writestr(entry, text.encode(), zipfile.ZIP_DEFLATED, compresslevel)
+
+        part("[Content_Types].xml", _CONTENT.format(
             sheets="".join(_SHEET_TYPE.format(n=n) for n in count)))
-        book.writestr("_rels/.rels", _RELS)
-        book.writestr("xl/workbook.xml", _BOOK.format(sheets="".join(
+        part("_rels/.rels", _RELS)
+        part("xl/workbook.xml", _BOOK.format(sheets="".join(
             f'<sheet name="{name.translate(_ESCAPE)}" sheetId="{n}" r:id="rId{n}"/>'
             for n, name in zip(count, names, strict=True))))
-        book.writestr("xl/_rels/workbook.xml.rels", _BOOK_RELS.format(
+        part("xl/_rels/workbook.xml.rels", _BOOK_RELS.format(
             rels="".join(_SHEET_REL.format(n=n) for n in count)))
-        book.writestr("xl/styles.xml", _STYLES)
+        part("xl/styles.xml", _STYLES)
         for n, (_, rows) in enumerate(sheets, start=1):
-            book.writestr(f"xl/worksheets/sheet{n}.xml", _sheet_xml(rows).encode())
+            part(f"xl/worksheets/sheet{n}.xml", _sheet_xml(rows))
     return out.getvalue()

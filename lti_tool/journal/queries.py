@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from lti_tool.journal.models import Assignment, Mark
@@ -86,6 +96,15 @@ class StudentSummary:
 
 def _chunks(ids: Sequence[int]) -> list[list[int]]:
     return [list(ids[i:i + _CHUNK]) for i in range(0, len(ids), _CHUNK)]
+
+
+#: Students named by id, or by a query of their ids (a subquery costs the database one
+#: semi-join instead of a statement with thousands of parameters for the library to build).
+Students = Sequence[int] | Select[Any]
+
+
+def _student_parts(ids: Students) -> list[Any]:
+    return [ids] if isinstance(ids, Select) else _chunks(ids)
 
 
 _IS_MARK = Mark.value.is_not(None)
@@ -323,22 +342,44 @@ def _orgs(org_id: int | Sequence[int]) -> list[int]:
     return [org_id] if isinstance(org_id, int) else list(org_id)
 
 
-def marks_between(session: Session, org_id: int | Sequence[int], student_ids: Sequence[int],
-                  start: date, end: date, subjects: Sequence[str] | None = None,
-                  class_id: int | None = None,
-                  origin: tuple[str, str] | None = None) -> list[PeriodMark]:
+@dataclass(frozen=True, slots=True)
+class PeriodWork:
+    """An assignment («работа») that a period's marks belong to, read once per period."""
+
+    organisation_id: int
+    subject: str
+    class_id: int | None
+    origin: tuple[str, str]  # (source, namespace) that wrote it
+    key: str  # stable across re-syncs: hashed from the source's own ids
+    title: str
+    type_name: str
+    weight: float
+
+
+@dataclass
+class PeriodCells:
+    """A period's marks as plain rows ``(work id, student id, ISO day, text)`` and the works
+    they belong to: a network's month is tens of thousands of cells and a thousand works,
+    so a cell carries no more than it must (the monthly transfer stores text: no dates
+    are parsed per cell)."""
+
+    works: dict[int, PeriodWork]
+    marks: list[tuple[int, int, str, str]]
+
+
+def period_cells(session: Session, org_id: int | Sequence[int], student_ids: Students,
+                 start: date, end: date, subjects: Sequence[str] | None = None,
+                 class_id: int | None = None,
+                 origin: tuple[str, str] | None = None) -> PeriodCells:
     """The organisation's (or organisations') marks of these students dated ``start``..``end``
     (inclusive); ``origin`` (source, namespace) narrows them to what one source wrote. One
-    query per 500 students whatever the number of schools (a network's month in one read)."""
-    out: list[PeriodMark] = []
-    keys: dict[tuple[str, str, str], str] = {}  # an assignment's key is hashed once
-    for part in _chunks(student_ids):
-        query = select(Mark.student_id, Assignment.subject, Assignment.source,
-                       Assignment.namespace, Assignment.external_id, Assignment.title,
-                       Assignment.type_name, Assignment.weight, Mark.date, Mark.value,
-                       Mark.code, Mark.debt, Assignment.organisation_id,
-                       Assignment.class_id).join(
-            Assignment, Assignment.id == Mark.assignment_id).where(
+    query per 500 students (or one for a query of them) whatever the number of schools (a
+    network's month in one read), and one for the works they belong to."""
+    marks: list[tuple[int, int, str, str]] = []
+    day_text = type_coerce(Mark.date, String)
+    for part in _student_parts(student_ids):
+        query = select(Mark.assignment_id, Mark.student_id, day_text, Mark.value, Mark.code,
+                       Mark.debt).join(Assignment, Assignment.id == Mark.assignment_id).where(
             # «+ 0»: SQLite's planner otherwise probes every assignment of the schools for
             # every student; the students' own marks (an index) are far fewer
             (Assignment.organisation_id + 0).in_(_orgs(org_id)), Mark.student_id.in_(part),
@@ -350,26 +391,49 @@ def marks_between(session: Session, org_id: int | Sequence[int], student_ids: Se
         if origin is not None:
             query = query.where(Assignment.source == origin[0],
                                 Assignment.namespace == origin[1])
-        for (student, subject, source, namespace, external, title, type_name, weight, day,
-             value, code, debt, org, klass) in session.connection().execute(query).all():
-            key = keys.get((source, namespace, external))
-            if key is None:
-                key = keys[(source, namespace, external)] = hashlib.sha256(
-                    f"{source}\x00{namespace}\x00{external}".encode()).hexdigest()[:16]
-            text = str(value) if value is not None else ParsedMark(value, code, debt).text()
-            out.append(PeriodMark(student, subject, key, title, type_name, weight, day, text,
-                                  org, klass, (source, namespace)))
+        marks += [(work, student, day if isinstance(day, str) else day.isoformat(),
+                   str(value) if value is not None else ParsedMark(value, code, debt).text())
+                  for work, student, day, value, code, debt
+                  in session.connection().execute(query).all()]
+    works: dict[int, PeriodWork] = {}
+    found = sorted({m[0] for m in marks})
+    for part in _chunks(found):
+        for (work, org, subject, klass, source, namespace, external, title, type_name,
+             weight) in session.connection().execute(select(
+                Assignment.id, Assignment.organisation_id, Assignment.subject,
+                Assignment.class_id, Assignment.source, Assignment.namespace,
+                Assignment.external_id, Assignment.title, Assignment.type_name,
+                Assignment.weight).where(Assignment.id.in_(part))).all():
+            key = hashlib.sha256(f"{source}\x00{namespace}\x00{external}".encode()
+                                 ).hexdigest()[:16]
+            works[work] = PeriodWork(org, subject, klass, (source, namespace), key, title,
+                                     type_name, weight)
+    return PeriodCells(works, marks)
+
+
+def marks_between(session: Session, org_id: int | Sequence[int], student_ids: Sequence[int],
+                  start: date, end: date, subjects: Sequence[str] | None = None,
+                  class_id: int | None = None,
+                  origin: tuple[str, str] | None = None) -> list[PeriodMark]:
+    """:func:`period_cells` as :class:`PeriodMark` (pages and report cards)."""
+    cells = period_cells(session, org_id, student_ids, start, end, subjects, class_id, origin)
+    out = []
+    for work_id, student, day, text in cells.marks:
+        w = cells.works[work_id]
+        out.append(PeriodMark(student, w.subject, w.key, w.title, w.type_name, w.weight,
+                              date.fromisoformat(day), text, w.organisation_id, w.class_id,
+                              w.origin))
     return out
 
 
 def absences_between(session: Session, org_id: int | Sequence[int],
-                     student_ids: Sequence[int], start: date, end: date,
+                     student_ids: Students, start: date, end: date,
                      subjects: Sequence[str] | None = None,
                      origin: tuple[str, str] | None = None) -> list[PeriodAbsence]:
     from lti_tool.journal.models import Attendance
 
     out: list[PeriodAbsence] = []
-    for part in _chunks(student_ids):
+    for part in _student_parts(student_ids):
         query = select(Attendance.student_id, Attendance.subject, Attendance.date,
                        Attendance.lesson, Attendance.code, Attendance.organisation_id).where(
             Attendance.organisation_id.in_(_orgs(org_id)), Attendance.student_id.in_(part),

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from adapters.base import Chunk, JournalBatch
-from lti_tool.exchange import cards, gradebook, rules, services, transfer
+from lti_tool.exchange import cards, gradebook, package_files, rules, services, transfer
 from lti_tool.exchange.models import NetworkCourse, ReportCard, TimetableSlot, TransferPackage
 from lti_tool.journal.services import Origin, apply_batches
 from lti_tool.people import services as people
@@ -198,6 +198,7 @@ def _packages(session: Session, gym_id: int, school_id: int, day: date, orlov_id
         pkg = session.get_one(TransferPackage, package_id)
         for step in (rules.QUEUED, rules.SENDING, rules.SENT):  # what the delivery job does
             pkg.state = rules.package_step(pkg.state, step)
+        package_files.keep(session, pkg)
         pkg.attempts, pkg.sent_at = 1, transfer.utcnow()
         if then:
             transfer.confirm(session, pkg, smirnova_id)

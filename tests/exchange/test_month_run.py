@@ -5,13 +5,15 @@ nothing changed, and supersede an unsent version when the journal changed."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
-from sqlalchemy import func, select
+from openpyxl import load_workbook
+from sqlalchemy import func, select, update
 
 from lti_tool.core.audit import AuditEntry
 from lti_tool.db import Database
-from lti_tool.exchange import rules, transfer
+from lti_tool.exchange import package_files, rules, transfer
 from lti_tool.exchange.models import CourseRequest, NetworkCourse, TransferPackage
 from lti_tool.journal.models import Assignment, Attendance, Mark
 from lti_tool.people.models import ClassGroup, Organisation, Person
@@ -96,14 +98,26 @@ def test_month_run_equals_single_pairs_and_versions_only_changes(database_url: s
             select(TransferPackage))}
         for (host, home), package in packages.items():
             single = transfer.collect(s, host, home, PERIOD)
-            assert transfer.unpack(package.rows) == single.rows()
-            assert package.fingerprint == rules.fingerprint(single.rows())
+            assert package.rows == single.rows
+            assert package.fingerprint == rules.fingerprint(single.rows)
             assert (package.version, package.state) == (1, rules.PREPARED)
         to_37 = packages[(ids["gym"], ids["s37"])]
-        values = sorted(v for k, v in transfer.unpack(to_37.rows).items() if k[2] == "mark")
+        values = sorted(v for k, v in to_37.rows.items() if rules.row_parts(k)[2] == "mark")
         assert values == ["4", "4", "5", "5"]  # class 10А and the teacher's page only
         assert (to_37.students, to_37.marks, to_37.absences) == (2, 4, 1)
-        assert to_37.oneroster_zip[:2] == b"PK" and to_37.xlsx[:2] == b"PK"
+        # no files at making: rendered from the snapshot, the same bytes every time, and
+        # the bytes the delivery keeps are those a host downloaded before sending
+        assert to_37.oneroster_zip is None and to_37.xlsx is None
+        zipped, book = package_files.files(s, to_37)
+        assert zipped[:2] == b"PK" and book[:2] == b"PK"
+        assert package_files.files(s, to_37) == (zipped, book)
+        transfer.queue(s, to_37, None)
+        s.commit()
+        sent_id = to_37.id
+    assert transfer.send(db, sent_id) == rules.SENT
+    with db.session() as s:
+        sent = s.get(TransferPackage, sent_id)
+        assert sent is not None and (sent.oneroster_zip, sent.xlsx) == (zipped, book)
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "exchange.package.prepare")) == 3
 
@@ -122,5 +136,26 @@ def test_month_run_equals_single_pairs_and_versions_only_changes(database_url: s
         states = dict(s.execute(select(TransferPackage.version, TransferPackage.state).where(
             TransferPackage.host_org_id == ids["gym"],
             TransferPackage.home_org_id == ids["s37"])).all())
-        assert states == {1: rules.SUPERSEDED, 2: rules.PREPARED}
+        # v1 was sent: it stays so, and v2 is a correction against it, its XLSX saying what
+        assert states == {1: rules.SENT, 2: rules.PREPARED}
+        assert {k: new.changes[k] for k in ("against", "added", "changed", "removed")} == {
+            "against": 1, "added": 0, "changed": 1, "removed": 0}
+        sheet = load_workbook(io.BytesIO(package_files.files(s, new)[1]))["Изменения"]
+        assert [r[0] for r in sheet.iter_rows(values_only=True)] == ["Что", "изменено"]
+    with db.session() as s:  # a v3 not sent yet is superseded by a v4
+        s.execute(update(Mark).where(Mark.student_id == ids["changed"],
+                                     Mark.assignment_id == ids["work"]).values(value=3))
+        s.commit()
+    (v3,) = transfer.prepare_month(db, PERIOD)
+    with db.session() as s:
+        s.execute(update(Mark).where(Mark.student_id == ids["changed"],
+                                     Mark.assignment_id == ids["work"]).values(value=4))
+        s.commit()
+    (v4,) = transfer.prepare_month(db, PERIOD)
+    with db.session() as s:
+        states = dict(s.execute(select(TransferPackage.version, TransferPackage.state).where(
+            TransferPackage.host_org_id == ids["gym"],
+            TransferPackage.home_org_id == ids["s37"])).all())
+        assert states == {1: rules.SENT, 2: rules.SUPERSEDED, 3: rules.SUPERSEDED,
+                          4: rules.PREPARED}
     db.engine.dispose()

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from lti_tool.core.audit import AuditEntry
-from lti_tool.exchange import rules, transfer
+from lti_tool.exchange import package_files, rules, transfer
 from lti_tool.exchange.jobs import DELIVER, DeliveryFailed
 from lti_tool.exchange.models import TransferPackage
 from lti_tool.journal.models import Assignment, Attendance, Mark
@@ -71,10 +71,11 @@ def test_month_package_sent_once_confirmed_and_corrected(net):
         s.commit()
         pid, public = pkg.id, pkg.public_id
         assert (pkg.version, pkg.students, pkg.marks, pkg.absences) == (1, 1, 3, 1)
+        zipped, book = package_files.files(s, pkg)
         results = list(csv.DictReader(io.StringIO(zipfile.ZipFile(io.BytesIO(
-            pkg.oneroster_zip)).read("results.csv").decode())))
+            zipped)).read("results.csv").decode())))
         assert sorted(r["score"] or r["textScore"] for r in results) == ["3", "4", "5", "Н"]
-        sheet = load_workbook(io.BytesIO(pkg.xlsx)).worksheets[0]
+        sheet = load_workbook(io.BytesIO(book)).worksheets[0]
         grid = [tuple(row) for row in sheet.iter_rows(values_only=True)]
         assert grid[3][:2] == ("№", "Ученик") and "06.10" in grid[3]
         assert grid[4][1] == "Student 1 school" and grid[4][grid[3].index("06.10")] == "5"
@@ -133,7 +134,7 @@ def test_month_package_sent_once_confirmed_and_corrected(net):
         assert v2.version == 2
         assert {k: v2.changes[k] for k in ("against", "added", "changed", "removed")} == {
             "against": 1, "added": 0, "changed": 1, "removed": 0}
-        book = load_workbook(io.BytesIO(v2.xlsx))
+        book = load_workbook(io.BytesIO(package_files.files(s, v2)[1]))
         changes = list(book["Изменения"].iter_rows(values_only=True))
         assert changes[1][0] == "изменено" and changes[1][4:] == ("3", "4")
         assert s.get(TransferPackage, pid).state == "confirmed"  # v1 stays as it was
