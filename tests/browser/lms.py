@@ -1,16 +1,63 @@
-"""The demo LMS steps the browser tests share: launch the tool from a course as one of its
-users, and the network course a partner school offers (exchange's and pathways' set-up)."""
+"""The demo LMS steps the browser tests share: the tool and its demo LMS served over a copy
+of the migrated database, launching the tool from a course as one of its users, and the
+network course a partner school offers (exchange's and pathways' set-up)."""
 
 from __future__ import annotations
 
+import shutil
 import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from lti_tool.app import create_app
+from lti_tool.config import Settings
 from lti_tool.exchange import services as exchange
+from lti_tool.lms_scores.services import deliver_due
 from lti_tool.people.services import organisation_by_slug
+from lti_tool.sandbox.demo import seed_registry
+from tests.conftest import make_settings
+from tests.servers import serve
+
+
+class Demo:
+    def __init__(self, base: str, app: Any) -> None:
+        self.tool = base
+        self.lms = base.replace("127.0.0.1", "localhost") + "/demo"
+        self.app = app
+
+    def deliver(self) -> dict[str, int]:
+        return deliver_due(self.app.extensions["marshrut.db"], self.app.config["SECRET_KEY"],
+                           allow_private=True)
+
+
+@contextmanager
+def demo_server(tmp: Path, sqlite_template: Path,
+                prepare: Callable[[Any, Settings, Session], None] | None = None
+                ) -> Iterator[Demo]:
+    """The tool with its demo LMS on a free port, over a copy of the migrated SQLite template
+    in ``tmp``, the demo registry seeded; ``prepare(app, settings, session)`` adds a test
+    module's own data (the demo network, a course) before the first request."""
+    shutil.copy(sqlite_template, tmp / "marshrut.sqlite")
+    url = f"sqlite:///{tmp / 'marshrut.sqlite'}"
+
+    def build(base: str) -> Any:
+        lms = base.replace("127.0.0.1", "localhost") + "/demo"
+        settings = make_settings(tmp, url, base, demo=True, extra={"demo_lms_url": lms})
+        app = create_app(settings)
+        with app.extensions["marshrut.db"].session() as session:
+            seed_registry(session, settings)
+            if prepare is not None:
+                prepare(app, settings, session)
+        return app
+
+    with serve(build) as (base, app):
+        yield Demo(base, app)
+        app.extensions["marshrut.db"].engine.dispose()
 
 
 def launch(page: Any, demo: Any, user: str, course: str, link: str = "a[data-link]", *,

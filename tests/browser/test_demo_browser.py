@@ -11,20 +11,14 @@ step must work on the launch token alone.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lti_tool.app import create_app
-from lti_tool.lms_scores.services import deliver_due
-from lti_tool.sandbox.demo import seed_registry
 from tests import servers
-from tests.browser.lms import launch
-from tests.conftest import make_settings
-from tests.servers import serve
+from tests.browser.lms import Demo, demo_server, launch
 
 pytestmark = pytest.mark.browser
 
@@ -44,34 +38,10 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--
         "--disable-site-isolation-trials", "--disable-features=IsolateOrigins,site-per-process"]
 
 
-class Demo:
-    def __init__(self, base: str, app: Any) -> None:
-        self.tool = base
-        self.lms = base.replace("127.0.0.1", "localhost") + "/demo"
-        self.app = app
-
-    def deliver(self) -> dict[str, int]:
-        return deliver_due(self.app.extensions["marshrut.db"], self.app.config["SECRET_KEY"],
-                           allow_private=True)
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Demo]:
-    tmp = tmp_path_factory.mktemp("browser")
-    shutil.copy(sqlite_template, tmp / "marshrut.sqlite")
-    url = f"sqlite:///{tmp / 'marshrut.sqlite'}"
-
-    def build(base: str) -> Any:
-        lms = base.replace("127.0.0.1", "localhost") + "/demo"
-        settings = make_settings(tmp, url, base, demo=True, extra={"demo_lms_url": lms})
-        app = create_app(settings)
-        with app.extensions["marshrut.db"].session() as session:
-            seed_registry(session, settings)
-        return app
-
-    with serve(build) as (base, app):
-        yield Demo(base, app)
-        app.extensions["marshrut.db"].engine.dispose()
+    with demo_server(tmp_path_factory.mktemp("browser"), sqlite_template) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

@@ -5,21 +5,17 @@ requests and the transfer pages fit a 360 px phone."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lti_tool.app import create_app
-from lti_tool.sandbox.demo import demo_issuer, seed_registry
+from lti_tool.sandbox.demo import demo_issuer
 from lti_tool.sandbox.demo_network import seed_demo_network
 from lti_tool.sandbox.platform import ADMIN, INSTRUCTOR, User
-from tests.browser.lms import launch, network_course
+from tests.browser.lms import demo_server, launch, network_course
 from tests.browser.test_demo_browser import Demo, _tool_frame
-from tests.conftest import make_settings
-from tests.servers import serve
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 60_000  # a launch is a chain of redirects; a loaded 2-core machine is slow
@@ -30,29 +26,19 @@ TITLE = "Математический анализ (сетевой курс)"
 def exchange_demo(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
                   ) -> Iterator[Demo]:
     tmp = tmp_path_factory.mktemp("exchange-browser")
-    shutil.copy(sqlite_template, tmp / "marshrut.sqlite")
-    url = f"sqlite:///{tmp / 'marshrut.sqlite'}"
 
-    def build(base: str) -> Any:
-        lms = base.replace("127.0.0.1", "localhost") + "/demo"
-        settings = make_settings(tmp, url, base, demo=True, extra={"demo_lms_url": lms})
-        app = create_app(settings)
+    def prepare(app: Any, settings: Any, session: Any) -> None:
         # the gymnasium's coordinator in the demo LMS (its physics course)
         state = app.extensions["marshrut.demo"]
         state.users["a-gym"] = User("a-gym", "Ирина Львовна Белова", [ADMIN, INSTRUCTOR])
         state.courses["physics-11b"].members.append("a-gym")
-        with app.extensions["marshrut.db"].session() as session:
-            seed_registry(session, settings)
-            seed_demo_network(session, demo_issuer(settings), tmp)
-            network_course(session, "school-37-kostroma", title=TITLE, subject="Алгебра",
-                           hours=68, place="каб. 21", capacity=10,
-                           teacher_name="Иванова Мария Петровна")
-            session.commit()
-        return app
+        seed_demo_network(session, demo_issuer(settings), tmp)
+        network_course(session, "school-37-kostroma", title=TITLE, subject="Алгебра",
+                       hours=68, place="каб. 21", capacity=10,
+                       teacher_name="Иванова Мария Петровна")
 
-    with serve(build) as (base, app):
-        yield Demo(base, app)
-        app.extensions["marshrut.db"].engine.dispose()
+    with demo_server(tmp, sqlite_template, prepare) as served:
+        yield served
 
 
 def _to_catalog(tool: Any) -> None:

@@ -6,7 +6,6 @@ a decision, the calendar where the overdue task is closed; and the network page 
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,13 +14,10 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from lti_tool.app import create_app
-from lti_tool.sandbox.demo import demo_issuer, seed_registry
+from lti_tool.sandbox.demo import demo_issuer
 from lti_tool.sandbox.demo_network import seed_demo_network
-from tests.browser.lms import launch
+from tests.browser.lms import demo_server, launch
 from tests.browser.test_demo_browser import Demo, _open_course, _tool_frame
-from tests.conftest import make_settings
-from tests.servers import serve
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 60_000  # a launch is a chain of redirects; a loaded 2-core machine is slow
@@ -31,21 +27,12 @@ TIMEOUT = 60_000  # a launch is a chain of redirects; a loaded 2-core machine is
 def network_demo(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
                  ) -> Iterator[Demo]:
     tmp = tmp_path_factory.mktemp("network-browser")
-    shutil.copy(sqlite_template, tmp / "marshrut.sqlite")
-    url = f"sqlite:///{tmp / 'marshrut.sqlite'}"
 
-    def build(base: str) -> Any:
-        lms = base.replace("127.0.0.1", "localhost") + "/demo"
-        settings = make_settings(tmp, url, base, demo=True, extra={"demo_lms_url": lms})
-        app = create_app(settings)
-        with app.extensions["marshrut.db"].session() as session:
-            seed_registry(session, settings)
-            seed_demo_network(session, demo_issuer(settings), tmp)
-        return app
+    def prepare(app: Any, settings: Any, session: Any) -> None:
+        seed_demo_network(session, demo_issuer(settings), tmp)
 
-    with serve(build) as (base, app):
-        yield Demo(base, app)
-        app.extensions["marshrut.db"].engine.dispose()
+    with demo_server(tmp, sqlite_template, prepare) as served:
+        yield served
 
 
 def _landed(tool: Any, heading: str) -> None:
