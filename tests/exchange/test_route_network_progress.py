@@ -184,7 +184,9 @@ def test_host_journal_is_read_for_the_class_at_once(net: Any) -> None:
     measured(ids)  # a first connection's own statements are not the progress's
     one, alone = measured(ids[:1])
     three, together = measured(ids)
-    assert one == three == 5, (one, three)  # marks, absences; enrolments, host marks, absences
+    # marks, absences; enrolments, host marks and their works, absences: as many for three
+    # pupils as for one
+    assert one == three == 6, (one, three)
     for sid in ids:
         (counted,) = together[sid].network
         assert (counted.course, counted.marks, counted.absences) == (course, 2, 11)
