@@ -313,6 +313,7 @@ class RouteCourse:
     places_left: int
     state: str = ""  # the student's latest request's state; "" = not asked for
     reason: str = ""  # a refusal's reason, shown to the student and the tutor
+    request: str = ""  # that request's public id (the builder's «Отозвать заявку»)
 
 
 def route_courses(session: Session, student_id: int, home_org_id: int) -> list[RouteCourse]:
@@ -339,7 +340,8 @@ def route_courses(session: Session, student_id: int, home_org_id: int) -> list[R
         out.append(RouteCourse(
             course.public_id, course.title, course.subject, course.level, course.hours,
             course.grades, course.starts_on, course.ends_on, host, left,
-            row.request.state if row else "", row.request.reason if row else ""))
+            row.request.state if row else "", row.request.reason if row else "",
+            row.request.public_id if row else ""))
     return sorted(out, key=lambda c: (c.subject, c.title, c.public_id))
 
 

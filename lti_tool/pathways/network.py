@@ -25,13 +25,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from lti_tool.core.viewer import Viewer
+from lti_tool.exchange import access as exchange_access
 from lti_tool.exchange import services as exchange
 from lti_tool.journal.queries import Period, SubjectTotal
 from lti_tool.pathways.models import Route
 from lti_tool.pathways.rules import NETWORK, network_hours
 
+#: request states in which the student is waiting for a place (and may still withdraw)
+OPEN = ("requested", "home_approved", "host_approved")
 #: request states in which the student holds or is waiting for a place
-HELD = ("requested", "home_approved", "host_approved", "enrolled")
+HELD = (*OPEN, "enrolled")
 #: the request's state in the class XLSX (a Russian document, as the rest of the sheet)
 STATE_NAMES = {"": "не подана", "requested": "ждёт решения школ",
                "home_approved": "одобрена своей школой",
@@ -58,6 +62,11 @@ class Choice:
     @property
     def can_request(self) -> bool:
         return self.course.state not in HELD and self.course.places_left > 0
+
+    @property
+    def can_withdraw(self) -> bool:
+        """No school has decided both ways yet: the student may take the request back."""
+        return self.course.state in OPEN and bool(self.course.request)
 
 
 def choices(session: Session, route: Route) -> list[Choice]:
@@ -111,6 +120,11 @@ class Line:
     item: dict[str, Any]
     state: str  # "" = not requested
     reason: str
+    request: str = ""  # the latest request's public id
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.state in OPEN and bool(self.request)
 
 
 def lines(session: Session, route: Route, data: dict[str, Any] | None = None) -> list[Line]:
@@ -120,8 +134,8 @@ def lines(session: Session, route: Route, data: dict[str, Any] | None = None) ->
         return []
     known = {c.public_id: c for c in exchange.route_courses(
         session, route.student_id, route.organisation_id)}
-    return [Line(i, known[p].state if p in known else "", known[p].reason if p in known else "")
-            for p, i in items.items()]
+    return [Line(i, known[p].state, known[p].reason, known[p].request) if p in known
+            else Line(i, "", "") for p, i in items.items()]
 
 
 def states(session: Session, route: Route) -> dict[str, tuple[str, str]]:
@@ -139,6 +153,32 @@ def ask(session: Session, route: Route, public_id: str) -> str:
     except exchange.RuleError as exc:
         return exchange.refusal(exc)
     return ""
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    title: str
+    in_plan: bool  # the course stays in the plan until the student unticks it and saves
+
+
+def withdraw(session: Session, viewer: Viewer, route: Route, request_id: str
+             ) -> Withdrawn | str | None:
+    """The student takes back a request from the builder (as on the course page). None: no
+    such request of this route's student at this school among their network courses (the
+    view answers 404); a string: the exchange refuses (a school has decided: enrolled,
+    refused, withdrawn already), nothing changed. The plan is not touched: the student
+    unticks the course and saves, as any change of the plan."""
+    found = next((c for c in exchange.route_courses(session, route.student_id,
+                                                    route.organisation_id)
+                  if request_id and c.request == request_id), None)
+    req = exchange.request_by_public_id(session, request_id) if found else None
+    if found is None or req is None or not exchange_access.can_withdraw(viewer, req):
+        return None
+    try:
+        exchange.withdraw(session, req, viewer.person_id)
+    except exchange.RuleError as exc:
+        return exchange.refusal(exc)
+    return Withdrawn(found.title, found.public_id in in_plan(route.data))
 
 
 def unsettled(session: Session, org_id: int, routes: list[Route]

@@ -204,6 +204,31 @@ def save(rid: str) -> Any:
                  then="check" if then == "check" or wanted else "show")
 
 
+@bp.post("/<rid>/network/withdraw")
+@login_required
+def withdraw(rid: str) -> Any:
+    """«Отозвать заявку» on the builder's network course row: the student's own open
+    request, as the course page withdraws it; back to the builder. Another's route or
+    request: 404; not the student (a parent, a tutor): 403; a decided request: 422 with the
+    exchange's reason. The plan is left as it is."""
+    viewer, dbs = _viewer(), db_session()
+    route, _rel = _route(rid)
+    if access.actor(dbs, viewer, route) != lifecycle.STUDENT:
+        abort(403)
+    done = network.withdraw(dbs, viewer, route, request.form.get("request", "").strip())
+    if done is None:
+        dbs.rollback()
+        abort(404)
+    if isinstance(done, str):
+        dbs.rollback()
+        return _builder(route, route.data, {"network": done}, 422)
+    dbs.commit()
+    flash(_("Заявка на курс «%(title)s» отозвана.", title=done.title) + (" " + _(
+        "Курс остался в плане: сними отметку и сохрани, если он больше не нужен.")
+        if done.in_plan else ""))
+    return redirect(app_url("pathways.edit", rid=route.public_id) + "#network", code=303)
+
+
 @bp.post("/<rid>/act")
 @login_required
 def act(rid: str) -> Any:

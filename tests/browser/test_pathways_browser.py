@@ -191,3 +191,16 @@ def test_student_adds_a_network_course_in_the_builder(page: Any, demo: Demo,
         route = s.scalars(select(Route).where(Route.student_id == pupil)).one()
         assert [i["host"] for i in route.data["items"] if i["kind"] == "network"] == [
             "Гимназия № 1"]
+    # he changes his mind before the schools decide: «Отозвать заявку» on the builder's row
+    tool.locator('[data-testid="edit-route"]').click()
+    row = tool.locator('[data-testid="route-network-courses"] tr', has_text=NETWORK_COURSE)
+    row.locator('[data-testid="network-withdraw"]').click()
+    tool.locator("text=Курс остался в плане").wait_for()
+    row = tool.locator('[data-testid="route-network-courses"] tr', has_text=NETWORK_COURSE)
+    assert "отозвана" in row.inner_text()
+    assert row.locator('[data-testid="network-withdraw"]').count() == 0
+    assert row.locator('input[name="network"]').is_checked()  # the plan is his to change
+    page.screenshot(path=str(tmp_path / "builder-withdrawn-360.png"), full_page=True)
+    with demo.app.extensions["marshrut.db"].session() as s:
+        (req,) = s.scalars(select(CourseRequest).where(CourseRequest.student_id == pupil))
+        assert req.state == "withdrawn"
