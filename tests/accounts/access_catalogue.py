@@ -13,6 +13,7 @@ from __future__ import annotations
 # another school 404; every POST refused without CSRF and across schools, nothing changed.
 LIVE = frozenset({
     "pathways.show", "pathways.versions", "pathways.edit", "pathways.save", "pathways.act",
+    "pathways.withdraw",
     "pathways_api.get_route", "pathways_api.move",
     "portfolio.item", "portfolio.edit", "portfolio.consent", "portfolio.moderate",
     "portfolio.evidence", "portfolio.person", "portfolio.export", "portfolio.pdf",
