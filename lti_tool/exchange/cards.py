@@ -20,7 +20,7 @@ from lti_tool.db import utcnow
 from lti_tool.exchange import gradebook, notices, rules
 from lti_tool.exchange.collecting import course_marks, network_students
 from lti_tool.exchange.models import NetworkCourse, ReportCard
-from lti_tool.journal import queries as journal
+from lti_tool.journal import period as journal
 from lti_tool.journal.services import Origin, apply_batches
 from lti_tool.people import queries as people_q
 from lti_tool.people.services import organisation_slugs

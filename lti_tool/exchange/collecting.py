@@ -21,7 +21,7 @@ from lti_tool.exchange import rules
 from lti_tool.exchange.models import CourseRequest, NetworkCourse
 from lti_tool.exchange.rules import ROW_SEP as SEP
 from lti_tool.exchange.snapshot import CourseInfo, Party, Snapshot
-from lti_tool.journal import queries as journal
+from lti_tool.journal import period as journal
 from lti_tool.people import services as people
 from lti_tool.people.queries import organisation_rows
 

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from lti_tool.exchange import rules
 from lti_tool.exchange.collecting import counts
 from lti_tool.exchange.models import CourseRequest, NetworkCourse
-from lti_tool.journal import queries as journal
+from lti_tool.journal import period as journal
 from schemas.marks import MarkError, parse_mark
 
 

@@ -19,7 +19,7 @@ from lti_tool.core.audit import audit
 from lti_tool.exchange import rules
 from lti_tool.exchange.models import NetworkCourse
 from lti_tool.exchange.services import group_members
-from lti_tool.journal import queries as journal
+from lti_tool.journal import period as journal
 from lti_tool.journal.services import Origin, apply_batches
 from schemas.marks import ABSENCE_CODES, MarkError, parse_mark
 from schemas.records import AssignmentRecord, AttendanceRecord, MarkRecord

@@ -1,0 +1,167 @@
+"""Reading a period of the journal for another school: the network exchange's monthly
+transfer, the network teacher's page, report cards and a route's network courses.
+
+Apart from :mod:`lti_tool.journal.queries` (a school's own pages) because these read several
+schools at once and are shaped for volume: a network's month is tens of thousands of cells.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, String, select, type_coerce
+from sqlalchemy.orm import Session
+
+from lti_tool.journal.models import Assignment, Attendance, Mark
+from lti_tool.journal.queries import LATE, _chunks  # one chunk size for every read
+from schemas.marks import ParsedMark
+
+__all__ = ["LATE", "PeriodAbsence", "PeriodCells", "PeriodMark", "PeriodWork", "Students",
+           "absences_between", "marks_between", "period_cells"]
+
+
+#: Students named by id, or by a query of their ids (a subquery costs the database one
+#: semi-join instead of a statement with thousands of parameters for the library to build).
+Students = Sequence[int] | Select[Any]
+
+
+def _student_parts(ids: Students) -> list[Any]:
+    return [ids] if isinstance(ids, Select) else _chunks(ids)
+
+
+@dataclass(frozen=True)
+class PeriodMark:
+    """A journal cell of a period, for another school (the network exchange's transfer)."""
+
+    student_id: int
+    subject: str
+    assignment_key: str  # the assignment's own source id space: stable across re-syncs
+    title: str
+    type_name: str
+    weight: float
+    date: date
+    text: str  # «5», «Н», «.»
+    organisation_id: int = 0
+    class_id: int | None = None
+    origin: tuple[str, str] = ("", "")  # (source, namespace) that wrote it
+
+
+@dataclass(frozen=True)
+class PeriodAbsence:
+    student_id: int
+    subject: str
+    date: date
+    lesson: int
+    code: str
+    organisation_id: int = 0
+
+
+def _orgs(org_id: int | Sequence[int]) -> list[int]:
+    return [org_id] if isinstance(org_id, int) else list(org_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodWork:
+    """An assignment («работа») that a period's marks belong to, read once per period."""
+
+    organisation_id: int
+    subject: str
+    class_id: int | None
+    origin: tuple[str, str]  # (source, namespace) that wrote it
+    key: str  # stable across re-syncs: hashed from the source's own ids
+    title: str
+    type_name: str
+    weight: float
+
+
+@dataclass
+class PeriodCells:
+    """A period's marks as plain rows ``(work id, student id, ISO day, text)`` and the works
+    they belong to: a network's month is tens of thousands of cells and a thousand works,
+    so a cell carries no more than it must (the monthly transfer stores text: no dates
+    are parsed per cell)."""
+
+    works: dict[int, PeriodWork]
+    marks: list[tuple[int, int, str, str]]
+
+
+def period_cells(session: Session, org_id: int | Sequence[int], student_ids: Students,
+                 start: date, end: date, subjects: Sequence[str] | None = None,
+                 class_id: int | None = None,
+                 origin: tuple[str, str] | None = None) -> PeriodCells:
+    """The organisation's (or organisations') marks of these students dated ``start``..``end``
+    (inclusive); ``origin`` (source, namespace) narrows them to what one source wrote. One
+    query per 500 students (or one for a query of them) whatever the number of schools (a
+    network's month in one read), and one for the works they belong to."""
+    marks: list[tuple[int, int, str, str]] = []
+    day_text = type_coerce(Mark.date, String)
+    for part in _student_parts(student_ids):
+        query = select(Mark.assignment_id, Mark.student_id, day_text, Mark.value, Mark.code,
+                       Mark.debt).join(Assignment, Assignment.id == Mark.assignment_id).where(
+            # «+ 0»: SQLite's planner otherwise probes every assignment of the schools for
+            # every student; the students' own marks (an index) are far fewer
+            (Assignment.organisation_id + 0).in_(_orgs(org_id)), Mark.student_id.in_(part),
+            Mark.date >= start, Mark.date <= end)
+        if subjects is not None:
+            query = query.where(Assignment.subject.in_(list(subjects)))
+        if class_id is not None:
+            query = query.where(Assignment.class_id == class_id)
+        if origin is not None:
+            query = query.where(Assignment.source == origin[0],
+                                Assignment.namespace == origin[1])
+        marks += [(work, student, day if isinstance(day, str) else day.isoformat(),
+                   str(value) if value is not None else ParsedMark(value, code, debt).text())
+                  for work, student, day, value, code, debt
+                  in session.connection().execute(query).all()]
+    works: dict[int, PeriodWork] = {}
+    found = sorted({m[0] for m in marks})
+    for part in _chunks(found):
+        for (work, org, subject, klass, source, namespace, external, title, type_name,
+             weight) in session.connection().execute(select(
+                Assignment.id, Assignment.organisation_id, Assignment.subject,
+                Assignment.class_id, Assignment.source, Assignment.namespace,
+                Assignment.external_id, Assignment.title, Assignment.type_name,
+                Assignment.weight).where(Assignment.id.in_(part))).all():
+            key = hashlib.sha256(f"{source}\x00{namespace}\x00{external}".encode()
+                                 ).hexdigest()[:16]
+            works[work] = PeriodWork(org, subject, klass, (source, namespace), key, title,
+                                     type_name, weight)
+    return PeriodCells(works, marks)
+
+
+def marks_between(session: Session, org_id: int | Sequence[int], student_ids: Sequence[int],
+                  start: date, end: date, subjects: Sequence[str] | None = None,
+                  class_id: int | None = None,
+                  origin: tuple[str, str] | None = None) -> list[PeriodMark]:
+    """:func:`period_cells` as :class:`PeriodMark` (pages and report cards)."""
+    cells = period_cells(session, org_id, student_ids, start, end, subjects, class_id, origin)
+    out = []
+    for work_id, student, day, text in cells.marks:
+        w = cells.works[work_id]
+        out.append(PeriodMark(student, w.subject, w.key, w.title, w.type_name, w.weight,
+                              date.fromisoformat(day), text, w.organisation_id, w.class_id,
+                              w.origin))
+    return out
+
+
+def absences_between(session: Session, org_id: int | Sequence[int],
+                     student_ids: Students, start: date, end: date,
+                     subjects: Sequence[str] | None = None,
+                     origin: tuple[str, str] | None = None) -> list[PeriodAbsence]:
+    out: list[PeriodAbsence] = []
+    for part in _student_parts(student_ids):
+        query = select(Attendance.student_id, Attendance.subject, Attendance.date,
+                       Attendance.lesson, Attendance.code, Attendance.organisation_id).where(
+            Attendance.organisation_id.in_(_orgs(org_id)), Attendance.student_id.in_(part),
+            Attendance.date >= start, Attendance.date <= end)
+        if subjects is not None:
+            query = query.where(Attendance.subject.in_(list(subjects)))
+        if origin is not None:
+            query = query.where(Attendance.source == origin[0],
+                                Attendance.namespace == origin[1])
+        out += [PeriodAbsence(*r) for r in session.connection().execute(query).all()]
+    return out
