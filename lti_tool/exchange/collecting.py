@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool.db import any_of
 from lti_tool.exchange import rules
 from lti_tool.exchange.models import CourseRequest, NetworkCourse
 from lti_tool.exchange.rules import ROW_SEP as SEP
@@ -94,7 +95,7 @@ def collect_month(session: Session, period: str, hosts: Iterable[int] | None = N
         CourseRequest.state == rules.ENROLLED, NetworkCourse.starts_on <= end,
         NetworkCourse.ends_on >= start)
     if hosts is not None:
-        query = query.where(NetworkCourse.host_org_id.in_(list(hosts)))
+        query = query.where(any_of(NetworkCourse.host_org_id, hosts))
     if home is not None:
         query = query.where(CourseRequest.home_org_id == home)
     found = session.execute(query.order_by(CourseRequest.course_id, CourseRequest.id)).all()
@@ -106,7 +107,7 @@ def collect_month(session: Session, period: str, hosts: Iterable[int] | None = N
         NetworkCourse.id, NetworkCourse.public_id, NetworkCourse.host_org_id,
         NetworkCourse.title, NetworkCourse.subject, NetworkCourse.teacher_name,
         NetworkCourse.host_class_id, NetworkCourse.starts_on, NetworkCourse.ends_on).where(
-        NetworkCourse.id.in_({course_id for course_id, _, _ in found})))}
+        any_of(NetworkCourse.id, {course_id for course_id, _, _ in found})))}
     orgs = {r.id: Party(r.slug, r.name) for r in organisation_rows(
         session, {c.host for c in courses.values()} | {h for _, _, h in found})}
     student_ids = sorted({s for _, s, _ in found})

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.core import heap
 from lti_tool.core.audit import AuditEntry, audit
-from lti_tool.db import Database, public_id, utcnow
+from lti_tool.db import Database, any_of, public_id, utcnow
 from lti_tool.exchange import notices, package_files, rules
 from lti_tool.exchange.collecting import (  # noqa: F401 (the transfer's vocabulary)
     Collected,
@@ -82,7 +82,7 @@ def latest_of(session: Session, period: str, hosts: Sequence[int],
     query = select(TransferPackage.host_org_id, TransferPackage.home_org_id,
                    TransferPackage.version, TransferPackage.fingerprint, TransferPackage.state,
                    TransferPackage.id).where(TransferPackage.period == period,
-                                             TransferPackage.host_org_id.in_(list(hosts)))
+                                             any_of(TransferPackage.host_org_id, hosts))
     if home is not None:
         query = query.where(TransferPackage.home_org_id == home)
     out: dict[tuple[int, int], Latest] = {}
@@ -144,7 +144,7 @@ def _store(session: Session, made: list[tuple[dict[str, Any], Latest]]) -> list[
     values = [v for v, _ in made]
     session.execute(insert(TransferPackage), values)
     ids_of = dict(session.execute(select(TransferPackage.public_id, TransferPackage.id).where(
-        TransferPackage.public_id.in_([v["public_id"] for v in values]))).all())
+        any_of(TransferPackage.public_id, [v["public_id"] for v in values]))).all())
     ids = [ids_of[v["public_id"]] for v in values]
     session.execute(insert(AuditEntry), [dict(
         at=v["created_at"], actor_id=v["created_by"], organisation_id=v["host_org_id"],

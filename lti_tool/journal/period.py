@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, String, select, type_coerce
 from sqlalchemy.orm import Session
 
+from lti_tool.db import any_of
 from lti_tool.journal.models import Assignment, Attendance, Mark
 from lti_tool.journal.queries import LATE, _chunks  # one chunk size for every read
 from schemas.marks import ParsedMark
@@ -31,6 +32,10 @@ Students = Sequence[int] | Select[Any]
 
 def _student_parts(ids: Students) -> list[Any]:
     return [ids] if isinstance(ids, Select) else _chunks(ids)
+
+
+def _among(column: Any, part: Any) -> Any:
+    return column.in_(part) if isinstance(part, Select) else any_of(column, part)
 
 
 @dataclass(frozen=True)
@@ -104,10 +109,10 @@ def period_cells(session: Session, org_id: int | Sequence[int], student_ids: Stu
                        Mark.debt).join(Assignment, Assignment.id == Mark.assignment_id).where(
             # «+ 0»: SQLite's planner otherwise probes every assignment of the schools for
             # every student; the students' own marks (an index) are far fewer
-            (Assignment.organisation_id + 0).in_(_orgs(org_id)), Mark.student_id.in_(part),
+            any_of(Assignment.organisation_id + 0, _orgs(org_id)), _among(Mark.student_id, part),
             Mark.date >= start, Mark.date <= end)
         if subjects is not None:
-            query = query.where(Assignment.subject.in_(list(subjects)))
+            query = query.where(any_of(Assignment.subject, subjects))
         if class_id is not None:
             query = query.where(Assignment.class_id == class_id)
         if origin is not None:
@@ -125,7 +130,7 @@ def period_cells(session: Session, org_id: int | Sequence[int], student_ids: Stu
                 Assignment.id, Assignment.organisation_id, Assignment.subject,
                 Assignment.class_id, Assignment.source, Assignment.namespace,
                 Assignment.external_id, Assignment.title, Assignment.type_name,
-                Assignment.weight).where(Assignment.id.in_(part))).all():
+                Assignment.weight).where(any_of(Assignment.id, part))).all():
             key = hashlib.sha256(f"{source}\x00{namespace}\x00{external}".encode()
                                  ).hexdigest()[:16]
             works[work] = PeriodWork(org, subject, klass, (source, namespace), key, title,
@@ -156,10 +161,10 @@ def absences_between(session: Session, org_id: int | Sequence[int],
     for part in _student_parts(student_ids):
         query = select(Attendance.student_id, Attendance.subject, Attendance.date,
                        Attendance.lesson, Attendance.code, Attendance.organisation_id).where(
-            Attendance.organisation_id.in_(_orgs(org_id)), Attendance.student_id.in_(part),
+            any_of(Attendance.organisation_id, _orgs(org_id)), _among(Attendance.student_id, part),
             Attendance.date >= start, Attendance.date <= end)
         if subjects is not None:
-            query = query.where(Attendance.subject.in_(list(subjects)))
+            query = query.where(any_of(Attendance.subject, subjects))
         if origin is not None:
             query = query.where(Attendance.source == origin[0],
                                 Attendance.namespace == origin[1])

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, Subquery, exists, func, insert, select
 from sqlalchemy.orm import Session
 
+from lti_tool.db import any_of
 from lti_tool.people.models import (
     ClassEnrolment,
     ClassGroup,
@@ -47,7 +48,7 @@ def organisation_rows(session: Session, org_ids: Collection[int]) -> list[Row[An
     if not org_ids:
         return []
     return list(session.execute(select(Organisation.id, Organisation.slug, Organisation.name)
-                                .where(Organisation.id.in_(list(org_ids)))
+                                .where(any_of(Organisation.id, org_ids))
                                 .order_by(Organisation.name)))
 
 

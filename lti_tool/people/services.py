@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lti_tool.core.audit import audit
+from lti_tool.db import any_of
 from lti_tool.people.models import (
     ClassEnrolment,
     ClassGroup,
@@ -299,7 +300,7 @@ def public_names(session: Session, person_ids: Collection[int]) -> dict[int, tup
         return {}
     return {pid: (public, name) for pid, public, name in session.execute(
         select(Person.id, Person.public_id, Person.display_name).where(
-            Person.id.in_(list(person_ids))))}
+            any_of(Person.id, person_ids)))}
 
 
 def organisation_names(session: Session, org_ids: Collection[int]) -> dict[int, str]:
