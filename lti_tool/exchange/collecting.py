@@ -98,12 +98,15 @@ def collect_month(session: Session, period: str, hosts: Iterable[int] | None = N
         query = query.where(any_of(NetworkCourse.host_org_id, hosts))
     if home is not None:
         query = query.where(CourseRequest.home_org_id == home)
-    found = session.execute(query.order_by(CourseRequest.course_id, CourseRequest.id)).all()
+    # plain rows from the connection (no ORM per row); this session's changes flushed first
+    session.flush()
+    read = session.connection().execute
+    found = read(query.order_by(CourseRequest.course_id, CourseRequest.id)).all()
     # the journal is asked about these students by this query, not by their ids
     students = query.with_only_columns(CourseRequest.student_id).distinct()
     if not found:
         return []
-    courses = {row.id: _Course(row, start, end) for row in session.execute(select(
+    courses = {row.id: _Course(row, start, end) for row in read(select(
         NetworkCourse.id, NetworkCourse.public_id, NetworkCourse.host_org_id,
         NetworkCourse.title, NetworkCourse.subject, NetworkCourse.teacher_name,
         NetworkCourse.host_class_id, NetworkCourse.starts_on, NetworkCourse.ends_on).where(

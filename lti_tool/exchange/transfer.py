@@ -17,9 +17,9 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from lti_tool.core import heap
@@ -43,6 +43,8 @@ log = logging.getLogger("marshrut.exchange")
 #: Deliver a package to its home school; raise to fail the attempt (it is retried).
 Deliver = Callable[[TransferPackage], None]
 STALE_SENDING = timedelta(minutes=10)  # a worker that died mid-send: the package is retried
+_PACKAGE = cast(Table, TransferPackage.__table__)
+_AUDIT = cast(Table, AuditEntry.__table__)
 
 
 def inbox(_package: TransferPackage) -> None:
@@ -86,7 +88,7 @@ def latest_of(session: Session, period: str, hosts: Sequence[int],
     if home is not None:
         query = query.where(TransferPackage.home_org_id == home)
     out: dict[tuple[int, int], Latest] = {}
-    for host_id, home_id, version, digest, state, package_id in session.execute(
+    for host_id, home_id, version, digest, state, package_id in session.connection().execute(
             query.order_by(TransferPackage.version)):
         sent = package_id if state in (rules.SENT, rules.CONFIRMED) else None
         before = out.get((host_id, home_id), Latest())
@@ -142,11 +144,12 @@ def _store(session: Session, made: list[tuple[dict[str, Any], Latest]]) -> list[
     # one executemany, then the ids by public id: SQLite cannot return ids in the order
     # of the rows from one multi-row INSERT, so RETURNING would send one INSERT per row
     values = [v for v, _ in made]
-    session.execute(insert(TransferPackage), values)
-    ids_of = dict(session.execute(select(TransferPackage.public_id, TransferPackage.id).where(
+    write = session.connection().execute  # Core: no ORM bookkeeping per row
+    write(insert(_PACKAGE), values)
+    ids_of = dict(write(select(TransferPackage.public_id, TransferPackage.id).where(
         any_of(TransferPackage.public_id, [v["public_id"] for v in values]))).all())
     ids = [ids_of[v["public_id"]] for v in values]
-    session.execute(insert(AuditEntry), [dict(
+    write(insert(_AUDIT), [dict(
         at=v["created_at"], actor_id=v["created_by"], organisation_id=v["host_org_id"],
         action="exchange.package.prepare", entity="exchange_package",
         entity_id=v["public_id"], details={"period": v["period"], "version": v["version"],
