@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, String, select, type_coerce
+from sqlalchemy import Select, String, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from lti_tool.db import any_of
 from lti_tool.journal.models import Assignment, Attendance, Mark
 from lti_tool.journal.queries import LATE, _chunks  # one chunk size for every read
-from schemas.marks import ParsedMark
 
 __all__ = ["LATE", "PeriodAbsence", "PeriodCells", "PeriodMark", "PeriodWork", "Students",
            "absences_between", "marks_between", "period_cells"]
@@ -91,7 +90,14 @@ class PeriodCells:
     are parsed per cell)."""
 
     works: dict[int, PeriodWork]
-    marks: list[tuple[int, int, str, str]]
+    marks: list[Any]  # rows (work id, student id, ISO day, text)
+
+
+#: A cell's text as :meth:`schemas.marks.ParsedMark.text` spells it (the value, else the
+#: code, else «.» for a debt; an empty code is a debt, as ``queries._IS_DEBT`` counts it),
+#: said in SQL so that no row of a network's month is touched in Python to make it;
+#: ``tests/exchange/test_period_cells.py`` checks the two agree.
+_TEXT = func.coalesce(cast(Mark.value, String), func.nullif(Mark.code, ""), ".")
 
 
 def period_cells(session: Session, org_id: int | Sequence[int], student_ids: Students,
@@ -102,11 +108,11 @@ def period_cells(session: Session, org_id: int | Sequence[int], student_ids: Stu
     (inclusive); ``origin`` (source, namespace) narrows them to what one source wrote. One
     query per 500 students (or one for a query of them) whatever the number of schools (a
     network's month in one read), and one for the works they belong to."""
-    marks: list[tuple[int, int, str, str]] = []
-    day_text = type_coerce(Mark.date, String)
+    marks: list[Any] = []
+    day_text = type_coerce(Mark.date, String)  # SQLite's stored text as it is
     for part in _student_parts(student_ids):
-        query = select(Mark.assignment_id, Mark.student_id, day_text, Mark.value, Mark.code,
-                       Mark.debt).join(Assignment, Assignment.id == Mark.assignment_id).where(
+        query = select(Mark.assignment_id, Mark.student_id, day_text, _TEXT).join(
+            Assignment, Assignment.id == Mark.assignment_id).where(
             # «+ 0»: SQLite's planner otherwise probes every assignment of the schools for
             # every student; the students' own marks (an index) are far fewer
             any_of(Assignment.organisation_id + 0, _orgs(org_id)), _among(Mark.student_id, part),
@@ -118,10 +124,10 @@ def period_cells(session: Session, org_id: int | Sequence[int], student_ids: Stu
         if origin is not None:
             query = query.where(Assignment.source == origin[0],
                                 Assignment.namespace == origin[1])
-        marks += [(work, student, day if isinstance(day, str) else day.isoformat(),
-                   str(value) if value is not None else ParsedMark(value, code, debt).text())
-                  for work, student, day, value, code, debt
-                  in session.connection().execute(query).all()]
+        rows: list[Any] = list(session.connection().execute(query).all())
+        if rows and not isinstance(rows[0][2], str):  # PostgreSQL gives dates
+            rows = [(work, student, day.isoformat(), text) for work, student, day, text in rows]
+        marks += rows
     works: dict[int, PeriodWork] = {}
     found = sorted({m[0] for m in marks})
     for part in _chunks(found):
