@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from lti_tool.db import any_of
@@ -83,11 +83,39 @@ def network_students(session: Session, host_org_id: int, home_org_id: int | None
     return [(c, s, h) for c, s, h in session.execute(query.order_by(NetworkCourse.id))]
 
 
-def collect_month(session: Session, period: str, hosts: Iterable[int] | None = None,
-                  home: int | None = None) -> list[Collected]:
-    """Every host → home pair's content for the month (courses running in it), in a few
-    queries for all the given hosts; pairs ordered by host, then home school id. Cells stay
-    plain tuples and text (no objects per cell): a network's month is tens of thousands."""
+@dataclass
+class MonthPlan:
+    """Who takes what in the month: every pair's snapshot with its schools, courses and
+    pupils (no cells yet), and, per host and pupil, the courses they take there — read once
+    for a whole run; the journal is then read host batch by host batch (:func:`read_cells`)."""
+
+    period: str
+    start: date
+    end: date
+    enrolments: Select[int, int, int]  # (course, student, home): the journal's filter
+    courses: dict[int, _Course]
+    pairs: dict[tuple[int, int], Snapshot]
+    # (host, student) → the courses they take there: each with its pair's snapshot and the
+    # start of the student's row keys in it (rules.row_key, built without a call per cell)
+    taking: dict[tuple[int, int], list[tuple[_Course, Snapshot, str]]]
+
+    @property
+    def hosts(self) -> list[int]:
+        return sorted({host for host, _ in self.pairs})
+
+    def release(self, hosts: Iterable[int]) -> None:
+        """Forget these hosts' pairs (their packages are made)."""
+        gone = set(hosts)
+        for pair in [p for p in self.pairs if p[0] in gone]:
+            del self.pairs[pair]
+        for key in [k for k in self.taking if k[0] in gone]:
+            del self.taking[key]
+
+
+def plan_month(session: Session, period: str, hosts: Iterable[int] | None = None,
+               home: int | None = None) -> MonthPlan | None:
+    """The month's enrolments in the given hosts' courses running in it (one query), their
+    courses, schools and pupils' names (three more); None when nobody is enrolled."""
     start, end = rules.month_bounds(period)
     query = select(CourseRequest.course_id, CourseRequest.student_id,
                    CourseRequest.home_org_id).join(
@@ -102,10 +130,8 @@ def collect_month(session: Session, period: str, hosts: Iterable[int] | None = N
     session.flush()
     read = session.connection().execute
     found = read(query.order_by(CourseRequest.course_id, CourseRequest.id)).all()
-    # the journal is asked about these students by this query, not by their ids
-    students = query.with_only_columns(CourseRequest.student_id).distinct()
     if not found:
-        return []
+        return None
     courses = {row.id: _Course(row, start, end) for row in read(select(
         NetworkCourse.id, NetworkCourse.public_id, NetworkCourse.host_org_id,
         NetworkCourse.title, NetworkCourse.subject, NetworkCourse.teacher_name,
@@ -113,29 +139,35 @@ def collect_month(session: Session, period: str, hosts: Iterable[int] | None = N
         any_of(NetworkCourse.id, {course_id for course_id, _, _ in found})))}
     orgs = {r.id: Party(r.slug, r.name) for r in organisation_rows(
         session, {c.host for c in courses.values()} | {h for _, _, h in found})}
-    student_ids = sorted({s for _, s, _ in found})
-    pupils = people.public_names(session, student_ids)
-    pairs: dict[tuple[int, int], Snapshot] = {}
-    # (host, student) → the courses they take there: each with its pair's snapshot and the
-    # start of the student's row keys in it (rules.row_key, built without a call per cell)
-    taking: dict[tuple[int, int], list[tuple[_Course, Snapshot, str]]] = {}
+    pupils = people.public_names(session, sorted({s for _, s, _ in found}))
+    plan = MonthPlan(period, start, end, query, courses, {}, {})
     for course_id, sid, home_id in found:
         course = courses[course_id]
-        snap = pairs.get((course.host, home_id))
+        snap = plan.pairs.get((course.host, home_id))
         if snap is None:
-            snap = pairs[(course.host, home_id)] = Snapshot(orgs[course.host], orgs[home_id],
-                                                            period)
+            snap = plan.pairs[(course.host, home_id)] = Snapshot(
+                orgs[course.host], orgs[home_id], period)
         if course.info.public_id not in snap.enrolled:
             snap.courses.append(course.info)
             snap.enrolled[course.info.public_id] = []
         public, name = pupils[sid]
         snap.enrolled[course.info.public_id].append(public)
         snap.students[public] = name
-        taking.setdefault((course.host, sid), []).append(
+        plan.taking.setdefault((course.host, sid), []).append(
             (course, snap, f"{public}{SEP}{course.info.public_id}{SEP}"))
-    subjects = sorted({c.info.subject for c in courses.values()})
-    hosts_read = sorted({h for h, _ in pairs})
-    cells = journal.period_cells(session, hosts_read, students, start, end, subjects)
+    return plan
+
+
+def read_cells(session: Session, plan: MonthPlan, hosts: Sequence[int]) -> list[Collected]:
+    """The given hosts' marks and absences of the plan's pupils, shared out to their pairs'
+    snapshots; those pairs, ordered by host, then home school id."""
+    wanted = set(hosts)
+    students = plan.enrolments.where(any_of(NetworkCourse.host_org_id, wanted)
+                                     ).with_only_columns(CourseRequest.student_id).distinct()
+    subjects = sorted({c.info.subject for c in plan.courses.values() if c.host in wanted})
+    taking = plan.taking
+    cells = journal.period_cells(session, sorted(wanted), students, plan.start, plan.end,
+                                 subjects)
     works = cells.works
     fits: dict[tuple[int, str], bool] = {}  # is a work the course's: decided once per pair
     for work_id, sid, day, text in cells.marks:
@@ -153,13 +185,23 @@ def collect_month(session: Session, period: str, hosts: Iterable[int] | None = N
                 item = (course.info.public_id, w.key)
                 if item not in snap.items:
                     snap.items[item] = (w.title, w.type_name, w.weight)
-    for a in journal.absences_between(session, hosts_read, students, start, end, subjects):
+    for a in journal.absences_between(session, sorted(wanted), students, plan.start,
+                                      plan.end, subjects):
         day = a.date.isoformat()
         for course, snap, prefix in taking.get((a.organisation_id, a.student_id), ()):
             if a.subject == course.info.subject and course.first <= day <= course.last:
                 snap.rows[f"{prefix}absence{SEP}{day}{SEP}lesson-{a.lesson}"] = a.code
-    return [Collected(host, home_id, pairs[(host, home_id)])
-            for host, home_id in sorted(pairs)]
+    return [Collected(host, home_id, plan.pairs[(host, home_id)])
+            for host, home_id in sorted(plan.pairs) if host in wanted]
+
+
+def collect_month(session: Session, period: str, hosts: Iterable[int] | None = None,
+                  home: int | None = None) -> list[Collected]:
+    """Every host → home pair's content for the month (courses running in it), in a few
+    queries for all the given hosts; pairs ordered by host, then home school id. Cells stay
+    plain tuples and text (no objects per cell): a network's month is tens of thousands."""
+    plan = plan_month(session, period, hosts, home)
+    return [] if plan is None else read_cells(session, plan, plan.hosts)
 
 
 class _Course:

@@ -33,6 +33,8 @@ from lti_tool.exchange.collecting import (  # noqa: F401 (the transfer's vocabul
     collect_month,
     course_marks,
     network_students,
+    plan_month,
+    read_cells,
 )
 from lti_tool.exchange.models import CourseRequest, NetworkCourse, TransferPackage
 from lti_tool.exchange.rules import RuleError
@@ -264,14 +266,17 @@ def prepare_month(db: Database, period: str, hosts_per_batch: int = 20) -> list[
 
 def _prepare_month(db: Database, period: str, hosts_per_batch: int) -> list[int]:
     made: list[int] = []
-    with db.session() as s:
-        hosts = hosts_with_students(s)
+    with db.session() as s:  # who takes what, once for the run (a few small reads)
+        plan = plan_month(s, period, hosts_with_students(s))
+    if plan is None:
+        return made
+    hosts = plan.hosts
     for n in range(0, len(hosts), hosts_per_batch):
         batch = hosts[n:n + hosts_per_batch]
         with db.session() as s:
             latest = latest_of(s, period, batch)
             new: list[tuple[dict[str, Any], Latest]] = []
-            for data in collect_month(s, period, batch):
+            for data in read_cells(s, plan, batch):
                 pair = latest.get((data.host_id, data.home_id), Latest())
                 try:
                     new.append((build(s, data, pair, None), pair))
@@ -279,4 +284,5 @@ def _prepare_month(db: Database, period: str, hosts_per_batch: int) -> list[int]
                     continue
             made += _store(s, new)
             s.commit()
+        plan.release(batch)  # the stored batch's cells are let go: memory holds one batch's
     return made
