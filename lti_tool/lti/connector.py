@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
+from pylti1p3.exception import LtiServiceException
 from pylti1p3.registration import Registration
 from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy.orm import Session
@@ -49,6 +51,23 @@ class Connector(ServiceConnector):
         with _LOCK:
             _TOKENS[self._cache_key(scope_key)] = (
                 time.time() + max(float(expires_in or 0) - 60, 0), access_token)
+
+    def make_service_request(self, scopes: Sequence[str], url: str,
+                             **kwargs: Any) -> Any:
+        """One call; when the LMS refuses (401) the access token we had cached — it
+        restarted and forgot it, or revoked it — the token is dropped and the call made
+        once more with a fresh one (else every call failed until the cached token
+        expired, up to an hour)."""
+        try:
+            return super().make_service_request(scopes, url, **kwargs)
+        except LtiServiceException as exc:
+            if exc.response.status_code != 401 or not self._forget(self._scope_key(scopes)):
+                raise
+        return super().make_service_request(scopes, url, **kwargs)
+
+    def _forget(self, scope_key: str) -> bool:
+        with _LOCK:
+            return _TOKENS.pop(self._cache_key(scope_key), None) is not None
 
     def encode_jwt(self, message: dict[str, Any], private_key: str,
                    headers: dict[str, str]) -> str:
