@@ -27,13 +27,6 @@ from lti_tool.people import services as people
 from lti_tool.people.queries import organisation_rows
 
 
-@dataclass(slots=True)
-class Student:
-    id: int
-    public_id: str
-    name: str
-
-
 @dataclass
 class Collected:
     """One host → home pair's month: the organisations' ids and the package's snapshot."""
@@ -47,15 +40,15 @@ class Collected:
         return self.snapshot.rows
 
 
-def teacher_origin(course: NetworkCourse) -> tuple[str, str]:
-    """Where the network teacher's journal page writes the course's marks."""
-    return ("exchange", f"journal:{course.public_id}")
+def teacher_origin(course_public_id: str) -> tuple[str, str]:
+    """(source, namespace) where the network teacher's journal page writes a course's marks."""
+    return ("exchange", f"journal:{course_public_id}")
 
 
 def counts(course: NetworkCourse, mark: journal.PeriodMark) -> bool:
     """Is this host mark the course's? Its subject, and its class when the host named one
     (the teacher's own journal page has no class, so its marks count either way)."""
-    return _counts(course.subject, course.host_class_id, teacher_origin(course),
+    return _counts(course.subject, course.host_class_id, teacher_origin(course.public_id),
                    mark.subject, mark.class_id, mark.origin)
 
 
@@ -214,7 +207,7 @@ class _Course:
         self.host = row.host_org_id
         self.info = CourseInfo(row.public_id, row.title, row.subject, row.teacher_name)
         self.host_class_id = row.host_class_id
-        self.own = ("exchange", f"journal:{row.public_id}")
+        self.own = teacher_origin(row.public_id)
         self.first = max(start, row.starts_on).isoformat()
         self.last = min(end, row.ends_on).isoformat()
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from adapters.base import Chunk, JournalBatch
 from lti_tool.core.audit import audit
 from lti_tool.exchange import rules
+from lti_tool.exchange.collecting import teacher_origin
 from lti_tool.exchange.models import NetworkCourse
 from lti_tool.exchange.services import group_members
 from lti_tool.journal import period as journal
@@ -35,7 +36,7 @@ class Grid:
 
 
 def origin(course: NetworkCourse) -> Origin:
-    return Origin(course.host_org_id, "exchange", f"journal:{course.public_id}")
+    return Origin(course.host_org_id, *teacher_origin(course.public_id))
 
 
 def lesson_days(course: NetworkCourse, period: str) -> list[date]:

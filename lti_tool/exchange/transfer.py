@@ -28,7 +28,6 @@ from lti_tool.db import Database, any_of, public_id, utcnow
 from lti_tool.exchange import notices, package_files, rules
 from lti_tool.exchange.collecting import (  # noqa: F401 (the transfer's vocabulary)
     Collected,
-    Student,
     collect,
     collect_month,
     course_marks,
