@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from lti_tool.db import any_of
@@ -40,22 +50,39 @@ class Collected:
         return self.snapshot.rows
 
 
+_TEACHER_SOURCE, _TEACHER_PAGE = "exchange", "journal:"
+
+
 def teacher_origin(course_public_id: str) -> tuple[str, str]:
     """(source, namespace) where the network teacher's journal page writes a course's marks."""
-    return ("exchange", f"journal:{course_public_id}")
+    return (_TEACHER_SOURCE, f"{_TEACHER_PAGE}{course_public_id}")
 
 
 def counts(course: NetworkCourse, mark: journal.PeriodMark) -> bool:
     """Is this host mark the course's? Its subject, and its class when the host named one
     (the teacher's own journal page has no class, so its marks count either way)."""
-    return _counts(course.subject, course.host_class_id, teacher_origin(course.public_id),
-                   mark.subject, mark.class_id, mark.origin)
+    return mark.subject == course.subject and (
+        course.host_class_id is None or mark.class_id == course.host_class_id
+        or mark.origin == teacher_origin(course.public_id))
 
 
-def _counts(subject: str, host_class_id: int | None, own: tuple[str, str],
-            mark_subject: str, class_id: int | None, origin: tuple[str, str]) -> bool:
-    return mark_subject == subject and (
-        host_class_id is None or class_id == host_class_id or origin == own)
+def _counted(cells: Subquery) -> ColumnElement[bool]:
+    """Is a journal row (of a subquery joined to the enrolments' courses) the course's: its
+    host, subject and dates — the month run decides in the database whose each cell is."""
+    return and_(
+        # «+ 0»: else SQLite reads every work of a host (a year of them) for each course
+        cells.c.organisation_id + 0 == NetworkCourse.host_org_id,
+        cells.c.subject == NetworkCourse.subject,
+        cells.c.day >= NetworkCourse.starts_on, cells.c.day <= NetworkCourse.ends_on)
+
+
+def _courses_own(cells: Subquery) -> ColumnElement[bool]:
+    """:func:`counts`'s class rule in SQL: the host's class the course names, or the network
+    teacher's own page (``tests/exchange/test_month_run.py`` checks what each admits)."""
+    return or_(NetworkCourse.host_class_id.is_(None),
+               cells.c.class_id == NetworkCourse.host_class_id,
+               and_(cells.c.source == _TEACHER_SOURCE,
+                    cells.c.namespace == literal(_TEACHER_PAGE) + NetworkCourse.public_id))
 
 
 def course_marks(session: Session, course: NetworkCourse, students: Sequence[int],
@@ -79,30 +106,31 @@ def network_students(session: Session, host_org_id: int, home_org_id: int | None
 @dataclass
 class MonthPlan:
     """Who takes what in the month: every pair's snapshot with its schools, courses and
-    pupils (no cells yet), and, per host and pupil, the courses they take there — read once
-    for a whole run; the journal is then read host batch by host batch (:func:`read_cells`)."""
+    pupils (no cells yet), and each enrolment's seat in it — read once for a whole run; the
+    journal is then read host batch by host batch (:func:`read_cells`)."""
 
     period: str
-    start: date
-    end: date
-    enrolments: Select[int, int, int]  # (course, student, home): the journal's filter
     courses: dict[int, _Course]
     pairs: dict[tuple[int, int], Snapshot]
-    # (host, student) → the courses they take there: each with its pair's snapshot and the
-    # start of the student's row keys in it (rules.row_key, built without a call per cell)
-    taking: dict[tuple[int, int], list[tuple[_Course, Snapshot, str]]]
+    seats: dict[int, _Seat]  # enrolment (course request) id → its seat
+    seats_at: dict[int, list[_Seat]]  # host → its seats
+    # the host batch's marks and absences, as (seat, …) rows: built once, run per batch
+    # with the batch's hosts bound to HOSTS
+    marks: Select[Any]
+    absences: Select[Any]
 
     @property
     def hosts(self) -> list[int]:
-        return sorted({host for host, _ in self.pairs})
+        return sorted(self.seats_at)
 
     def release(self, hosts: Iterable[int]) -> None:
         """Forget these hosts' pairs (their packages are made)."""
         gone = set(hosts)
         for pair in [p for p in self.pairs if p[0] in gone]:
             del self.pairs[pair]
-        for key in [k for k in self.taking if k[0] in gone]:
-            del self.taking[key]
+        for host in gone:
+            for seat in self.seats_at.pop(host, ()):
+                del self.seats[seat.id]
 
 
 def plan_month(session: Session, period: str, hosts: Iterable[int] | None = None,
@@ -110,7 +138,7 @@ def plan_month(session: Session, period: str, hosts: Iterable[int] | None = None
     """The month's enrolments in the given hosts' courses running in it (one query), their
     courses, schools and pupils' names (three more); None when nobody is enrolled."""
     start, end = rules.month_bounds(period)
-    query = select(CourseRequest.course_id, CourseRequest.student_id,
+    query = select(CourseRequest.id, CourseRequest.course_id, CourseRequest.student_id,
                    CourseRequest.home_org_id).join(
         NetworkCourse, CourseRequest.course_id == NetworkCourse.id).where(
         CourseRequest.state == rules.ENROLLED, NetworkCourse.starts_on <= end,
@@ -125,16 +153,15 @@ def plan_month(session: Session, period: str, hosts: Iterable[int] | None = None
     found = read(query.order_by(CourseRequest.course_id, CourseRequest.id)).all()
     if not found:
         return None
-    courses = {row.id: _Course(row, start, end) for row in read(select(
+    courses = {row.id: _Course(row) for row in read(select(
         NetworkCourse.id, NetworkCourse.public_id, NetworkCourse.host_org_id,
-        NetworkCourse.title, NetworkCourse.subject, NetworkCourse.teacher_name,
-        NetworkCourse.host_class_id, NetworkCourse.starts_on, NetworkCourse.ends_on).where(
-        any_of(NetworkCourse.id, {course_id for course_id, _, _ in found})))}
+        NetworkCourse.title, NetworkCourse.subject, NetworkCourse.teacher_name).where(
+        any_of(NetworkCourse.id, {course_id for _, course_id, _, _ in found})))}
     orgs = {r.id: Party(r.slug, r.name) for r in organisation_rows(
-        session, {c.host for c in courses.values()} | {h for _, _, h in found})}
-    pupils = people.public_names(session, sorted({s for _, s, _ in found}))
-    plan = MonthPlan(period, start, end, query, courses, {}, {})
-    for course_id, sid, home_id in found:
+        session, {c.host for c in courses.values()} | {h for _, _, _, h in found})}
+    pupils = people.public_names(session, sorted({s for _, _, s, _ in found}))
+    plan = MonthPlan(period, courses, {}, {}, {}, *_batch_reads(query, start, end))
+    for seat_id, course_id, sid, home_id in found:
         course = courses[course_id]
         snap = plan.pairs.get((course.host, home_id))
         if snap is None:
@@ -146,46 +173,63 @@ def plan_month(session: Session, period: str, hosts: Iterable[int] | None = None
         public, name = pupils[sid]
         snap.enrolled[course.info.public_id].append(public)
         snap.students[public] = name
-        plan.taking.setdefault((course.host, sid), []).append(
-            (course, snap, f"{public}{SEP}{course.info.public_id}{SEP}"))
+        seat = plan.seats[seat_id] = _Seat(seat_id, course, snap, public)
+        plan.seats_at.setdefault(course.host, []).append(seat)
     return plan
 
 
+HOSTS = "hosts"
+
+
+def _batch_reads(enrolments: Select[int, int, int, int], start: date, end: date
+                 ) -> tuple[Select[Any], Select[Any]]:
+    """The statements :func:`read_cells` runs per host batch: the hosts' journal joined to
+    the month's enrolments, each row naming the seat it is for (its course's subject,
+    class or teacher's page, and dates: :func:`_counted`)."""
+    hosts: BindParameter[Any] = bindparam(HOSTS, expanding=True)
+    enrolled = enrolments.order_by(None).where(NetworkCourse.host_org_id.in_(hosts))
+    cells = journal.cells_to_join(hosts, start, end)
+    absent = journal.absences_to_join(hosts, start, end)
+    return (enrolled.with_only_columns(
+                CourseRequest.id, cells.c.work_id, cells.c.day, cells.c.text).join(
+                cells, cells.c.student_id == CourseRequest.student_id).where(
+                _counted(cells), _courses_own(cells)),
+            enrolled.with_only_columns(
+                CourseRequest.id, absent.c.day, absent.c.lesson, absent.c.code).join(
+                absent, absent.c.student_id == CourseRequest.student_id).where(
+                _counted(absent)))
+
+
 def read_cells(session: Session, plan: MonthPlan, hosts: Sequence[int]) -> list[Collected]:
-    """The given hosts' marks and absences of the plan's pupils, shared out to their pairs'
-    snapshots; those pairs, ordered by host, then home school id."""
-    wanted = set(hosts)
-    students = plan.enrolments.where(any_of(NetworkCourse.host_org_id, wanted)
-                                     ).with_only_columns(CourseRequest.student_id).distinct()
-    subjects = sorted({c.info.subject for c in plan.courses.values() if c.host in wanted})
-    taking = plan.taking
-    cells = journal.period_cells(session, sorted(wanted), students, plan.start, plan.end,
-                                 subjects)
-    works = cells.works
-    fits: dict[tuple[int, str], bool] = {}  # is a work the course's: decided once per pair
-    for work_id, sid, day, text in cells.marks:
-        w = works[work_id]
-        for course, snap, prefix in taking.get((w.organisation_id, sid), ()):
-            if not course.first <= day <= course.last:
-                continue
-            fit = fits.get((work_id, course.info.public_id))
-            if fit is None:
-                fit = fits[(work_id, course.info.public_id)] = _counts(
-                    course.info.subject, course.host_class_id, course.own, w.subject,
-                    w.class_id, w.origin)
-            if fit:
-                snap.rows[f"{prefix}mark{SEP}{day}{SEP}{w.key}"] = text
-                item = (course.info.public_id, w.key)
-                if item not in snap.items:
-                    snap.items[item] = (w.title, w.type_name, w.weight)
-    for a in journal.absences_between(session, sorted(wanted), students, plan.start,
-                                      plan.end, subjects):
-        day = a.date.isoformat()
-        for course, snap, prefix in taking.get((a.organisation_id, a.student_id), ()):
-            if a.subject == course.info.subject and course.first <= day <= course.last:
-                snap.rows[f"{prefix}absence{SEP}{day}{SEP}lesson-{a.lesson}"] = a.code
+    """The given hosts' marks and absences of the plan's pupils, in their pairs' snapshots;
+    those pairs, ordered by host, then home school id.
+
+    The database joins the hosts' journal to the enrolments and says which seat each cell
+    is for (the course's subject, class or teacher's page, and dates: :func:`_counted`), so
+    a cell of a network's month (tens of thousands) costs one lookup and one key here."""
+    chosen = set(hosts)
+    wanted = sorted(chosen)
+    read = session.connection().execute
+    seats = plan.seats
+    found = journal.iso_days(read(plan.marks, {HOSTS: wanted}).all(), 2)
+    works = journal.period_works(session, {work_id for _, work_id, _, _ in found})
+    tails = {work_id: f"{SEP}{w.key}" for work_id, w in works.items()}
+    for seat_id, work_id, day, text in found:
+        seat = seats[seat_id]
+        seat.rows[seat.marks + day + tails[work_id]] = text
+        seat.works.add(work_id)
+    for seat_id, day, lesson, code in journal.iso_days(
+            read(plan.absences, {HOSTS: wanted}).all(), 1):
+        seat = seats[seat_id]
+        seat.rows[f"{seat.absences}{day}{SEP}lesson-{lesson}"] = code
+    for host in wanted:  # the titles the files print, of the works a seat has marks of
+        for seat in plan.seats_at.get(host, ()):
+            for work_id in sorted(seat.works):
+                w = works[work_id]
+                seat.snap.items.setdefault((seat.course.info.public_id, w.key),
+                                           (w.title, w.type_name, w.weight))
     return [Collected(host, home_id, plan.pairs[(host, home_id)])
-            for host, home_id in sorted(plan.pairs) if host in wanted]
+            for host, home_id in sorted(plan.pairs) if host in chosen]
 
 
 def collect_month(session: Session, period: str, hosts: Iterable[int] | None = None,
@@ -197,19 +241,28 @@ def collect_month(session: Session, period: str, hosts: Iterable[int] | None = N
     return [] if plan is None else read_cells(session, plan, plan.hosts)
 
 
+class _Seat:
+    """A pupil in a course of the month: the pair's snapshot their cells go to and the start
+    of their row keys there (:func:`rules.row_key`, built without a call per cell)."""
+
+    __slots__ = ("id", "course", "snap", "rows", "marks", "absences", "works")
+
+    def __init__(self, seat_id: int, course: _Course, snap: Snapshot, public: str) -> None:
+        self.id, self.course, self.snap, self.rows = seat_id, course, snap, snap.rows
+        start = f"{public}{SEP}{course.info.public_id}{SEP}"
+        self.marks, self.absences = f"{start}mark{SEP}", f"{start}absence{SEP}"
+        self.works: set[int] = set()  # the works it has marks of
+
+
 class _Course:
-    """A network course as the month's read needs it: who hosts it, what the package prints,
-    and which host marks are its (ISO day bounds: the course's dates within the month)."""
+    """A network course as the month's read needs it: who hosts it and what the package
+    prints."""
 
-    __slots__ = ("host", "info", "host_class_id", "own", "first", "last")
+    __slots__ = ("host", "info")
 
-    def __init__(self, row: Any, start: date, end: date) -> None:
+    def __init__(self, row: Any) -> None:
         self.host = row.host_org_id
         self.info = CourseInfo(row.public_id, row.title, row.subject, row.teacher_name)
-        self.host_class_id = row.host_class_id
-        self.own = teacher_origin(row.public_id)
-        self.first = max(start, row.starts_on).isoformat()
-        self.last = min(end, row.ends_on).isoformat()
 
 
 def collect(session: Session, host_org_id: int, home_org_id: int, period: str) -> Collected:

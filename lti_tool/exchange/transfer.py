@@ -35,7 +35,7 @@ from lti_tool.exchange.collecting import (  # noqa: F401 (the transfer's vocabul
     plan_month,
     read_cells,
 )
-from lti_tool.exchange.models import CourseRequest, NetworkCourse, TransferPackage
+from lti_tool.exchange.models import TransferPackage
 from lti_tool.exchange.rules import RuleError
 from lti_tool.people import queries as people
 from lti_tool.people.services import organisation_names
@@ -248,12 +248,6 @@ def package_by_public_id(session: Session, public_id: str) -> TransferPackage | 
         TransferPackage.public_id == public_id)).first()
 
 
-def hosts_with_students(session: Session) -> list[int]:
-    return sorted(set(session.scalars(select(NetworkCourse.host_org_id).join(
-        CourseRequest, CourseRequest.course_id == NetworkCourse.id).where(
-        CourseRequest.state == rules.ENROLLED))))
-
-
 def prepare_month(db: Database, period: str, hosts_per_batch: int = 20) -> list[int]:
     """The monthly run: every host → home pair's package for ``period`` (a new version only
     when its journal changed). Hosts go in batches, each read in a few queries and stored in
@@ -266,7 +260,7 @@ def prepare_month(db: Database, period: str, hosts_per_batch: int = 20) -> list[
 def _prepare_month(db: Database, period: str, hosts_per_batch: int) -> list[int]:
     made: list[int] = []
     with db.session() as s:  # who takes what, once for the run (a few small reads)
-        plan = plan_month(s, period, hosts_with_students(s))
+        plan = plan_month(s, period)
     if plan is None:
         return made
     hosts = plan.hosts

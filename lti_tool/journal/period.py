@@ -8,12 +8,12 @@ schools at once and are shaped for volume: a network's month is tens of thousand
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, String, cast, func, select, type_coerce
+from sqlalchemy import BindParameter, Select, String, Subquery, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from lti_tool.db import any_of
@@ -21,7 +21,8 @@ from lti_tool.journal.models import Assignment, Attendance, Mark
 from lti_tool.journal.queries import LATE, _chunks  # one chunk size for every read
 
 __all__ = ["LATE", "PeriodAbsence", "PeriodCells", "PeriodMark", "PeriodWork", "Students",
-           "absences_between", "marks_between", "period_cells"]
+           "absences_between", "absences_to_join", "cells_to_join", "iso_days", "marks_between",
+           "period_absences", "period_cells", "period_works"]
 
 
 #: Students named by id, or by a query of their ids (a subquery costs the database one
@@ -100,6 +101,66 @@ class PeriodCells:
 _TEXT = func.coalesce(cast(Mark.value, String), func.nullif(Mark.code, ""), ".")
 
 
+def iso_days(rows: Sequence[Any], at: int) -> list[Any]:
+    """Rows whose column ``at`` is a day read as text (``type_coerce``): SQLite gives its
+    stored ISO text as it is, PostgreSQL a date, spelled here the same way."""
+    if rows and not isinstance(rows[0][at], str):
+        return [(*r[:at], r[at].isoformat(), *r[at + 1:]) for r in rows]
+    return list(rows)
+
+
+def period_works(session: Session, ids: Collection[int]) -> dict[int, PeriodWork]:
+    """The works (assignments) with these ids, with their stable keys."""
+    works: dict[int, PeriodWork] = {}
+    for part in _chunks(sorted(ids)):
+        for (work, org, subject, klass, source, namespace, external, title, type_name,
+             weight) in session.connection().execute(select(
+                Assignment.id, Assignment.organisation_id, Assignment.subject,
+                Assignment.class_id, Assignment.source, Assignment.namespace,
+                Assignment.external_id, Assignment.title, Assignment.type_name,
+                Assignment.weight).where(any_of(Assignment.id, part))).all():
+            key = hashlib.sha256(f"{source}\x00{namespace}\x00{external}".encode()
+                                 ).hexdigest()[:16]
+            works[work] = PeriodWork(org, subject, klass, (source, namespace), key, title,
+                                     type_name, weight)
+    return works
+
+
+#: Organisations named by id, or by an expanding bind parameter (a statement built once and
+#: run for batch after batch of them).
+Orgs = Sequence[int] | BindParameter[Any]
+
+
+def _of_orgs(column: Any, orgs: Orgs) -> Any:
+    return column.in_(orgs) if isinstance(orgs, BindParameter) else any_of(column, orgs)
+
+
+def cells_to_join(org_ids: Orgs, start: date, end: date) -> Subquery:
+    """The period's marks at these organisations as a subquery a feature joins to its own
+    people on ``student_id``: ``work_id``, ``student_id``, ``day`` (read it with
+    :func:`iso_days`), ``text``, and what says whose work it is — ``organisation_id``,
+    ``subject``, ``class_id``, ``source``, ``namespace``. The network exchange routes a
+    month's cells to its enrolments this way, in the database, not cell by cell in Python."""
+    return select(
+        Mark.assignment_id.label("work_id"), Mark.student_id,
+        type_coerce(Mark.date, String).label("day"), _TEXT.label("text"),
+        Assignment.organisation_id, Assignment.subject, Assignment.class_id, Assignment.source,
+        Assignment.namespace).join(Assignment, Assignment.id == Mark.assignment_id).where(
+        _of_orgs(Assignment.organisation_id + 0, org_ids),  # «+ 0»: see period_cells
+        Mark.date >= start, Mark.date <= end).subquery("cells")
+
+
+def absences_to_join(org_ids: Orgs, start: date, end: date) -> Subquery:
+    """The period's absences at these organisations, to join as :func:`cells_to_join`:
+    ``student_id``, ``organisation_id``, ``subject``, ``day``, ``lesson``, ``code``."""
+    return select(
+        Attendance.student_id, Attendance.organisation_id, Attendance.subject,
+        type_coerce(Attendance.date, String).label("day"), Attendance.lesson,
+        Attendance.code).where(
+        _of_orgs(Attendance.organisation_id + 0, org_ids),
+        Attendance.date >= start, Attendance.date <= end).subquery("absences")
+
+
 def period_cells(session: Session, org_id: int | Sequence[int], student_ids: Students,
                  start: date, end: date, subjects: Sequence[str] | None = None,
                  class_id: int | None = None,
@@ -124,24 +185,8 @@ def period_cells(session: Session, org_id: int | Sequence[int], student_ids: Stu
         if origin is not None:
             query = query.where(Assignment.source == origin[0],
                                 Assignment.namespace == origin[1])
-        rows: list[Any] = list(session.connection().execute(query).all())
-        if rows and not isinstance(rows[0][2], str):  # PostgreSQL gives dates
-            rows = [(work, student, day.isoformat(), text) for work, student, day, text in rows]
-        marks += rows
-    works: dict[int, PeriodWork] = {}
-    found = sorted({m[0] for m in marks})
-    for part in _chunks(found):
-        for (work, org, subject, klass, source, namespace, external, title, type_name,
-             weight) in session.connection().execute(select(
-                Assignment.id, Assignment.organisation_id, Assignment.subject,
-                Assignment.class_id, Assignment.source, Assignment.namespace,
-                Assignment.external_id, Assignment.title, Assignment.type_name,
-                Assignment.weight).where(any_of(Assignment.id, part))).all():
-            key = hashlib.sha256(f"{source}\x00{namespace}\x00{external}".encode()
-                                 ).hexdigest()[:16]
-            works[work] = PeriodWork(org, subject, klass, (source, namespace), key, title,
-                                     type_name, weight)
-    return PeriodCells(works, marks)
+        marks += iso_days(session.connection().execute(query).all(), 2)
+    return PeriodCells(period_works(session, {m[0] for m in marks}), marks)
 
 
 def marks_between(session: Session, org_id: int | Sequence[int], student_ids: Sequence[int],
@@ -159,14 +204,17 @@ def marks_between(session: Session, org_id: int | Sequence[int], student_ids: Se
     return out
 
 
-def absences_between(session: Session, org_id: int | Sequence[int],
-                     student_ids: Students, start: date, end: date,
-                     subjects: Sequence[str] | None = None,
-                     origin: tuple[str, str] | None = None) -> list[PeriodAbsence]:
-    out: list[PeriodAbsence] = []
+def period_absences(session: Session, org_id: int | Sequence[int], student_ids: Students,
+                    start: date, end: date, subjects: Sequence[str] | None = None,
+                    origin: tuple[str, str] | None = None) -> list[Any]:
+    """The organisations' absences of these students as plain rows ``(organisation id,
+    student id, subject, ISO day, lesson, code)`` — shaped like :func:`period_cells`, for the
+    monthly transfer, which stores text (no day parsed per absence)."""
+    out: list[Any] = []
+    day = type_coerce(Attendance.date, String)  # SQLite's stored text as it is
     for part in _student_parts(student_ids):
-        query = select(Attendance.student_id, Attendance.subject, Attendance.date,
-                       Attendance.lesson, Attendance.code, Attendance.organisation_id).where(
+        query = select(Attendance.organisation_id, Attendance.student_id, Attendance.subject,
+                       day, Attendance.lesson, Attendance.code).where(
             any_of(Attendance.organisation_id, _orgs(org_id)), _among(Attendance.student_id, part),
             Attendance.date >= start, Attendance.date <= end)
         if subjects is not None:
@@ -174,5 +222,15 @@ def absences_between(session: Session, org_id: int | Sequence[int],
         if origin is not None:
             query = query.where(Attendance.source == origin[0],
                                 Attendance.namespace == origin[1])
-        out += [PeriodAbsence(*r) for r in session.connection().execute(query).all()]
+        out += iso_days(session.connection().execute(query).all(), 3)
     return out
+
+
+def absences_between(session: Session, org_id: int | Sequence[int],
+                     student_ids: Students, start: date, end: date,
+                     subjects: Sequence[str] | None = None,
+                     origin: tuple[str, str] | None = None) -> list[PeriodAbsence]:
+    """:func:`period_absences` as :class:`PeriodAbsence` (pages and report cards)."""
+    return [PeriodAbsence(student, subject, date.fromisoformat(day), lesson, code, org)
+            for org, student, subject, day, lesson, code in period_absences(
+                session, org_id, student_ids, start, end, subjects, origin)]

@@ -295,12 +295,15 @@ def organisations_by_id(session: Session, ids: Collection[int]) -> dict[int, Org
 
 
 def public_names(session: Session, person_ids: Collection[int]) -> dict[int, tuple[str, str]]:
-    """person id → (public id, display name): what a document about pupils prints."""
+    """person id → (public id, display name): what a document about pupils prints (the
+    table's columns, not the mapped class's: a network's month names thousands of pupils and
+    ORM rows cost more than the reading)."""
     if not person_ids:
         return {}
+    person = Person.__table__.c
     return {pid: (public, name) for pid, public, name in session.execute(
-        select(Person.id, Person.public_id, Person.display_name).where(
-            any_of(Person.id, person_ids)))}
+        select(person.id, person.public_id, person.display_name).where(
+            any_of(person.id, person_ids)))}
 
 
 def organisation_names(session: Session, org_ids: Collection[int]) -> dict[int, str]:

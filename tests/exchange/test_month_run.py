@@ -159,3 +159,46 @@ def test_month_run_equals_single_pairs_and_versions_only_changes(database_url: s
         assert states == {1: rules.SENT, 2: rules.SUPERSEDED, 3: rules.SUPERSEDED,
                           4: rules.PREPARED}
     db.engine.dispose()
+
+
+def test_a_course_that_starts_or_ends_within_the_month_takes_only_its_days(
+        database_url: str) -> None:
+    """Physics starts on 12 October, chemistry ends on 20 October: the month's package takes
+    each course's marks and absences of its own days only (the database decides it)."""
+    db = Database(database_url)
+    with db.session() as s:
+        gym, home = Organisation(slug="gym", name="Гимназия"), Organisation(slug="s", name="Ш")
+        s.add_all([gym, home])
+        s.flush()
+        physics, chemistry = _course(gym, "Физика"), _course(gym, "Химия")
+        physics.starts_on, chemistry.ends_on = date(2026, 10, 12), date(2026, 10, 20)
+        pupil = Person(display_name="Петров Пётр")
+        s.add_all([physics, chemistry, pupil])
+        s.flush()
+        for course in (physics, chemistry):
+            s.add(CourseRequest(course_id=course.id, student_id=pupil.id, home_org_id=home.id,
+                                state=rules.ENROLLED))
+        for subject, day, value in (("Физика", 5, 2), ("Физика", 12, 5), ("Химия", 15, 4),
+                                    ("Химия", 26, 3)):
+            work = Assignment(organisation_id=gym.id, source="netschool", namespace="ns",
+                              external_id=f"{subject}{day}", subject=subject, title="Ответ",
+                              due=date(2026, 10, day))
+            s.add(work)
+            s.flush()
+            s.add(Mark(assignment_id=work.id, student_id=pupil.id, value=value,
+                       date=date(2026, 10, day)))
+            s.add(Attendance(organisation_id=gym.id, source="netschool", namespace="ns",
+                             student_id=pupil.id, date=date(2026, 10, day), lesson=1,
+                             subject=subject, code="Н"))
+        s.commit()
+        host, home_id = gym.id, home.id
+    (made,) = transfer.prepare_month(db, PERIOD)
+    with db.session() as s:
+        package = s.get(TransferPackage, made)
+        assert package is not None
+        kept = sorted((rules.row_parts(k)[2], rules.row_parts(k)[3], v)
+                      for k, v in package.rows.items())
+        assert kept == [("absence", "2026-10-12", "Н"), ("absence", "2026-10-15", "Н"),
+                        ("mark", "2026-10-12", "5"), ("mark", "2026-10-15", "4")]
+        assert transfer.collect(s, host, home_id, PERIOD).rows == package.rows
+    db.engine.dispose()

@@ -1,14 +1,16 @@
-"""journal.period.period_cells spells a cell in SQL; it must say what ParsedMark.text says
-(the journal's canonical spelling), on SQLite and PostgreSQL, for marks, absence codes and
-debts, with days as ISO text."""
+"""journal.period.period_cells (and cells_to_join, the monthly transfer's) spells a cell in
+SQL; it must say what ParsedMark.text says (the journal's canonical spelling), on SQLite and
+PostgreSQL, for marks, absence codes and debts, with days as ISO text."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
 from lti_tool.db import Database
 from lti_tool.journal.models import Assignment, Mark
-from lti_tool.journal.period import marks_between, period_cells
+from lti_tool.journal.period import cells_to_join, iso_days, marks_between, period_cells
 from lti_tool.people.models import Organisation, Person
 from schemas.marks import ParsedMark
 
@@ -44,4 +46,10 @@ def test_cells_are_spelled_as_the_journal_spells_them(database_url: str) -> None
         assert {m.student_id: m.text for m in marks_between(
             s, school.id, ids, date(2026, 10, 1), date(2026, 10, 31))} == expected
         assert period_cells(s, school.id, ids, date(2026, 11, 1), date(2026, 11, 30)).marks == []
+        # and the subquery the monthly transfer joins to its enrolments
+        joined = cells_to_join([school.id], date(2026, 10, 1), date(2026, 10, 31))
+        rows = iso_days(s.connection().execute(select(
+            joined.c.student_id, joined.c.day, joined.c.text)).all(), 1)
+        assert {student: text for student, _, text in rows} == expected
+        assert {day for _, day, _ in rows} == {"2026-10-05"}
     db.engine.dispose()
