@@ -3,23 +3,30 @@
 school; every host teaches students of 4 home schools → 320 host → home packages), one month
 of marks (3 lessons a week × 4 weeks: a mark most lessons, a few absences), SQLite.
 
-Measured in one run:
+Measured in one run, side by side in rounds (``--rounds``, 5): each round a month run on a
+fresh copy of the network, then the plain insert on a fresh table:
   transfer  ``exchange.transfer.prepare_month``: read the hosts' journals, make every
             package's snapshot (rows, fingerprint, what its files print) and store them
             (hosts in batches of 20: a few reads and one transaction per batch);
   baseline  writing the same package rows (student, course, kind, date, key, value) into a
-            plain table with one bulk ``executemany`` insert;
+            plain table with one bulk ``executemany`` insert, on the app's SQLite settings;
   files     what the delivery jobs do afterwards, one package each: render the OneRoster
             zip and the XLSX from the stored snapshot and keep them (printed per package
             and summed; not part of the month run since files are built when sent —
             ``exchange/package_files.py`` says why).
-The ratio is of wall-clock times (the issue's comparison); the CPU time of each side is
-printed too, since the shared machine's load moves wall-clock times between runs.
+The rounds run on one database, as a worker's month job runs month after month (before
+each round after the first, the month's packages are removed, untimed, so every round makes
+all of them again); the first round is also the first in the process — it compiles the
+statements and warms the libraries — and counts like the others. Both sides get an open
+connection before their clock starts. The ratio is of wall-clock times (the issue's
+comparison), per round; the target judges the median of the rounds, because this shared
+machine's speed moves by a third from one second to the next and a single pair of timings
+measures that more than the code. Every round is printed.
 Target: transfer ≤ 5 × baseline, and memory bounded: the peak traced by ``tracemalloc``
 in a month run is reported (it holds one batch of hosts at a time, not the network's
-month), and the growth of the process's peak RSS during the timed run.
+month), and the growth of the process's peak RSS during the rounds.
 
-``--quick`` (or ``BENCH_QUICK=1``): 8 schools — a smoke run whose ratio judges nothing.
+``--quick`` (or ``BENCH_QUICK=1``): 8 schools, one round — a smoke run whose ratio judges\nnothing.
 Prints a table, then the RESULT line (exit 1 when missed).
 """
 
@@ -29,6 +36,7 @@ import argparse
 import os
 import resource
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -37,11 +45,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import delete, insert, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from lti_tool.core.audit import AuditEntry  # noqa: E402
 from lti_tool.db import Database  # noqa: E402
 from lti_tool.exchange import package_files, rules, transfer  # noqa: E402
 from lti_tool.exchange.models import CourseRequest, NetworkCourse, TransferPackage  # noqa: E402
@@ -113,85 +122,119 @@ def seed(db: Database, schools: int, per_school: int) -> int:
     return marks
 
 
-def baseline(path: Path, rows: list[tuple[Any, ...]], cpu: dict[str, float]) -> float:
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
+def baseline(path: Path, rows: list[tuple[Any, ...]]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one bulk insert of the rows, on the app's own SQLite settings
+    (``Database``: WAL, the same pragmas) with the connection and table made first, as the
+    transfer's side gets them."""
+    db = Database(f"sqlite:///{path}")
+    with db.engine.begin() as conn:
         conn.execute(text("CREATE TABLE plain (student TEXT, course TEXT, kind TEXT, day TEXT, "
                           "key TEXT, value TEXT)"))
     t0, c0 = time.perf_counter(), time.process_time()
-    with engine.begin() as conn:
+    with db.engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO plain VALUES (?, ?, ?, ?, ?, ?)", rows)
-    took = time.perf_counter() - t0
-    cpu["plain"] = time.process_time() - c0
-    engine.dispose()
+    took = time.perf_counter() - t0, time.process_time() - c0
+    db.engine.dispose()
     return took
+
+
+def month_run(db: Database) -> tuple[float, float, list[int]]:
+    """(wall, CPU) seconds of one month run and the packages it made."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    made = transfer.prepare_month(db, PERIOD)
+    return time.perf_counter() - t0, time.process_time() - c0, made
+
+
+def traced_peak(path: Path) -> int:
+    """The Python heap's peak in a month run, on a copy of the network (tracemalloc slows
+    Python down: not timed)."""
+    db = Database(f"sqlite:///{path}")
+    tracemalloc.start()
+    transfer.prepare_month(db, PERIOD)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    db.engine.dispose()
+    return peak
+
+
+def forget_month(db: Database) -> None:
+    """Remove the month's packages and their audit entries (untimed), so that the next run
+    makes every package again — the same work as the first."""
+    with db.engine.begin() as conn:
+        conn.execute(delete(AuditEntry).where(AuditEntry.entity == "exchange_package"))
+        conn.execute(delete(TransferPackage).where(TransferPackage.period == PERIOD))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--schools", type=int, default=80)
     parser.add_argument("--students", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     quick = args.quick or os.environ.get("BENCH_QUICK") == "1"
     schools = 8 if quick else args.schools
-    cpu: dict[str, float] = {}
+    rounds = 1 if quick else max(1, args.rounds)
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
+        url = f"sqlite:///{Path(tmp) / 'network.sqlite'}"
         upgrade(url)
         db = Database(url)
         cells = seed(db, schools, args.students)
         db.engine.dispose()
-        twin = Path(tmp) / "twin.sqlite"  # the same network, for the traced run
-        shutil.copy(Path(tmp) / "bench.sqlite", twin)
+        shutil.copy(Path(tmp) / "network.sqlite", Path(tmp) / "traced.sqlite")
+        # the worker's database: its connection open before the clock starts, as the
+        # baseline's; every round makes the month's packages again on it
         db = Database(url)
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        t0, c0 = time.perf_counter(), time.process_time()
-        made = transfer.prepare_month(db, PERIOD)
-        took = time.perf_counter() - t0
-        cpu["transfer"] = time.process_time() - c0
-        grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before  # KiB
-        # the same transfer on an identical copy under tracemalloc (it slows Python down,
-        # so it is kept apart from the timing): the Python heap's peak
-        traced = Database(f"sqlite:///{twin}")
-        tracemalloc.start()
-        transfer.prepare_month(traced, PERIOD)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        traced.engine.dispose()
+        with db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
         rows: list[tuple[Any, ...]] = []
+        measured = []  # per round: transfer (wall, CPU), plain (wall, CPU)
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        for n in range(rounds):  # side by side: each round a month run, then the plain insert
+            if n:
+                forget_month(db)
+            took, cpu, made = month_run(db)
+            if n == 0:
+                grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before  # KiB
+                peak = traced_peak(Path(tmp) / "traced.sqlite")
+                with db.session() as s:  # the rows the month run wrote, for the plain insert
+                    for p in s.query(TransferPackage).all():
+                        rows += [(*rules.row_parts(k), v) for k, v in p.rows.items()]
+            measured.append(((took, cpu), baseline(Path(tmp) / f"plain{n}.sqlite", rows)))
         with db.session() as s:
             packages = s.query(TransferPackage).all()
-            for p in packages:
-                rows += [(*rules.row_parts(k), v) for k, v in p.rows.items()]
             # what the delivery jobs do later, one package each: render and keep the files
-            t1, c1 = time.perf_counter(), time.process_time()
+            t1 = time.perf_counter()
             for p in packages:
                 package_files.keep(s, p)
             s.commit()
             rendered = time.perf_counter() - t1
-            cpu["files"] = time.process_time() - c1
             size = sum(len(p.oneroster_zip or b"") + len(p.xlsx or b"") for p in packages)
         db.engine.dispose()
-        plain = baseline(Path(tmp) / "plain.sqlite", rows, cpu)
-    ratio = took / plain
+    ratios = [t[0] / p[0] for t, p in measured]
+    ratio = statistics.median(ratios)
+    took = statistics.median(t[0] for t, _ in measured)
+    plain = statistics.median(p[0] for _, p in measured)
+    print(f"{'round':<8}{'transfer s (CPU)':>20}{'plain s (CPU)':>20}{'ratio':>8}")
+    for n, ((tw, tc), (pw, pc)) in enumerate(measured, 1):
+        print(f"{n:<8}{tw:>12.3f} ({tc:.3f}){pw:>12.3f} ({pc:.3f}){tw / pw:>8.1f}")
     print(f"{'measure':<46}{'value':>14}")
     print(f"{'schools × network students':<46}{schools:>10} × {args.students}")
     print(f"{'journal cells in the month (marks+absences)':<46}{cells:>14,}")
     print(f"{'packages made (host → home)':<46}{len(made):>14,}")
     print(f"{'package rows written':<46}{len(rows):>14,}")
-    print(f"{'transfer (the month run), s':<46}{took:>14.3f}")
-    print(f"{'plain bulk insert of the same rows, s':<46}{plain:>14.3f}")
-    print(f"{'ratio transfer / plain':<46}{ratio:>14.1f}")
-    print(f"{'CPU: transfer, s / plain, s':<46}{cpu['transfer']:>8.3f} /{cpu['plain']:>6.3f}")
+    print(f"{'transfer (the month run), median s':<46}{took:>14.3f}")
+    print(f"{'plain bulk insert of the same rows, median s':<46}{plain:>14.3f}")
+    print(f"{'ratio transfer / plain, median of rounds':<46}{ratio:>14.1f}")
     print(f"{'files at sending (all packages), s':<46}{rendered:>14.3f}")
     print(f"{'  per package (a delivery job), ms':<46}{rendered / len(made) * 1000:>14.1f}")
     print(f"{'  files stored (CSV zip + XLSX), KiB':<46}{size / 1024:>14,.0f}")
     print(f"{'ratio (transfer + every file) / plain':<46}{(took + rendered) / plain:>14.1f}")
     print(f"{'peak traced Python heap in a month run, MiB':<46}{peak / 2**20:>14.1f}")
-    print(f"{'process peak RSS growth during transfer, MiB':<46}{grown / 1024:>14.1f}")
+    print(f"{'process peak RSS growth in the first run, MiB':<46}{grown / 1024:>14.1f}")
     met = ratio <= 5.0 and len(rows) == cells
     print(f"RESULT transfer_s={took:.3f} plain_s={plain:.3f} ratio={ratio:.1f} "
+          f"ratios={','.join(f'{r:.1f}' for r in ratios)} "
           f"packages={len(made)} rows={len(rows)} peak_mib={peak / 2**20:.1f} "
           f"rss_growth_mib={grown / 1024:.1f} "
           f"files_ms_per_package={rendered / len(made) * 1000:.1f}"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
+import orjson
 from sqlalchemy import Row, Table, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -109,7 +110,8 @@ def build(session: Session, data: Collected, latest: Latest,
     if not snap.students:
         raise RuleError("no_students")
     rows = snap.rows
-    digest = rules.fingerprint(rows)
+    text = rules.rows_json(rows)  # stored as it is, and hashed
+    digest = rules.fingerprint(text)
     if latest.package_id is not None and latest.fingerprint == digest \
             and latest.state != rules.SUPERSEDED:
         raise RuleError("no_change")
@@ -126,10 +128,9 @@ def build(session: Session, data: Collected, latest: Latest,
     return dict(
         public_id=public_id(), host_org_id=data.host_id, home_org_id=data.home_id,
         period=snap.period, version=latest.version + 1, state=rules.PREPARED,
-        fingerprint=digest, rows=rows, content=snap.content(), changes=changes,
+        fingerprint=digest, rows=orjson.Fragment(text), content=snap.content(), changes=changes,
         students=len(snap.students), marks=marks, absences=len(rows) - marks,
-        oneroster_zip=None, xlsx=None, attempts=0, last_error="", created_by=actor_id,
-        created_at=utcnow())
+        attempts=0, last_error="", created_by=actor_id, created_at=utcnow())  # no files yet
 
 
 def _store(session: Session, made: list[tuple[dict[str, Any], Latest]]) -> list[int]:

@@ -66,3 +66,39 @@ def test_packages_made_before_keep_files_and_get_the_new_fingerprint(
     assert row.fingerprint == _old_fingerprint(ROWS) and bytes(row.oneroster_zip) == b"PK-zip"
     engine.dispose()
     upgrade(database_url)
+
+
+def _lines_fingerprint(rows: dict[str, str]) -> str:
+    return hashlib.sha256("\n".join(sorted(
+        f"{key}\x1f{value}" for key, value in rows.items())).encode()).hexdigest()
+
+
+def test_fingerprints_of_the_lines_formula_become_the_sorted_json_one_and_back(
+        database_url: str) -> None:
+    """Migration b3d5f7a9c1e4: a package stored under a9c3e5f7b1d2's formula is recognised as
+    unchanged after the upgrade (its fingerprint is the one the month run now computes)."""
+    config = alembic_config(database_url)
+    command.downgrade(config, "a9c3e5f7b1d2")
+    db = Database(database_url)
+    with db.session() as s:
+        host, home = Organisation(slug="gym", name="Гимназия"), Organisation(slug="s", name="Ш")
+        s.add_all([host, home])
+        s.flush()
+        s.execute(PACKAGE.insert().values(
+            public_id="pkg-lines", host_org_id=host.id, home_org_id=home.id, period="2026-10",
+            version=1, state="sent", fingerprint=_lines_fingerprint(ROWS),
+            rows=json.dumps(ROWS, ensure_ascii=False), changes="{}", students=1, marks=1,
+            absences=1, oneroster_zip=None, xlsx=None, attempts=1, last_error="",
+            created_at=datetime(2026, 11, 1, tzinfo=UTC).replace(tzinfo=None)))
+        s.commit()
+    db.engine.dispose()
+    engine = sa.create_engine(database_url)
+    fingerprint = sa.text("SELECT fingerprint FROM exchange_package")
+    upgrade(database_url)
+    with engine.connect() as conn:
+        assert conn.execute(fingerprint).scalar_one() == rules.fingerprint(ROWS)
+    command.downgrade(config, "a9c3e5f7b1d2")
+    with engine.connect() as conn:
+        assert conn.execute(fingerprint).scalar_one() == _lines_fingerprint(ROWS)
+    engine.dispose()
+    upgrade(database_url)

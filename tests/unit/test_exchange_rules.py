@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -105,6 +106,15 @@ def test_a_correction_says_exactly_what_changed(old, new):
 @given(tables)
 def test_fingerprint_ignores_row_order(rows):
     assert rules.fingerprint(dict(reversed(list(rows.items())))) == rules.fingerprint(rows)
+
+
+@given(st.dictionaries(st.text(), st.text(), max_size=20))
+def test_rows_json_is_the_json_the_migration_hashes(rows):
+    """Migration b3d5f7a9c1e4 recomputes stored fingerprints with the standard library: its
+    text must be orjson's (sorted keys, compact, UTF-8) for any rows."""
+    text = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert rules.rows_json(rows) == text.encode()
+    assert rules.fingerprint(rows) == rules.fingerprint(text.encode())
 
 
 def test_a_package_is_sent_once_and_confirmed_only_after_sending():
