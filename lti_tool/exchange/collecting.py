@@ -44,6 +44,7 @@ class Collected:
     host_id: int
     home_id: int
     snapshot: Snapshot
+    marks: int = 0  # of its rows (the rest are absences)
 
     @property
     def rows(self) -> dict[rules.RowKey, str]:
@@ -111,9 +112,8 @@ class MonthPlan:
 
     period: str
     courses: dict[int, _Course]
-    pairs: dict[tuple[int, int], Snapshot]
-    seats: dict[int, _Seat]  # enrolment (course request) id → its seat
-    seats_at: dict[int, list[_Seat]]  # host → its seats
+    pairs_at: dict[int, dict[int, Snapshot]]  # host → home school → the pair's snapshot
+    seats_at: dict[int, dict[int, _Seat]]  # host → enrolment (course request) id → seat
     # the host batch's marks and absences, as (seat, …) rows: built once, run per batch
     # with the batch's hosts bound to HOSTS
     marks: Select[Any]
@@ -125,12 +125,9 @@ class MonthPlan:
 
     def release(self, hosts: Iterable[int]) -> None:
         """Forget these hosts' pairs (their packages are made)."""
-        gone = set(hosts)
-        for pair in [p for p in self.pairs if p[0] in gone]:
-            del self.pairs[pair]
-        for host in gone:
-            for seat in self.seats_at.pop(host, ()):
-                del self.seats[seat.id]
+        for host in hosts:
+            self.pairs_at.pop(host, None)
+            self.seats_at.pop(host, None)
 
 
 def plan_month(session: Session, period: str, hosts: Iterable[int] | None = None,
@@ -160,21 +157,20 @@ def plan_month(session: Session, period: str, hosts: Iterable[int] | None = None
     orgs = {r.id: Party(r.slug, r.name) for r in organisation_rows(
         session, {c.host for c in courses.values()} | {h for _, _, _, h in found})}
     pupils = people.public_names(session, sorted({s for _, _, s, _ in found}))
-    plan = MonthPlan(period, courses, {}, {}, {}, *_batch_reads(query, start, end))
+    plan = MonthPlan(period, courses, {}, {}, *_batch_reads(query, start, end))
     for seat_id, course_id, sid, home_id in found:
         course = courses[course_id]
-        snap = plan.pairs.get((course.host, home_id))
+        homes = plan.pairs_at.setdefault(course.host, {})
+        snap = homes.get(home_id)
         if snap is None:
-            snap = plan.pairs[(course.host, home_id)] = Snapshot(
-                orgs[course.host], orgs[home_id], period)
+            snap = homes[home_id] = Snapshot(orgs[course.host], orgs[home_id], period)
         if course.info.public_id not in snap.enrolled:
             snap.courses.append(course.info)
             snap.enrolled[course.info.public_id] = []
         public, name = pupils[sid]
         snap.enrolled[course.info.public_id].append(public)
         snap.students[public] = name
-        seat = plan.seats[seat_id] = _Seat(seat_id, course, snap, public)
-        plan.seats_at.setdefault(course.host, []).append(seat)
+        plan.seats_at.setdefault(course.host, {})[seat_id] = _Seat(course, snap, public)
     return plan
 
 
@@ -207,10 +203,11 @@ def read_cells(session: Session, plan: MonthPlan, hosts: Sequence[int]) -> list[
     The database joins the hosts' journal to the enrolments and says which seat each cell
     is for (the course's subject, class or teacher's page, and dates: :func:`_counted`), so
     a cell of a network's month (tens of thousands) costs one lookup and one key here."""
-    chosen = set(hosts)
-    wanted = sorted(chosen)
+    wanted = sorted(set(hosts))
     read = session.connection().execute
-    seats = plan.seats
+    seats: dict[int, _Seat] = {}
+    for host in wanted:
+        seats.update(plan.seats_at.get(host, {}))
     found = journal.iso_days(read(plan.marks, {HOSTS: wanted}).all(), 2)
     works = journal.period_works(session, {work_id for _, work_id, _, _ in found})
     tails = {work_id: f"{SEP}{w.key}" for work_id, w in works.items()}
@@ -218,18 +215,18 @@ def read_cells(session: Session, plan: MonthPlan, hosts: Sequence[int]) -> list[
         seat = seats[seat_id]
         seat.rows[seat.marks + day + tails[work_id]] = text
         seat.works.add(work_id)
+    pairs = [Collected(host, home_id, snap, len(snap.rows)) for host in wanted  # marks so far
+             for home_id, snap in sorted(plan.pairs_at.get(host, {}).items())]
     for seat_id, day, lesson, code in journal.iso_days(
             read(plan.absences, {HOSTS: wanted}).all(), 1):
         seat = seats[seat_id]
         seat.rows[f"{seat.absences}{day}{SEP}lesson-{lesson}"] = code
-    for host in wanted:  # the titles the files print, of the works a seat has marks of
-        for seat in plan.seats_at.get(host, ()):
-            for work_id in sorted(seat.works):
-                w = works[work_id]
-                seat.snap.items.setdefault((seat.course.info.public_id, w.key),
-                                           (w.title, w.type_name, w.weight))
-    return [Collected(host, home_id, plan.pairs[(host, home_id)])
-            for host, home_id in sorted(plan.pairs) if host in chosen]
+    for seat in seats.values():  # the titles the files print, of the works it has marks of
+        for work_id in sorted(seat.works):
+            w = works[work_id]
+            seat.snap.items.setdefault((seat.course.info.public_id, w.key),
+                                       (w.title, w.type_name, w.weight))
+    return pairs
 
 
 def collect_month(session: Session, period: str, hosts: Iterable[int] | None = None,
@@ -245,10 +242,10 @@ class _Seat:
     """A pupil in a course of the month: the pair's snapshot their cells go to and the start
     of their row keys there (:func:`rules.row_key`, built without a call per cell)."""
 
-    __slots__ = ("id", "course", "snap", "rows", "marks", "absences", "works")
+    __slots__ = ("course", "snap", "rows", "marks", "absences", "works")
 
-    def __init__(self, seat_id: int, course: _Course, snap: Snapshot, public: str) -> None:
-        self.id, self.course, self.snap, self.rows = seat_id, course, snap, snap.rows
+    def __init__(self, course: _Course, snap: Snapshot, public: str) -> None:
+        self.course, self.snap, self.rows = course, snap, snap.rows
         start = f"{public}{SEP}{course.info.public_id}{SEP}"
         self.marks, self.absences = f"{start}mark{SEP}", f"{start}absence{SEP}"
         self.works: set[int] = set()  # the works it has marks of

@@ -62,11 +62,6 @@ class Snapshot:
     items: dict[tuple[str, str], tuple[str, str, float]] = field(default_factory=dict)
     rows: dict[RowKey, str] = field(default_factory=dict)
 
-    @property
-    def marks(self) -> int:
-        mark = f"{ROW_SEP}mark{ROW_SEP}"
-        return sum(mark in key for key in self.rows)
-
     def content(self) -> dict[str, Any]:
         """Everything but the rows, as stored JSON."""
         return {"v": VERSION, "host": [self.host.slug, self.host.name],

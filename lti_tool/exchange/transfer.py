@@ -124,7 +124,7 @@ def build(session: Session, data: Collected, latest: Latest,
         changes = {"against": sent.version, **found.summary(),
                    "items": [[k, previous.get(k), rows.get(k)]
                              for k in (found.added + found.changed + found.removed)][:2000]}
-    marks = snap.marks
+    marks = data.marks
     return dict(
         public_id=public_id(), host_org_id=data.host_id, home_org_id=data.home_id,
         period=snap.period, version=latest.version + 1, state=rules.PREPARED,
