@@ -3,7 +3,7 @@
 school; every host teaches students of 4 home schools → 320 host → home packages), one month
 of marks (3 lessons a week × 4 weeks: a mark most lessons, a few absences), SQLite.
 
-Measured in one run, side by side in rounds (``--rounds``, 5): each round a month run on a
+Measured in one run, side by side in rounds (``--rounds``, 7): each round a month run on a
 fresh copy of the network, then the plain insert on a fresh table:
   transfer  ``exchange.transfer.prepare_month``: read the hosts' journals, make every
             package's snapshot (rows, fingerprint, what its files print) and store them
@@ -169,7 +169,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--schools", type=int, default=80)
     parser.add_argument("--students", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     quick = args.quick or os.environ.get("BENCH_QUICK") == "1"
