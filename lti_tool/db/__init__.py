@@ -18,7 +18,7 @@ import re
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -61,6 +61,16 @@ def any_of(column: ColumnOperators, values: Iterable[Any]) -> Any:
 def json_text(value: Any) -> str:
     """A JSON column's text (orjson: see the module's docstring)."""
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+#: Ids per ``IN (…)`` list when a list is sent as parameters: well under SQLite's variable
+#: limit, and few enough statements for thousands of pupils.
+IN_LIMIT = 500
+
+
+def chunks(items: Sequence[Any], size: int = IN_LIMIT) -> list[Sequence[Any]]:
+    """``items`` in runs of ``size`` (an ``IN`` list each)."""
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def utcnow() -> datetime:

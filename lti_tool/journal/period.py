@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import BindParameter, Select, String, Subquery, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from lti_tool.db import any_of
+from lti_tool.db import any_of, chunks
 from lti_tool.journal.models import Assignment, Attendance, Mark
-from lti_tool.journal.queries import LATE, _chunks  # one chunk size for every read
+from lti_tool.journal.queries import LATE
 
 __all__ = ["LATE", "PeriodAbsence", "PeriodCells", "PeriodMark", "PeriodWork", "Students",
            "absences_between", "absences_to_join", "cells_to_join", "iso_days", "marks_between",
@@ -31,7 +31,7 @@ Students = Sequence[int] | Select[Any]
 
 
 def _student_parts(ids: Students) -> list[Any]:
-    return [ids] if isinstance(ids, Select) else _chunks(ids)
+    return [ids] if isinstance(ids, Select) else chunks(ids)
 
 
 def _among(column: Any, part: Any) -> Any:
@@ -112,7 +112,7 @@ def iso_days(rows: Sequence[Any], at: int) -> list[Any]:
 def period_works(session: Session, ids: Collection[int]) -> dict[int, PeriodWork]:
     """The works (assignments) with these ids, with their stable keys."""
     works: dict[int, PeriodWork] = {}
-    for part in _chunks(sorted(ids)):
+    for part in chunks(sorted(ids)):
         for (work, org, subject, klass, source, namespace, external, title, type_name,
              weight) in session.connection().execute(select(
                 Assignment.id, Assignment.organisation_id, Assignment.subject,

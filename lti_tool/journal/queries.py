@@ -26,13 +26,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from lti_tool.db import chunks
 from lti_tool.journal.models import Assignment, Mark
 from schemas.marks import ParsedMark
 from schemas.records import AssignmentRecord, MarkRecord
 
 RECENT = 8  # the latest marks of a student, any subject (class overview)
 PER_SUBJECT = 20  # the latest marks shown per subject
-_CHUNK = 500  # students per IN (…) list
 
 
 @dataclass(frozen=True)
@@ -91,10 +91,6 @@ class StudentSummary:
     subjects: list[SubjectLine] = field(default_factory=list)
 
 
-def _chunks(ids: Sequence[int]) -> list[list[int]]:
-    return [list(ids[i:i + _CHUNK]) for i in range(0, len(ids), _CHUNK)]
-
-
 _IS_MARK = Mark.value.is_not(None)
 _IS_ABSENCE = and_(Mark.value.is_(None), Mark.code.is_not(None), Mark.code != "")
 _IS_DEBT = and_(Mark.value.is_(None), or_(Mark.code.is_(None), Mark.code == ""))
@@ -104,7 +100,7 @@ def subject_totals(session: Session, org_id: int, student_ids: Sequence[int]
                    ) -> dict[int, dict[str, SubjectTotal]]:
     """Person × subject → counts, weighted sums and the latest date, one GROUP BY."""
     out: dict[int, dict[str, SubjectTotal]] = {sid: {} for sid in student_ids}
-    for part in _chunks(student_ids):
+    for part in chunks(student_ids):
         query = (select(
             Mark.student_id, Assignment.subject,
             func.count(case((_IS_MARK, 1))).label("marks"),
@@ -144,7 +140,7 @@ def period_totals(session: Session, org_id: int, student_ids: Sequence[int],
     if not periods:
         return out
     first, last = min(p[1] for p in periods), max(p[2] for p in periods)
-    for part in _chunks(student_ids):
+    for part in chunks(student_ids):
         rows = (select(Mark.student_id, Assignment.subject, Mark.value, Mark.code, Mark.date,
                        Assignment.weight, _period_of(Mark.date, periods).label("period"))
                 .join(Assignment, Assignment.id == Mark.assignment_id)
@@ -182,7 +178,7 @@ def absence_counts(session: Session, org_id: int, student_ids: Sequence[int],
     if not periods:
         return out
     first, last = min(p[1] for p in periods), max(p[2] for p in periods)
-    for part in _chunks(student_ids):
+    for part in chunks(student_ids):
         rows = (select(Attendance.student_id, Attendance.subject,
                        _period_of(Attendance.date, periods).label("period"))
                 .where(Attendance.organisation_id == org_id,
@@ -205,7 +201,7 @@ def latest_marks(session: Session, org_id: int, student_ids: Sequence[int],
     page that shows one subject's marks need not rank a year of every subject's)."""
     out: dict[int, list[Latest]] = {sid: [] for sid in student_ids}
     newest = (Mark.date.desc(), Mark.id.desc())
-    for part in _chunks(student_ids):
+    for part in chunks(student_ids):
         where = [Assignment.organisation_id == org_id, Mark.student_id.in_(part)]
         if subject is not None:
             where.append(Assignment.subject == subject)
@@ -281,7 +277,7 @@ def journal_records(session: Session, org_id: int, students: dict[int, str],
         for a in session.scalars(query.order_by(Assignment.id)) if a.class_id is not None}
     marks = []
     ids = list(assignments)
-    for part in _chunks(ids):
+    for part in chunks(ids):
         for m in session.scalars(select(Mark).where(Mark.assignment_id.in_(part))
                                  .order_by(Mark.id)):
             if m.student_id in students:

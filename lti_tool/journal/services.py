@@ -18,6 +18,7 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from adapters.base import JournalBatch
+from lti_tool.db import chunks
 from lti_tool.db.bulk import (
     insert_returning_ids,
     insert_rows,
@@ -32,7 +33,6 @@ from schemas.records import AssignmentRecord
 #: kind, source, reason code (``unknown_student`` | ``unknown_assignment``), its parameters;
 #: the sync report renders the code in the reader's language
 Reject = Callable[[str, str, str, dict[str, Any]], None]
-IN_LIMIT = 500  # keep IN (...) lists well under SQLite's variable limit
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,6 @@ class Origin:
     organisation_id: int
     source: str
     namespace: str
-
-
-def _chunks(items: Sequence[Any], size: int = IN_LIMIT) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
 
 
 def apply_batches(session: Session, origin: Origin, batches: Sequence[JournalBatch],
@@ -70,18 +65,18 @@ def _apply_deletions(session: Session, origin: Origin, batches: Sequence[Journal
     gone_assignments = [a for b in batches for a in b.deleted_assignments]
     wanted = sorted({a for a, _ in gone_marks} | set(gone_assignments))
     ids: dict[str, int] = {}
-    for part in _chunks(wanted):
+    for part in chunks(wanted):
         ids.update({ext: pk for pk, ext in session.execute(
             select(Assignment.id, Assignment.external_id).where(
                 Assignment.source == origin.source, Assignment.namespace == origin.namespace,
                 Assignment.external_id.in_(part)))})
     keys = [(ids[a], s) for a, s in gone_marks if a in ids]
-    for part in _chunks(keys):
+    for part in chunks(keys):
         result = session.execute(delete(Mark).where(
             tuple_(Mark.assignment_id, Mark.student_id).in_(list(part))))
         counts["marks.deleted"] += int(getattr(result, "rowcount", 0) or 0)
     doomed = [ids[a] for a in gone_assignments if a in ids]
-    for part in _chunks(doomed):
+    for part in chunks(doomed):
         session.execute(delete(Mark).where(Mark.assignment_id.in_(part)))
         session.execute(delete(Assignment).where(Assignment.id.in_(part)))
     counts["assignments.deleted"] += len(doomed)
@@ -100,7 +95,7 @@ def _apply_assignments(session: Session, origin: Origin, batches: Sequence[Journ
     columns = [Assignment.id, Assignment.external_id, Assignment.class_id, Assignment.subject,
                Assignment.title, Assignment.type_name, Assignment.weight, Assignment.due,
                Assignment.max_mark]
-    for part in _chunks(wanted):
+    for part in chunks(wanted):
         for row in session.execute(select(*columns).where(
                 Assignment.source == origin.source, Assignment.namespace == origin.namespace,
                 Assignment.external_id.in_(part))):
@@ -156,7 +151,7 @@ class Coverage:
         for start, end in self.everyone:
             yield query.where(day.between(start, end))
         for (start, end), students in self.by_range.items():
-            for part in _chunks(sorted(students)):
+            for part in chunks(sorted(students)):
                 yield query.where(day.between(start, end), student.in_(part))
 
 
@@ -199,7 +194,7 @@ def _apply_marks(session: Session, origin: Origin, batches: Sequence[JournalBatc
     # rest (an assignment that moved weeks) need a look-up of their own.
     outside = [k for k in incoming if k not in held and not (
         k[0] in due and coverage.covers(due[k[0]], k[1]))]
-    for part in _chunks(outside):
+    for part in chunks(outside):
         for row in session.execute(select(*columns).where(
                 tuple_(Mark.assignment_id, Mark.student_id).in_(list(part)))):
             hold(row)
@@ -209,7 +204,7 @@ def _apply_marks(session: Session, origin: Origin, batches: Sequence[JournalBatc
     update_rows(session, Mark, [{"id": mark_ids[k], **dict(zip(MARK_FIELDS, incoming[k],
                                                                 strict=True))}
                                 for k in change.update])
-    for part in _chunks([mark_ids[k] for k in change.delete]):
+    for part in chunks([mark_ids[k] for k in change.delete]):
         session.execute(delete(Mark).where(Mark.id.in_(part)))
     counts["marks.created"] += len(change.create)
     counts["marks.updated"] += len(change.update)
@@ -252,7 +247,7 @@ def _apply_attendance(session: Session, origin: Origin, batches: Sequence[Journa
     update_rows(session, Attendance, [
         dict(id=row_ids[k], class_id=incoming[k][0], subject=incoming[k][1],
              code=incoming[k][2]) for k in change.update])
-    for part in _chunks([row_ids[k] for k in change.delete]):
+    for part in chunks([row_ids[k] for k in change.delete]):
         session.execute(delete(Attendance).where(Attendance.id.in_(part)))
     counts["attendance.created"] += len(change.create)
     counts["attendance.updated"] += len(change.update)
@@ -276,7 +271,7 @@ def _apply_final_marks(session: Session, origin: Origin, batches: Sequence[Journ
     held: dict[tuple[int, str, str], tuple[Any, ...]] = {}
     row_ids: dict[tuple[int, str, str], int] = {}
     students = sorted({k[0] for k in incoming})
-    for part in _chunks(students):
+    for part in chunks(students):
         for row in session.execute(select(FinalMark).where(
                 FinalMark.source == origin.source, FinalMark.namespace == origin.namespace,
                 FinalMark.student_id.in_(part))).scalars():

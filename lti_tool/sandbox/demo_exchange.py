@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from adapters.base import Chunk, JournalBatch
 from lti_tool.exchange import cards, gradebook, package_files, rules, services, transfer
+from lti_tool.exchange.collecting import teacher_origin
 from lti_tool.exchange.models import NetworkCourse, ReportCard, TimetableSlot, TransferPackage
 from lti_tool.journal.services import Origin, apply_batches
 from lti_tool.people import services as people
@@ -73,7 +74,7 @@ def _lessons(course: NetworkCourse, until: date) -> list[date]:
 def _journal(session: Session, course: NetworkCourse, students: list[Person],
              until: date) -> None:
     """The network teacher's journal at the host: a mark most lessons, an absence or two."""
-    origin = Origin(course.host_org_id, "exchange", f"journal:{course.public_id}")
+    origin = Origin(course.host_org_id, *teacher_origin(course.public_id))
     lessons = _lessons(course, until)
     assignments, marks, absences = [], [], []
     for n, day in enumerate(lessons):
