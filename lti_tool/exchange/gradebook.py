@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from adapters.base import GradePush, RemoteError
 from lti_tool.core.audit import audit
+from lti_tool.core.outbox import Outbox
 from lti_tool.db import Database, utcnow
 from lti_tool.exchange import rules
 from lti_tool.exchange.models import (
@@ -45,7 +45,6 @@ from lti_tool.sync import services as sync
 
 log = logging.getLogger("marshrut.exchange")
 #: a claimed Moodle push whose worker died is taken again after this lease
-LEASE = timedelta(minutes=5)
 SCORE_MAXIMUM = 5.0
 
 
@@ -250,18 +249,6 @@ def resend(session: Session, home_org_id: int, card_ids: list[int], actor_id: in
     return count
 
 
-def _claim(session: Session, push_id: int) -> bool:
-    now = utcnow()
-    res = session.execute(update(MarkPush).where(
-        MarkPush.id == push_id, MarkPush.channel == rules.CHANNEL_MOODLE,
-        MarkPush.next_attempt_at <= now,
-        MarkPush.state.in_((rules.PUSH_PENDING, rules.PUSH_SENDING)))
-        .values(state=rules.PUSH_SENDING, attempts=MarkPush.attempts + 1,
-                next_attempt_at=now + LEASE))
-    session.commit()
-    return res.rowcount == 1  # type: ignore[attr-defined,no-any-return]
-
-
 def _send_moodle(session: Session, push: MarkPush, secret_key: str, allow_private: bool
                  ) -> None:
     """Raises with the reason when the mark did not reach Moodle."""
@@ -280,39 +267,18 @@ def _send_moodle(session: Session, push: MarkPush, secret_key: str, allow_privat
         raise ValueError(outcome.message)
 
 
+_MOODLE = Outbox(MarkPush, "state", (RemoteError, ValueError, KeyError),
+                 max_attempts=rules.PUSH_MAX_ATTEMPTS,
+                 only=(MarkPush.channel == rules.CHANNEL_MOODLE,), name="moodle_final_marks")
+
+
 def deliver_moodle_due(db: Database, secret_key: str, limit: int = 100, *,
                        allow_private: bool = False) -> dict[str, int]:
-    """Try every due Moodle push once; each is claimed first, so concurrent runs send it
-    once. A failure waits (doubling, as the outbox); after the last try it is ``failed``."""
-    counts = {"sent": 0, "retry": 0, "failed": 0}
-    with db.session() as session:
-        ids = list(session.scalars(select(MarkPush.id).where(
-            MarkPush.channel == rules.CHANNEL_MOODLE,
-            MarkPush.state.in_((rules.PUSH_PENDING, rules.PUSH_SENDING)),
-            MarkPush.next_attempt_at <= utcnow()).order_by(MarkPush.id).limit(limit)))
-    for push_id in ids:
-        with db.session() as session:
-            if not _claim(session, push_id):
-                continue
-            push = session.get_one(MarkPush, push_id)
-            try:
-                _send_moodle(session, push, secret_key, allow_private)
-            except (RemoteError, ValueError, KeyError) as exc:
-                push.last_error = str(exc)[:2000]
-                if push.attempts >= rules.PUSH_MAX_ATTEMPTS:
-                    push.state = rules.PUSH_FAILED
-                    counts["failed"] += 1
-                else:
-                    push.state = rules.PUSH_PENDING
-                    push.next_attempt_at = utcnow() + timedelta(
-                        seconds=rules.retry_delay(push.attempts))
-                    counts["retry"] += 1
-                log.warning("final mark push failed", extra={"push_id": push_id,
-                                                             "attempts": push.attempts})
-            else:
-                push.state, push.sent_at, push.last_error = rules.PUSH_SENT, utcnow(), ""
-                counts["sent"] += 1
-    return counts
+    """Try every due Moodle push once (:class:`lti_tool.core.outbox.Outbox`: claimed first,
+    so concurrent runs send it once; a failure waits, doubling; after the last try it is
+    ``failed``)."""
+    return _MOODLE.deliver(db, lambda session, push: _send_moodle(session, push, secret_key,
+                                                                  allow_private), limit)
 
 
 def views_for(session: Session, home_org_id: int, card_ids: list[int]) -> dict[int, PushView]:

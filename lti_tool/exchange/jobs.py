@@ -13,6 +13,7 @@ from typing import Any
 from huey import crontab
 
 from lti_tool import jobs as queue
+from lti_tool.core.retry import backoff
 from lti_tool.exchange import rules
 
 log = logging.getLogger("marshrut.exchange")
@@ -28,7 +29,7 @@ class DeliveryFailed(Exception):
 def _tasks(jobs: queue.Jobs) -> dict[str, Any]:
     app = jobs.app
 
-    @jobs.huey.task(retries=RETRIES, retry_delay=int(rules.retry_delay(1)))
+    @jobs.huey.task(retries=RETRIES, retry_delay=int(backoff(1).total_seconds()))
     def deliver_package(package_id: int) -> str:
         from lti_tool.db import get_db
         from lti_tool.exchange.transfer import inbox, send

@@ -209,11 +209,6 @@ def is_overdue(period: str, state: str | None, today: date, grace_days: int = 5,
     return False
 
 
-def retry_delay(attempt: int, base: float = 30.0, cap: float = 3600.0) -> float:
-    """Seconds before the next delivery attempt: doubling from ``base``, at most ``cap``."""
-    return float(min(cap, base * (2 ** max(0, attempt - 1))))
-
-
 # --- report cards -------------------------------------------------------------------------
 
 CARD_DRAFT, CARD_SIGNED, CARD_DELIVERED, CARD_RECORDED = "draft", "signed", "delivered", "recorded"

@@ -1,26 +1,12 @@
-"""Outbox retry policy: exponential backoff, capped; pure so it is tested without a clock."""
+"""The score outbox's rules: a score's identity, and the retry policy it shares with the
+other outboxes (:mod:`lti_tool.core.retry`)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from lti_tool.core.retry import BASE, CAP, LEASE, MAX_ATTEMPTS, backoff
 
-BASE = timedelta(seconds=30)
-CAP = timedelta(hours=1)
-#: A claimed row whose worker died is taken again after this lease.
-LEASE = timedelta(minutes=5)
-#: Automatic tries stop after about three days (a weekend of LMS outage: 7 tries in the first
-#: hour, then one an hour). The row is never dropped: it stays ``failed``, the teacher sees
-#: it and can send it again (``retry_failed``), as can an operator (``marshrut scores retry``).
-MAX_ATTEMPTS = 80
-
-
-def backoff(attempts: int) -> timedelta:
-    """Delay before the next try after ``attempts`` failures (1 → 30 s, 2 → 60 s, …)."""
-    if attempts < 1:
-        return timedelta(0)
-    # Cap the exponent before multiplying: 2**41 × 30 s no longer fits in a timedelta.
-    doublings = min(attempts - 1, (CAP // BASE).bit_length())
-    return min(BASE * (2**doublings), CAP)
+# The retry policy is the outboxes' one (lti_tool/core/retry.py), named here as before.
+__all__ = ["BASE", "CAP", "LEASE", "MAX_ATTEMPTS", "backoff", "score_key"]
 
 
 def score_key(deployment_pk: int, resource: str, user_sub: str, timestamp: str) -> str:

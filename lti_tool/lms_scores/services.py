@@ -11,15 +11,16 @@ from datetime import datetime
 from typing import Any
 
 from pylti1p3.exception import LtiServiceException
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from adapters.base import GradePush, RemoteError
 from adapters.lti_ags import AgsSink, LineItemSpec
 from lti_tool.core.audit import audit
+from lti_tool.core.outbox import Outbox
 from lti_tool.db import Database, utcnow
 from lti_tool.lms_scores.models import OutboxScore
-from lti_tool.lms_scores.rules import LEASE, MAX_ATTEMPTS, backoff, score_key
+from lti_tool.lms_scores.rules import score_key
 from lti_tool.lti.connector import connector_for_deployment
 
 log = logging.getLogger("marshrut.gradebook")
@@ -86,18 +87,6 @@ def latest_scores(session: Session, organisation_id: int, user_subs: list[str]
         .order_by(OutboxScore.id))}
 
 
-def _claim(session: Session, row_id: int) -> bool:
-    now = utcnow()
-    res = session.execute(
-        update(OutboxScore)
-        .where(OutboxScore.id == row_id, OutboxScore.next_attempt_at <= now,
-               OutboxScore.status.in_(("pending", "sending")))
-        .values(status="sending", attempts=OutboxScore.attempts + 1,
-                next_attempt_at=now + LEASE))
-    session.commit()
-    return res.rowcount == 1  # type: ignore[attr-defined,no-any-return]
-
-
 def sink_for(session: Session, row: OutboxScore, secret_key: str,
              allow_private: bool) -> tuple[AgsSink, GradePush]:
     """The LMS's gradebook behind the GradeSink port, and the row as a push to it."""
@@ -126,42 +115,18 @@ def _send(session: Session, row: OutboxScore, secret_key: str, allow_private: bo
         raise ValueError(outcome.message)
 
 
+_OUTBOX = Outbox(OutboxScore, "status", (RemoteError, LtiServiceException, ValueError, KeyError),
+                 name="scores")
+
+
 def deliver_due(db: Database, secret_key: str, limit: int = 100, *,
                 allow_private: bool = False) -> dict[str, int]:
-    """Try every due score once. Safe to run concurrently: each row is claimed first.
-    ``allow_private`` (MARSHRUT_ALLOW_PRIVATE_URLS: tests, the demo) lets the LMS's service
-    URLs be internal addresses; otherwise such a URL is refused like any remote error."""
-    counts = {"sent": 0, "retry": 0, "failed": 0}
-    with db.session() as session:
-        ids = list(session.scalars(
-            select(OutboxScore.id)
-            .where(OutboxScore.status.in_(("pending", "sending")),
-                   or_(OutboxScore.next_attempt_at <= utcnow()))
-            .order_by(OutboxScore.id).limit(limit)))
-    for row_id in ids:
-        with db.session() as session:
-            if not _claim(session, row_id):
-                continue
-            row = session.get_one(OutboxScore, row_id)
-            try:
-                _send(session, row, secret_key, allow_private)
-            except (RemoteError, LtiServiceException, ValueError, KeyError) as exc:
-                row.last_error = str(exc)[:2000]
-                if row.attempts >= MAX_ATTEMPTS:
-                    row.status = "failed"
-                    counts["failed"] += 1
-                else:
-                    row.status = "pending"
-                    row.next_attempt_at = utcnow() + backoff(row.attempts)
-                    counts["retry"] += 1
-                log.warning("score delivery failed", extra={"outbox_id": row_id,
-                                                            "attempts": row.attempts})
-            else:
-                row.status = "sent"
-                row.sent_at = utcnow()
-                row.last_error = ""
-                counts["sent"] += 1
-    return counts
+    """Try every due score once (:class:`lti_tool.core.outbox.Outbox`: safe to run
+    concurrently). ``allow_private`` (MARSHRUT_ALLOW_PRIVATE_URLS: tests, the demo) lets the
+    LMS's service URLs be internal addresses; otherwise such a URL is refused like any
+    remote error."""
+    return _OUTBOX.deliver(db, lambda session, row: _send(session, row, secret_key,
+                                                          allow_private), limit)
 
 
 def retry_failed(session: Session, organisation_id: int, *, user_subs: list[str] | None,
