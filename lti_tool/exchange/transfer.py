@@ -17,15 +17,15 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 import orjson
-from sqlalchemy import Row, Table, insert, select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
 from lti_tool.core import heap
 from lti_tool.core.audit import AuditEntry, audit
-from lti_tool.db import Database, any_of, public_id, utcnow
+from lti_tool.db import Database, any_of, bulk, public_id, utcnow
 from lti_tool.exchange import notices, package_files, rules
 from lti_tool.exchange.collecting import (  # noqa: F401 (the transfer's vocabulary)
     Collected,
@@ -45,8 +45,6 @@ log = logging.getLogger("marshrut.exchange")
 #: Deliver a package to its home school; raise to fail the attempt (it is retried).
 Deliver = Callable[[TransferPackage], None]
 STALE_SENDING = timedelta(minutes=10)  # a worker that died mid-send: the package is retried
-_PACKAGE = cast(Table, TransferPackage.__table__)
-_AUDIT = cast(Table, AuditEntry.__table__)
 
 
 def inbox(_package: TransferPackage) -> None:
@@ -134,29 +132,24 @@ def build(session: Session, data: Collected, latest: Latest,
 
 
 def _store(session: Session, made: list[tuple[dict[str, Any], Latest]]) -> list[int]:
-    """Write new versions in one multi-row INSERT (and their audit entries in another); a
-    latest version never sent is superseded by its successor."""
+    """Write new versions in one multi-row INSERT and their audit entries in another
+    (``db.bulk``: one statement a few thousand rows, the ids back by public id); a latest
+    version never sent is superseded by its successor."""
     if not made:
         return []
-    for _, latest in made:
-        if latest.package_id is not None and latest.state == rules.PREPARED:
-            session.execute(update(TransferPackage).where(
-                TransferPackage.id == latest.package_id).values(state=rules.package_step(
-                    rules.PREPARED, rules.SUPERSEDED)))
-    # one executemany, then the ids by public id: SQLite cannot return ids in the order
-    # of the rows from one multi-row INSERT, so RETURNING would send one INSERT per row
+    unsent = [latest.package_id for _, latest in made
+              if latest.package_id is not None and latest.state == rules.PREPARED]
+    if unsent:
+        session.execute(update(TransferPackage).where(any_of(TransferPackage.id, unsent))
+                        .values(state=rules.package_step(rules.PREPARED, rules.SUPERSEDED)))
     values = [v for v, _ in made]
-    write = session.connection().execute  # Core: no ORM bookkeeping per row
-    write(insert(_PACKAGE), values)
-    ids_of = dict(write(select(TransferPackage.public_id, TransferPackage.id).where(
-        any_of(TransferPackage.public_id, [v["public_id"] for v in values]))).all())
-    ids = [ids_of[v["public_id"]] for v in values]
-    write(insert(_AUDIT), [dict(
+    ids_of = bulk.insert_returning_ids(session, TransferPackage, values, "public_id")
+    bulk.insert_rows(session, AuditEntry, [dict(
         at=v["created_at"], actor_id=v["created_by"], organisation_id=v["host_org_id"],
         action="exchange.package.prepare", entity="exchange_package",
         entity_id=v["public_id"], details={"period": v["period"], "version": v["version"],
-                                           "home": v["home_org_id"]}) for v, _ in made])
-    return ids
+                                           "home": v["home_org_id"]}) for v in values])
+    return [ids_of[v["public_id"]] for v in values]
 
 
 def prepare(session: Session, host_org_id: int, home_org_id: int, period: str,
