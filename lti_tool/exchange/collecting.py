@@ -111,7 +111,6 @@ class MonthPlan:
     journal is then read host batch by host batch (:func:`read_cells`)."""
 
     period: str
-    courses: dict[int, _Course]
     pairs_at: dict[int, dict[int, Snapshot]]  # host → home school → the pair's snapshot
     seats_at: dict[int, dict[int, _Seat]]  # host → enrolment (course request) id → seat
     # the host batch's marks and absences, as (seat, …) rows: built once, run per batch
@@ -157,7 +156,7 @@ def plan_month(session: Session, period: str, hosts: Iterable[int] | None = None
     orgs = {r.id: Party(r.slug, r.name) for r in organisation_rows(
         session, {c.host for c in courses.values()} | {h for _, _, _, h in found})}
     pupils = people.public_names(session, sorted({s for _, _, s, _ in found}))
-    plan = MonthPlan(period, courses, {}, {}, *_batch_reads(query, start, end))
+    plan = MonthPlan(period, {}, {}, *_batch_reads(query, start, end))
     for seat_id, course_id, sid, home_id in found:
         course = courses[course_id]
         homes = plan.pairs_at.setdefault(course.host, {})

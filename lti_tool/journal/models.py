@@ -46,12 +46,17 @@ class Mark(Base):
     """One journal cell: a mark 1–5, an absence code (Н, УП, Б, НП, ОП) or a debt «точка»."""
 
     __tablename__ = "journal_mark"
-    __table_args__ = (UniqueConstraint("assignment_id", "student_id"),)
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "student_id"),
+        # a pupil's marks by day, with the work they belong to: a period's read (the network
+        # transfer, route progress) touches the period's entries only, not the pupil's year
+        Index("ix_journal_mark_student_day", "student_id", "date", "assignment_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(
         ForeignKey("journal_assignment.id", ondelete="CASCADE"))
-    student_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     value: Mapped[int | None] = mapped_column(nullable=True)
     code: Mapped[str | None] = mapped_column(String(4), nullable=True)
     debt: Mapped[bool] = mapped_column(default=False)
