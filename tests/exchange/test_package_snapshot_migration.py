@@ -31,10 +31,10 @@ def _old_fingerprint(rows: dict[str, str]) -> str:
         rows, key=lambda k: tuple(k.split("\x1f")))).encode()).hexdigest()
 
 
-def test_packages_made_before_keep_files_and_get_the_new_fingerprint(
-        database_url: str) -> None:
-    config = alembic_config(database_url)
-    command.downgrade(config, BEFORE)
+def _stored_at(database_url: str, revision: str, fingerprint: str,
+               files: tuple[bytes | None, bytes | None]) -> None:
+    """The database back at ``revision`` with one sent package of ROWS stored as then."""
+    command.downgrade(alembic_config(database_url), revision)
     db = Database(database_url)
     with db.session() as s:
         host, home = Organisation(slug="gym", name="Гимназия"), Organisation(slug="s", name="Ш")
@@ -42,12 +42,18 @@ def test_packages_made_before_keep_files_and_get_the_new_fingerprint(
         s.flush()
         s.execute(PACKAGE.insert().values(
             public_id="pkg-old", host_org_id=host.id, home_org_id=home.id, period="2026-10",
-            version=1, state="sent", fingerprint=_old_fingerprint(ROWS),
+            version=1, state="sent", fingerprint=fingerprint,
             rows=json.dumps(ROWS, ensure_ascii=False), changes="{}", students=1, marks=1,
-            absences=1, oneroster_zip=b"PK-zip", xlsx=b"PK-xlsx", attempts=1, last_error="",
+            absences=1, oneroster_zip=files[0], xlsx=files[1], attempts=1, last_error="",
             created_at=datetime(2026, 11, 1, tzinfo=UTC).replace(tzinfo=None)))
         s.commit()
     db.engine.dispose()
+
+
+def test_packages_made_before_keep_files_and_get_the_new_fingerprint(
+        database_url: str) -> None:
+    config = alembic_config(database_url)
+    _stored_at(database_url, BEFORE, _old_fingerprint(ROWS), (b"PK-zip", b"PK-xlsx"))
 
     upgrade(database_url)
     engine = sa.create_engine(database_url)
@@ -78,20 +84,7 @@ def test_fingerprints_of_the_lines_formula_become_the_sorted_json_one_and_back(
     """Migration b3d5f7a9c1e4: a package stored under a9c3e5f7b1d2's formula is recognised as
     unchanged after the upgrade (its fingerprint is the one the month run now computes)."""
     config = alembic_config(database_url)
-    command.downgrade(config, "a9c3e5f7b1d2")
-    db = Database(database_url)
-    with db.session() as s:
-        host, home = Organisation(slug="gym", name="Гимназия"), Organisation(slug="s", name="Ш")
-        s.add_all([host, home])
-        s.flush()
-        s.execute(PACKAGE.insert().values(
-            public_id="pkg-lines", host_org_id=host.id, home_org_id=home.id, period="2026-10",
-            version=1, state="sent", fingerprint=_lines_fingerprint(ROWS),
-            rows=json.dumps(ROWS, ensure_ascii=False), changes="{}", students=1, marks=1,
-            absences=1, oneroster_zip=None, xlsx=None, attempts=1, last_error="",
-            created_at=datetime(2026, 11, 1, tzinfo=UTC).replace(tzinfo=None)))
-        s.commit()
-    db.engine.dispose()
+    _stored_at(database_url, "a9c3e5f7b1d2", _lines_fingerprint(ROWS), (None, None))
     engine = sa.create_engine(database_url)
     fingerprint = sa.text("SELECT fingerprint FROM exchange_package")
     upgrade(database_url)
