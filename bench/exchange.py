@@ -3,8 +3,8 @@
 school; every host teaches students of 4 home schools → 320 host → home packages), one month
 of marks (3 lessons a week × 4 weeks: a mark most lessons, a few absences), SQLite.
 
-Measured in one run, side by side in rounds (``--rounds``, 7): each round a month run on a
-fresh copy of the network, then the plain insert on a fresh table:
+Measured in one run, side by side in rounds (``--rounds``, 7): each round a month run, then
+the plain insert on a fresh table:
   transfer  ``exchange.transfer.prepare_month``: read the hosts' journals, make every
             package's snapshot (rows, fingerprint, what its files print) and store them
             (hosts in batches of 20: a few reads and one transaction per batch);
@@ -24,9 +24,13 @@ machine's speed moves by a third from one second to the next and a single pair o
 measures that more than the code. Every round is printed.
 Target: transfer ≤ 5 × baseline, and memory bounded: the peak traced by ``tracemalloc``
 in a month run is reported (it holds one batch of hosts at a time, not the network's
-month), and the growth of the process's peak RSS during the rounds.
+month), and the growth of the process's peak RSS in the first run.
+Not judged, printed after: the same month when the journal also holds the network pupils'
+own schools' September–December in 14 subjects, as a real journal does (the month's read
+must not grow with the year).
 
-``--quick`` (or ``BENCH_QUICK=1``): 8 schools, one round — a smoke run whose ratio judges\nnothing.
+``--quick`` (or ``BENCH_QUICK=1``): 8 schools, one round — a smoke run whose ratio judges
+nothing.
 Prints a table, then the RESULT line (exit 1 when missed).
 """
 
