@@ -13,29 +13,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, String, Subquery, cast, func, select, type_coerce
+from sqlalchemy import BindParameter, String, Subquery, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from lti_tool.db import any_of, chunks
 from lti_tool.journal.models import Assignment, Attendance, Mark
 from lti_tool.journal.queries import LATE
 
-__all__ = ["LATE", "PeriodAbsence", "PeriodCells", "PeriodMark", "PeriodWork", "Students",
+__all__ = ["LATE", "PeriodAbsence", "PeriodCells", "PeriodMark", "PeriodWork",
            "absences_between", "absences_to_join", "cells_to_join", "iso_days", "marks_between",
-           "period_absences", "period_cells", "period_works"]
-
-
-#: Students named by id, or by a query of their ids (a subquery costs the database one
-#: semi-join instead of a statement with thousands of parameters for the library to build).
-Students = Sequence[int] | Select[Any]
-
-
-def _student_parts(ids: Students) -> list[Any]:
-    return [ids] if isinstance(ids, Select) else chunks(ids)
-
-
-def _among(column: Any, part: Any) -> Any:
-    return column.in_(part) if isinstance(part, Select) else any_of(column, part)
+           "period_cells", "period_works"]
 
 
 @dataclass(frozen=True)
@@ -146,45 +133,43 @@ def cells_to_join(org_ids: Orgs, start: date, end: date) -> Subquery:
         type_coerce(Mark.date, String).label("day"), _TEXT.label("text"),
         Assignment.organisation_id, Assignment.subject, Assignment.class_id, Assignment.source,
         Assignment.namespace).join(Assignment, Assignment.id == Mark.assignment_id).where(
-        _of_orgs(Assignment.organisation_id + 0, org_ids),  # «+ 0»: see period_cells
+        # «+ 0»: SQLite's planner otherwise probes every assignment of the schools for
+        # every student; the students' own marks (an index) are far fewer
+        _of_orgs(Assignment.organisation_id + 0, org_ids),
         Mark.date >= start, Mark.date <= end).subquery("cells")
 
 
 def absences_to_join(org_ids: Orgs, start: date, end: date) -> Subquery:
     """The period's absences at these organisations, to join as :func:`cells_to_join`:
-    ``student_id``, ``organisation_id``, ``subject``, ``day``, ``lesson``, ``code``."""
+    ``student_id``, ``organisation_id``, ``subject``, ``day``, ``lesson``, ``code``,
+    ``source``, ``namespace``."""
     return select(
         Attendance.student_id, Attendance.organisation_id, Attendance.subject,
         type_coerce(Attendance.date, String).label("day"), Attendance.lesson,
-        Attendance.code).where(
+        Attendance.code, Attendance.source, Attendance.namespace).where(
         _of_orgs(Attendance.organisation_id + 0, org_ids),
         Attendance.date >= start, Attendance.date <= end).subquery("absences")
 
 
-def period_cells(session: Session, org_id: int | Sequence[int], student_ids: Students,
+def period_cells(session: Session, org_id: int | Sequence[int], student_ids: Sequence[int],
                  start: date, end: date, subjects: Sequence[str] | None = None,
                  class_id: int | None = None,
                  origin: tuple[str, str] | None = None) -> PeriodCells:
     """The organisation's (or organisations') marks of these students dated ``start``..``end``
-    (inclusive); ``origin`` (source, namespace) narrows them to what one source wrote. One
-    query per 500 students (or one for a query of them) whatever the number of schools (a
-    network's month in one read), and one for the works they belong to."""
+    (inclusive); ``origin`` (source, namespace) narrows them to what one source wrote. The
+    rows of :func:`cells_to_join` (the month run's read), one query per 500 students
+    whatever the number of schools, and one for the works they belong to."""
+    cells = cells_to_join(_orgs(org_id), start, end)
     marks: list[Any] = []
-    day_text = type_coerce(Mark.date, String)  # SQLite's stored text as it is
-    for part in _student_parts(student_ids):
-        query = select(Mark.assignment_id, Mark.student_id, day_text, _TEXT).join(
-            Assignment, Assignment.id == Mark.assignment_id).where(
-            # «+ 0»: SQLite's planner otherwise probes every assignment of the schools for
-            # every student; the students' own marks (an index) are far fewer
-            any_of(Assignment.organisation_id + 0, _orgs(org_id)), _among(Mark.student_id, part),
-            Mark.date >= start, Mark.date <= end)
+    for part in chunks(student_ids):
+        query = select(cells.c.work_id, cells.c.student_id, cells.c.day, cells.c.text).where(
+            any_of(cells.c.student_id, part))
         if subjects is not None:
-            query = query.where(any_of(Assignment.subject, subjects))
+            query = query.where(any_of(cells.c.subject, subjects))
         if class_id is not None:
-            query = query.where(Assignment.class_id == class_id)
+            query = query.where(cells.c.class_id == class_id)
         if origin is not None:
-            query = query.where(Assignment.source == origin[0],
-                                Assignment.namespace == origin[1])
+            query = query.where(cells.c.source == origin[0], cells.c.namespace == origin[1])
         marks += iso_days(session.connection().execute(query).all(), 2)
     return PeriodCells(period_works(session, {m[0] for m in marks}), marks)
 
@@ -204,33 +189,24 @@ def marks_between(session: Session, org_id: int | Sequence[int], student_ids: Se
     return out
 
 
-def period_absences(session: Session, org_id: int | Sequence[int], student_ids: Students,
-                    start: date, end: date, subjects: Sequence[str] | None = None,
-                    origin: tuple[str, str] | None = None) -> list[Any]:
-    """The organisations' absences of these students as plain rows ``(organisation id,
-    student id, subject, ISO day, lesson, code)`` — shaped like :func:`period_cells`, for the
-    monthly transfer, which stores text (no day parsed per absence)."""
-    out: list[Any] = []
-    day = type_coerce(Attendance.date, String)  # SQLite's stored text as it is
-    for part in _student_parts(student_ids):
-        query = select(Attendance.organisation_id, Attendance.student_id, Attendance.subject,
-                       day, Attendance.lesson, Attendance.code).where(
-            any_of(Attendance.organisation_id, _orgs(org_id)), _among(Attendance.student_id, part),
-            Attendance.date >= start, Attendance.date <= end)
-        if subjects is not None:
-            query = query.where(any_of(Attendance.subject, subjects))
-        if origin is not None:
-            query = query.where(Attendance.source == origin[0],
-                                Attendance.namespace == origin[1])
-        out += iso_days(session.connection().execute(query).all(), 3)
-    return out
-
-
 def absences_between(session: Session, org_id: int | Sequence[int],
-                     student_ids: Students, start: date, end: date,
+                     student_ids: Sequence[int], start: date, end: date,
                      subjects: Sequence[str] | None = None,
                      origin: tuple[str, str] | None = None) -> list[PeriodAbsence]:
-    """:func:`period_absences` as :class:`PeriodAbsence` (pages and report cards)."""
-    return [PeriodAbsence(student, subject, date.fromisoformat(day), lesson, code, org)
-            for org, student, subject, day, lesson, code in period_absences(
-                session, org_id, student_ids, start, end, subjects, origin)]
+    """The organisations' absences of these students: the rows of :func:`absences_to_join`
+    (the month run's read), as :class:`PeriodAbsence` (pages and report cards)."""
+    absent = absences_to_join(_orgs(org_id), start, end)
+    out: list[PeriodAbsence] = []
+    for part in chunks(student_ids):
+        query = select(absent.c.organisation_id, absent.c.student_id, absent.c.subject,
+                       absent.c.day, absent.c.lesson, absent.c.code).where(
+            any_of(absent.c.student_id, part))
+        if subjects is not None:
+            query = query.where(any_of(absent.c.subject, subjects))
+        if origin is not None:
+            query = query.where(absent.c.source == origin[0],
+                                absent.c.namespace == origin[1])
+        out += [PeriodAbsence(student, subject, date.fromisoformat(day), lesson, code, org)
+                for org, student, subject, day, lesson, code in iso_days(
+                    session.connection().execute(query).all(), 3)]
+    return out
