@@ -268,7 +268,6 @@ def _send_moodle(session: Session, push: MarkPush, secret_key: str, allow_privat
 
 
 _MOODLE = Outbox(MarkPush, "state", (RemoteError, ValueError, KeyError),
-                 max_attempts=rules.PUSH_MAX_ATTEMPTS,
                  only=(MarkPush.channel == rules.CHANNEL_MOODLE,), name="moodle_final_marks")
 
 

@@ -16,6 +16,8 @@ from datetime import date, timedelta
 
 import orjson
 
+from lti_tool.core.retry import MAX_ATTEMPTS
+
 LEVELS = ("basic", "advanced")
 FORMATS = ("on_site", "distance")
 
@@ -245,8 +247,8 @@ PUSH_FAILED, PUSH_SUPERSEDED = "failed", "superseded"
 PUSH_OUTBOX = "outbox"
 #: an AGS push that could not be handed over: the student has no id in that LMS yet
 NO_LMS_ACCOUNT = "no_lms_account"
-#: Moodle pushes stop retrying after this many tries (as the score outbox: about 3 days)
-PUSH_MAX_ATTEMPTS = 80
+#: Moodle pushes stop retrying after as many tries as the score outbox (about 3 days)
+PUSH_MAX_ATTEMPTS = MAX_ATTEMPTS
 
 
 def lms_channel(has_ags: bool, has_moodle: bool) -> str | None:
